@@ -1,0 +1,33 @@
+package dev.lanterne.runtime;
+
+/**
+ * How sessions are created.
+ *
+ * @param device CPU or CUDA
+ * @param threads intra-op threads; 0 lets ONNX Runtime choose (one per core)
+ * @param maxBatch the largest batch sent to ONNX Runtime in one call
+ */
+public record RuntimeOptions(Device device, int threads, int maxBatch) {
+  public static final RuntimeOptions DEFAULT = new RuntimeOptions(Device.CPU, 0, 32);
+
+  public RuntimeOptions {
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be >= 0");
+    }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be >= 1");
+    }
+  }
+
+  public RuntimeOptions withDevice(Device d) {
+    return new RuntimeOptions(d, threads, maxBatch);
+  }
+
+  public RuntimeOptions withThreads(int t) {
+    return new RuntimeOptions(device, t, maxBatch);
+  }
+
+  public RuntimeOptions withMaxBatch(int b) {
+    return new RuntimeOptions(device, threads, b);
+  }
+}
