@@ -47,7 +47,7 @@ public final class OnnxModels {
         throw new InvalidProtocolBufferException("no graph or opset");
       }
       return model;
-    } catch (InvalidProtocolBufferException e) {
+    } catch (IOException e) {
       throw new LanterneException(what + " is not an ONNX model; pass a .onnx file exported by a framework"
           + " (see onnx/README.md)", e);
     }
