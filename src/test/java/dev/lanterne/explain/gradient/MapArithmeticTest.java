@@ -100,4 +100,52 @@ class MapArithmeticTest {
     assertEquals(w0, w[0], 1e-5);
     assertEquals(w1, w[1], 1e-5);
   }
+
+  @Test
+  void guidedGradCamMultipliesGuidedGradientByTheCam() {
+    float[] g = new float[48];
+    for (int i = 0; i < 48; i++) {
+      g[i] = (i % 7) - 3;
+    }
+    dev.lanterne.runtime.GradientModel guided = new dev.lanterne.runtime.GradientModel() {
+      @Override
+      public int[] inputShape() {
+        return new int[] {3, 4, 4};
+      }
+
+      @Override
+      public int numClasses() {
+        return 2;
+      }
+
+      @Override
+      public Result gradient(float[] x, int n, float[] seed) {
+        return new Result(new float[] {0.3f, 1.1f}, g.clone());
+      }
+
+      @Override
+      public void close() {}
+    };
+    Explanation e = new GuidedGradCam(fixedCam(), guided, Scoring.LOGITS)
+        .explain(new float[48], 1, new int[][] {{1}}, CamMethod.Options.DEFAULT).get(0);
+    float[] cam = Bilinear.resize(new float[] {0.375f, 0.5f, 0.25f, 0.375f}, 2, 2, 4, 4);
+    for (int c = 0; c < 3; c++) {
+      for (int p = 0; p < 16; p++) {
+        assertEquals(g[c * 16 + p] * cam[p], e.raw().data()[c * 16 + p], 1e-6f);
+      }
+    }
+    assertEquals(3 * cam[0], e.map().data()[0], 1e-6f);
+  }
+
+  @Test
+  void probabilityModelsReportTheirOutputAsProbability() {
+    Scoring probabilities = new Scoring(dev.lanterne.model.Labels.of(List.of("a", "b")), true);
+    Explanation p = probabilities.explanation(0, "m", 1, new float[] {0.25f, 0.75f}, 0, 2, null, null, null);
+    assertEquals(0.75f, p.score());
+    assertEquals(0.75f, p.probability());
+    assertEquals("b", p.label());
+    Explanation l = Scoring.LOGITS.explanation(0, "m", 1, new float[] {0f, (float) Math.log(3)}, 0, 2, null, null,
+        null);
+    assertEquals(0.75f, l.probability(), 1e-6f);
+  }
 }
