@@ -3,7 +3,12 @@ package dev.lanterne.explain.gradient;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.explain.Explanation;
+import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.image.Preprocessor;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.CamModel;
 import dev.lanterne.testing.SharedData;
@@ -53,6 +58,16 @@ class TwoObjectsTest {
     String w = "TFLITE2ONNX_Quant_MobilenetV2/Logits/Conv2d_1c_1x1/Conv2D;"
         + "MobilenetV2/Logits/Conv2d_1c_1x1/weights_quant/FakeQuantWithMinMaxVars_dequantized";
     try (CamModel cam = new LinearHeadCam(SharedData.model(MODEL), a, w, 1, 1000)) {
+      assertPeaksInBoxes(cam);
+    }
+  }
+
+  /** Grad-CAM from the compiled Grad-CAM graph at its automatically chosen layer. */
+  @Test
+  void gradCamPeaksOnEachObjectWithCompiledGraph() throws IOException {
+    GradientCompiler.Graphs graphs = GradientCompiler.compile(OnnxModels.load(SharedData.model(MODEL)),
+        GradientOptions.DEFAULT);
+    try (CamModel cam = new GradCamSession(graphs.gradcam(), graphs.layer(), RuntimeOptions.DEFAULT)) {
       assertPeaksInBoxes(cam);
     }
   }
