@@ -54,6 +54,11 @@ public final class GradientCompiler {
     return new Graphs(saliency(p, options), gradcam(p, options, layer), inversion(p, options), layer);
   }
 
+  /** Only the saliency graph (y, dy/dx). */
+  public static Onnx.ModelProto compileSaliency(Onnx.ModelProto model, GradientOptions options) {
+    return saliency(prepare(model), options);
+  }
+
   /** Makes the batch dynamic when the model fixes it to 1 and the rewrite runs, then probes shapes. */
   public static Prepared prepare(Onnx.ModelProto model) {
     Onnx.ValueInfoProto in = imageInput(model.getGraph());
@@ -176,10 +181,10 @@ public final class GradientCompiler {
               + "'; rename it before compiling gradients");
         }
       }
-      Onnx.ValueInfoProto y = g.getOutput(0);
-      graph = g.toBuilder().clearOutput().addOutput(y);
       long[] yDims = p.shapes().dims(p.output());
-      graph.addInput(valueInfo(SEED, yDims, p.shapes().followsBatch(p.output())));
+      boolean[] yBatch = p.shapes().followsBatch(p.output());
+      graph = g.toBuilder().clearOutput().addOutput(valueInfo(p.output(), yDims, yBatch));
+      graph.addInput(valueInfo(SEED, yDims, yBatch));
     }
 
     Map<String, String> backprop(String wanted) {
