@@ -109,6 +109,22 @@ class MaskGeneratorTest {
     assertEquals(g.meanValue(), empiricalMean(g, 64, 5000), 0.003);
   }
 
+  @Test
+  void maskSheetTilesAreTheRunsMasks() {
+    MaskGenerator g = new BinaryGridMasks(12, 10, 3, 0.5);
+    java.awt.image.BufferedImage sheet = MaskSheet.render(g, 4, 5, 12, 10, 2);
+    assertEquals(2 * 10 + 2, sheet.getWidth());
+    assertEquals(3 * 12 + 2 * 2, sheet.getHeight());
+    float[] m = new float[120];
+    g.fill(3, MaskSeeds.forMask(4, 3), m, 0);
+    // mask 3 is the second tile of the second row
+    for (int y = 0; y < 12; y++) {
+      for (int x = 0; x < 10; x++) {
+        assertEquals(Math.round(m[y * 10 + x] * 255), sheet.getRaster().getSample(12 + x, 14 + y, 0));
+      }
+    }
+  }
+
   private static double empiricalMean(MaskGenerator g, int size, int n) {
     float[] m = new float[size];
     double sum = 0;
