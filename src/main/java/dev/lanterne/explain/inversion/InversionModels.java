@@ -1,0 +1,33 @@
+package dev.lanterne.explain.inversion;
+
+import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.grad.GradientOptions;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.runtime.InversionModel;
+import dev.lanterne.runtime.InversionSession;
+import dev.lanterne.runtime.RuntimeOptions;
+
+/** Opens the inversion step for a classifier: the compiled graph, or any gradient source. */
+public final class InversionModels {
+  private InversionModels() {}
+
+  /**
+   * Compiles the inversion-step graph of a classifier (QDQ models included: quantize/dequantize pairs
+   * pass gradients straight through).
+   *
+   * @param normalize whether the graph's update divides the gradient by its per-image mean |g|
+   */
+  public static InversionModel compile(byte[] model, boolean normalize, RuntimeOptions runtime) {
+    Onnx.ModelProto proto = OnnxModels.parse(model, "model");
+    GradientCompiler.Graphs graphs = GradientCompiler.compile(proto,
+        GradientOptions.DEFAULT.withNormalizeInversion(normalize));
+    return new InversionSession(graphs.inversion(), runtime);
+  }
+
+  /** The inversion step on top of any gradient source, e.g. finite differences (slow: one forward per pixel pair). */
+  public static InversionModel fromGradients(GradientModel gradients, boolean normalize) {
+    return new GradientInversionModel(gradients, normalize);
+  }
+}
