@@ -21,13 +21,24 @@ public final class InversionModels {
    */
   public static InversionModel compile(byte[] model, boolean normalize, RuntimeOptions runtime) {
     Onnx.ModelProto proto = OnnxModels.parse(model, "model");
+    // compile() also derives a Grad-CAM graph; naming the input as its layer skips the search for a
+    // spatial layer, which models without one (and layer-objective rewrites) would fail
+    String input = imageInput(proto.getGraph());
     GradientCompiler.Graphs graphs = GradientCompiler.compile(proto,
-        GradientOptions.DEFAULT.withNormalizeInversion(normalize));
+        GradientOptions.DEFAULT.withNormalizeInversion(normalize).withLayer(input));
     return new InversionSession(graphs.inversion(), runtime);
   }
 
   /** The inversion step on top of any gradient source, e.g. finite differences (slow: one forward per pixel pair). */
   public static InversionModel fromGradients(GradientModel gradients, boolean normalize) {
     return new GradientInversionModel(gradients, normalize);
+  }
+
+  /** The first graph input that is not an initializer. */
+  static String imageInput(Onnx.GraphProto g) {
+    java.util.Set<String> inits = new java.util.HashSet<>();
+    g.getInitializerList().forEach(t -> inits.add(t.getName()));
+    return g.getInputList().stream().map(Onnx.ValueInfoProto::getName).filter(n -> !inits.contains(n)).findFirst()
+        .orElseThrow(() -> new dev.lanterne.LanterneException("the model has no input; Lanterne needs an image input [N,C,H,W]"));
   }
 }

@@ -128,7 +128,7 @@ public final class LayerObjective {
       b.addOutput(Onnx.ValueInfoProto.newBuilder().setName(tensor));
     }
     byte[] bytes = OnnxModels.toBytes(proto.toBuilder().setGraph(b).build());
-    String input = firstInput(proto.getGraph());
+    String input = InversionModels.imageInput(proto.getGraph());
     OrtSession session = OrtSessions.create(bytes, RuntimeOptions.DEFAULT, "layer probe");
     try (OnnxTensor x = OnnxTensor.createTensor(OrtSessions.environment(),
         FloatBuffer.wrap(new float[chw[0] * chw[1] * chw[2]]), new long[] {1, chw[0], chw[1], chw[2]});
@@ -140,18 +140,5 @@ public final class LayerObjective {
     } finally {
       OrtSessions.closeQuietly(session);
     }
-  }
-
-  private static String firstInput(Onnx.GraphProto g) {
-    Set<String> inits = new java.util.HashSet<>();
-    for (Onnx.TensorProto t : g.getInitializerList()) {
-      inits.add(t.getName());
-    }
-    for (Onnx.ValueInfoProto v : g.getInputList()) {
-      if (!inits.contains(v.getName())) {
-        return v.getName();
-      }
-    }
-    throw new LanterneException("the model has no input");
   }
 }
