@@ -24,11 +24,17 @@ final class Quadratic {
   final float[][] targets;
 
   Quadratic(int k, long seed) {
+    this(k, seed, false);
+  }
+
+  /** @param flat targets constant per channel, so that shifts, scalings and rotations leave them unchanged */
+  Quadratic(int k, long seed, boolean flat) {
     SplittableRandom r = new SplittableRandom(seed);
     targets = new float[k][PER];
     for (float[] t : targets) {
+      double[] level = {r.nextDouble(-0.8, 0.8), r.nextDouble(-0.8, 0.8), r.nextDouble(-0.8, 0.8)};
       for (int j = 0; j < PER; j++) {
-        t[j] = (float) r.nextDouble(-0.8, 0.8);
+        t[j] = (float) (flat ? level[j / (H * W)] : r.nextDouble(-0.8, 0.8));
       }
     }
   }
