@@ -1,0 +1,83 @@
+package dev.lanterne.explain.inversion;
+
+import dev.lanterne.runtime.InversionModel;
+
+/**
+ * The score of one output column per image, through an {@link InversionModel}: image i climbs
+ * scores[i, target[i]]. The seed rows are one-hot, so one step call serves all n images.
+ */
+public final class ModelObjective implements AscentObjective {
+  private final InversionModel model;
+  private final int[] targets;
+  private final int probabilityClasses;
+  private final boolean outputsProbabilities;
+  private final float[] seed;
+
+  /**
+   * @param targets the output column each image climbs
+   * @param probabilityClasses how many leading columns are class scores (softmax is over these); a
+   *     target at or beyond it (an appended layer objective) has no probability
+   * @param outputsProbabilities the model already outputs probabilities (no softmax)
+   */
+  public ModelObjective(InversionModel model, int[] targets, int probabilityClasses, boolean outputsProbabilities) {
+    int k = model.numClasses();
+    if (probabilityClasses < 1 || probabilityClasses > k) {
+      throw new IllegalArgumentException("probabilityClasses must be in [1, " + k + "]");
+    }
+    this.model = model;
+    this.targets = targets.clone();
+    this.probabilityClasses = probabilityClasses;
+    this.outputsProbabilities = outputsProbabilities;
+    this.seed = new float[targets.length * k];
+    for (int i = 0; i < targets.length; i++) {
+      if (targets[i] < 0 || targets[i] >= k) {
+        throw new IllegalArgumentException("target " + targets[i] + " is outside the model's " + k + " outputs");
+      }
+      seed[i * k + targets[i]] = 1f;
+    }
+  }
+
+  /** Class-score objective on all the model's outputs. */
+  public ModelObjective(InversionModel model, int[] classes, boolean outputsProbabilities) {
+    this(model, classes, model.numClasses(), outputsProbabilities);
+  }
+
+  @Override
+  public int[] shape() {
+    return model.inputShape();
+  }
+
+  @Override
+  public Step step(float[] x, int n, float lr, float l2) {
+    if (n != targets.length) {
+      throw new IllegalArgumentException("this objective has " + targets.length + " images, got " + n);
+    }
+    InversionModel.Result r = model.step(x, n, seed, lr, l2);
+    return new Step(r.next(), r.gradient(), r.scores());
+  }
+
+  @Override
+  public float objective(float[] scores, int i) {
+    return scores[i * model.numClasses() + targets[i]];
+  }
+
+  @Override
+  public float probability(float[] scores, int i) {
+    if (targets[i] >= probabilityClasses) {
+      return Float.NaN;
+    }
+    int base = i * model.numClasses();
+    if (outputsProbabilities) {
+      return scores[base + targets[i]];
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < probabilityClasses; c++) {
+      max = Math.max(max, scores[base + c]);
+    }
+    double sum = 0;
+    for (int c = 0; c < probabilityClasses; c++) {
+      sum += Math.exp(scores[base + c] - max);
+    }
+    return (float) (Math.exp(scores[base + targets[i]] - max) / sum);
+  }
+}
