@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 /**
  * Finds the learned layers of an ONNX model (Conv, ConvTranspose, Gemm, MatMul with weights in
  * initializers) and replaces their weights and biases with seeded Gaussian noise of the same shape,
- * mean zero and the original's standard deviation. Quantized weights (an int8/uint8 initializer
+ * mean zero and the original's root mean square (its standard deviation for zero-mean weights; a
+ * constant tensor such as a weight of ones keeps its magnitude instead of collapsing to zero). Quantized weights (an int8/uint8 initializer
  * behind DequantizeLinear) get integer noise around the original integers' mean with their standard
  * deviation, so the scale and zero point keep their meaning. Normalisation parameters stay.
  */
@@ -124,9 +125,10 @@ public final class WeightRandomizer {
     }
     double std = Math.sqrt(var / Math.max(1, v.length));
     if (t.getDataType() == Onnx.TensorProto.DataType.FLOAT_VALUE) {
+      double rms = Math.sqrt(std * std + mean * mean);
       float[] out = new float[v.length];
       for (int i = 0; i < out.length; i++) {
-        out[i] = (float) (std * gaussian(rnd));
+        out[i] = (float) (rms * gaussian(rnd));
       }
       return TensorProtos.ofFloats(t.getName(), TensorProtos.dims(t), out);
     }
