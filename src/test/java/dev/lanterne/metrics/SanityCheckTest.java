@@ -71,23 +71,6 @@ class SanityCheckTest {
     }
   }
 
-  /** Gradient magnitude of the channel sum by central differences: does not look at the model. */
-  private static float[] edges(float[] x) {
-    float[] map = new float[PLANE];
-    for (int y = 1; y < SIZE - 1; y++) {
-      for (int i = 1; i < SIZE - 1; i++) {
-        double dx = 0;
-        double dy = 0;
-        for (int c = 0; c < 3; c++) {
-          dx += x[c * PLANE + y * SIZE + i + 1] - x[c * PLANE + y * SIZE + i - 1];
-          dy += x[c * PLANE + (y + 1) * SIZE + i] - x[c * PLANE + (y - 1) * SIZE + i];
-        }
-        map[y * SIZE + i] = (float) Math.hypot(dx, dy);
-      }
-    }
-    return map;
-  }
-
   @Test
   void layersAreFoundFromTheOutputBack() {
     List<WeightRandomizer.Layer> layers = WeightRandomizer.layersFromOutput(model().proto());
@@ -131,7 +114,7 @@ class SanityCheckTest {
     for (SanityCheck.Step s : model.steps()) {
       assertTrue(Math.abs(s.spearman()) < 0.3, "step " + s.randomized() + " rho " + s.spearman());
     }
-    SanityCheck.Result image = check.run(m, p -> edges(x));
+    SanityCheck.Result image = check.run(m, p -> BaselineMaps.edges(x, 3, SIZE, SIZE));
     for (SanityCheck.Step s : image.steps()) {
       assertEquals(1.0, s.spearman(), 1e-12);
       assertEquals(1.0, s.absoluteSpearman(), 1e-12);
