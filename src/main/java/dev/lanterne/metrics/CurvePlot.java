@@ -1,6 +1,6 @@
 package dev.lanterne.metrics;
 
-import dev.lanterne.tensor.AtomicFiles;
+import dev.lanterne.image.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -9,11 +9,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /** A line plot of deletion/insertion curves: fraction of pixels changed against class score. */
 public final class CurvePlot {
@@ -102,11 +100,6 @@ public final class CurvePlot {
 
   /** Draws and writes the plot as PNG, atomically. */
   public static void write(Path file, String title, List<CausalCurve> curves) {
-    BufferedImage img = draw(title, curves);
-    AtomicFiles.write(file, out -> {
-      if (!ImageIO.write(img, "png", out)) {
-        throw new IOException("no PNG writer available");
-      }
-    });
+    Png.write(file, draw(title, curves));
   }
 }
