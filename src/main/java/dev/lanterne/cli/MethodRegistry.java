@@ -51,6 +51,8 @@ public final class MethodRegistry {
         (ctx, chw, image, idx, c) -> BaselineMaps.center(chw[1], chw[2])));
     r.add(baseline("edges", "image gradient magnitude, ignores the model (fails the sanity check)",
         (ctx, chw, image, idx, c) -> BaselineMaps.edges(image, chw[0], chw[1], chw[2])));
+    r.add(PerturbationMethods.rise());
+    r.add(PerturbationMethods.occlusion());
     return r;
   }
 

@@ -15,12 +15,12 @@ import java.util.Locale;
 
 /** A line plot of deletion/insertion curves: fraction of pixels changed against class score. */
 public final class CurvePlot {
-  private static final int WIDTH = 560;
-  private static final int HEIGHT = 400;
-  private static final int LEFT = 60;
-  private static final int RIGHT = 20;
-  private static final int TOP = 40;
-  private static final int BOTTOM = 50;
+  static final int WIDTH = 560;
+  static final int HEIGHT = 400;
+  static final int LEFT = 60;
+  static final int RIGHT = 20;
+  static final int TOP = 64;
+  static final int BOTTOM = 50;
   private static final Color[] COLOURS = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c),
       new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
 
@@ -44,6 +44,8 @@ public final class CurvePlot {
       g.drawString(title, Math.max(4, (WIDTH - fm.stringWidth(title)) / 2), 24);
       g.setStroke(new BasicStroke(2f));
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      FontMetrics lm = g.getFontMetrics();
+      int lx = LEFT;
       for (int i = 0; i < curves.size(); i++) {
         CausalCurve c = curves.get(i);
         g.setColor(COLOURS[i % COLOURS.length]);
@@ -59,12 +61,13 @@ public final class CurvePlot {
           }
         }
         g.draw(line);
-        int ly = TOP + 16 + 18 * i;
-        int lx = LEFT + pw - 190;
+        // the legend sits in one row between the title and the plot, where no curve can hide it
+        int ly = TOP - 14;
         g.drawLine(lx, ly - 4, lx + 24, ly - 4);
         g.setColor(Color.BLACK);
-        g.drawString(String.format(Locale.ROOT, "%s (%s) AUC %.3f", c.game(), c.substrate().cliName(), c.auc()),
-            lx + 30, ly);
+        String entry = String.format(Locale.ROOT, "%s (%s) AUC %.3f", c.game(), c.substrate().cliName(), c.auc());
+        g.drawString(entry, lx + 30, ly);
+        lx += 30 + lm.stringWidth(entry) + 24;
       }
     } finally {
       g.dispose();

@@ -9,13 +9,13 @@ import dev.lanterne.onnx.proto.Onnx;
  * {@code weight} on the region and 0 elsewhere and class 1 is the constant {@code bias1}. So
  * logit0 = weight * sum over region pixels of (x_r + x_g + x_b), logit1 = bias1.
  */
-final class TinyLinearModel {
+public final class TinyLinearModel {
   final int size;
   final boolean[] region;
   final float weight;
   final float bias1;
 
-  TinyLinearModel(int size, boolean[] region, float weight, float bias1) {
+  public TinyLinearModel(int size, boolean[] region, float weight, float bias1) {
     this.size = size;
     this.region = region;
     this.weight = weight;
@@ -23,7 +23,7 @@ final class TinyLinearModel {
   }
 
   /** The region as the rectangle [x0, x1) x [y0, y1). */
-  static boolean[] rectangle(int size, int x0, int y0, int x1, int y1) {
+  public static boolean[] rectangle(int size, int x0, int y0, int x1, int y1) {
     boolean[] r = new boolean[size * size];
     for (int y = y0; y < y1; y++) {
       for (int x = x0; x < x1; x++) {
@@ -45,12 +45,12 @@ final class TinyLinearModel {
     return new double[] {weight * s, bias1};
   }
 
-  double probability0(float[] chw) {
+  public double probability0(float[] chw) {
     double[] l = logits(chw);
     return 1 / (1 + Math.exp(l[1] - l[0]));
   }
 
-  Onnx.ModelProto proto() {
+  public Onnx.ModelProto proto() {
     int plane = size * size;
     float[] w2 = new float[2 * plane];
     for (int p = 0; p < plane; p++) {
