@@ -26,11 +26,24 @@ class CurvePlotTest {
     int pw = CurvePlot.WIDTH - CurvePlot.LEFT - CurvePlot.RIGHT;
     int ph = CurvePlot.HEIGHT - CurvePlot.TOP - CurvePlot.BOTTOM;
     int x = CurvePlot.LEFT + pw / 3;
-    Color low = new Color(img.getRGB(x, CurvePlot.TOP + (int) Math.round(ph * 0.75)));
-    Color high = new Color(img.getRGB(x, CurvePlot.TOP + (int) Math.round(ph * 0.25)));
+    Color low = strongest(img, x, CurvePlot.TOP + ph * 0.75, true);
+    Color high = strongest(img, x, CurvePlot.TOP + ph * 0.25, false);
     Color empty = new Color(img.getRGB(x, CurvePlot.TOP + (int) Math.round(ph * 0.5) + 3));
     assertTrue(low.getRed() > 150 && low.getBlue() < 120, "deletion is red: " + low);
     assertTrue(high.getBlue() > 120 && high.getRed() < 100, "insertion is blue: " + high);
     assertTrue(empty.getRed() > 200 && empty.getGreen() > 200 && empty.getBlue() > 200, "background: " + empty);
+  }
+
+  /** The most red (or blue) pixel in the rows around y: the 2-pixel line is antialiased. */
+  private static Color strongest(BufferedImage img, int x, double y, boolean red) {
+    Color best = null;
+    for (int r = (int) Math.floor(y) - 1; r <= (int) Math.ceil(y) + 1; r++) {
+      Color c = new Color(img.getRGB(x, r));
+      int score = red ? c.getRed() - c.getBlue() : c.getBlue() - c.getRed();
+      if (best == null || score > (red ? best.getRed() - best.getBlue() : best.getBlue() - best.getRed())) {
+        best = c;
+      }
+    }
+    return best;
   }
 }
