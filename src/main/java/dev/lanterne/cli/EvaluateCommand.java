@@ -1,0 +1,166 @@
+package dev.lanterne.cli;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.metrics.BoxAnnotations;
+import dev.lanterne.metrics.DeletionInsertion;
+import dev.lanterne.metrics.Evaluation;
+import dev.lanterne.metrics.EvaluationReport;
+import dev.lanterne.metrics.PointingGame;
+import dev.lanterne.metrics.SanityCheck;
+import dev.lanterne.metrics.Substrate;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.Classifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * `lanterne evaluate`: runs explanation methods on images and scores every map by deletion and
+ * insertion AUC (and the pointing game with --boxes, the sanity check with --sanity), writing
+ * evaluation.json, evaluation.csv and the curves as PNG.
+ */
+public final class EvaluateCommand implements Command {
+  private final MethodRegistry methods;
+
+  public EvaluateCommand() {
+    this(MethodRegistry.standard());
+  }
+
+  public EvaluateCommand(MethodRegistry methods) {
+    this.methods = methods;
+  }
+
+  @Override
+  public String name() {
+    return "evaluate";
+  }
+
+  @Override
+  public String summary() {
+    return "score explanation methods: deletion/insertion AUC, pointing game, sanity check; JSON, CSV, curve plots";
+  }
+
+  @Override
+  public Options options() {
+    Options o = CommonOptions.standard(true);
+    o.addOption(Option.builder().longOpt("methods").hasArg().argName("LIST").required()
+        .desc("comma-separated methods: " + String.join(",", methods.names())).build());
+    o.addOption(Option.builder().longOpt("step").hasArg().argName("PIXELS")
+        .desc("pixels deleted/inserted per step (default H*W/224: 224 at 224x224)").build());
+    o.addOption(Option.builder().longOpt("deletion-substrate").hasArg().argName("S")
+        .desc("what deleted pixels become: black (default), gray, mean, blur").build());
+    o.addOption(Option.builder().longOpt("insertion-substrate").hasArg().argName("S")
+        .desc("what insertion starts from: blur (default, 11x11 sigma 5), black, gray, mean").build());
+    o.addOption(Option.builder().longOpt("boxes").hasArg().argName("FILE")
+        .desc("pointing-game boxes: [{\"image\": \"cat.png\", \"class\": 285, \"boxes\": [[x0,y0,x1,y1]]}]"
+            + " in model input pixels").build());
+    o.addOption(Option.builder().longOpt("tolerance").hasArg().argName("PIXELS")
+        .desc("pointing-game tolerance (default 15, as TorchRay; 0: the maximum itself)").build());
+    o.addOption(Option.builder().longOpt("sanity").hasArg().argName("LAYERS")
+        .desc("sanity check: randomise this many layers from the output, cumulatively (a number, or all)")
+        .build());
+    return methods.addOptions(o);
+  }
+
+  @Override
+  public int run(CommandLine cl) {
+    List<MethodRegistry.Entry> chosen = methods.parse(cl.getOptionValue("methods"));
+    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    Path out = CliSupport.outDir(cl, null);
+    DeletionInsertion.Settings curveSettings = new DeletionInsertion.Settings(
+        CliSupport.intOption(cl, "step", 0, 1, Integer.MAX_VALUE),
+        Substrate.parse(cl.getOptionValue("deletion-substrate", "black")),
+        Substrate.parse(cl.getOptionValue("insertion-substrate", "blur")), spec.runtime().maxBatch());
+    int tolerance = CliSupport.intOption(cl, "tolerance", PointingGame.TORCHRAY_TOLERANCE, 0, 10_000);
+    BoxAnnotations boxes = cl.hasOption("boxes") ? readBoxes(Path.of(cl.getOptionValue("boxes"))) : null;
+    long seed = CliSupport.seed(cl);
+    int sanityLayers = sanityLayers(cl);
+    byte[] bytes = Classifier.ModelFiles.readModel(spec.path());
+    Onnx.ModelProto proto = OnnxModels.parse(bytes, spec.path().toString());
+    int[] chw = spec.inputShape();
+
+    List<Evaluation.Image> images = new ArrayList<>();
+    List<Evaluation.Row> rows = new ArrayList<>();
+    try (Classifier classifier = spec.openClassifier()) {
+      float[] scores = classifier.run(CliSupport.stack(inputs), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses());
+      for (int i = 0; i < inputs.size(); i++) {
+        images.add(new Evaluation.Image(inputs.get(i).name(), inputs.get(i).tensor(), classes[i]));
+      }
+      DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), curveSettings);
+      Evaluation evaluation = new Evaluation(proto, curves, boxes, new PointingGame(tolerance),
+          sanityLayers < 0 ? null : new SanityCheck(seed, sanityLayers));
+      MethodRegistry.Context ctx = new MethodRegistry.Context(cl, spec, seed);
+      long total = (long) chosen.size() * images.stream().mapToInt(im -> im.classes().length).sum();
+      try (ProgressBar bar = CliSupport.progress("evaluate", total, "maps")) {
+        for (MethodRegistry.Entry m : chosen) {
+          rows.addAll(evaluation.run(m.name(), m.open(ctx, chw), images, row -> bar.step()));
+        }
+      }
+      Map<String, Object> settings = new LinkedHashMap<>();
+      settings.put("model", spec.path().getFileName().toString());
+      settings.put("modelSha256", OnnxModels.sha256(bytes));
+      settings.put("input", chw);
+      settings.put("mean", spec.card().mean());
+      settings.put("std", spec.card().std());
+      settings.put("methods", chosen.stream().map(MethodRegistry.Entry::name).toList());
+      settings.put("images", images.stream().map(Evaluation.Image::name).toList());
+      settings.put("pixelsPerStep", curves.pixelsPerStep());
+      settings.put("deletionSubstrate", curveSettings.deletionSubstrate().cliName());
+      settings.put("insertionSubstrate", curveSettings.insertionSubstrate().cliName());
+      settings.put("score", spec.card().outputsProbabilities() ? "model probability" : "softmax probability");
+      if (boxes != null) {
+        settings.put("boxes", cl.getOptionValue("boxes"));
+        settings.put("tolerance", tolerance);
+      }
+      if (sanityLayers >= 0) {
+        settings.put("sanityLayers", sanityLayers == 0 ? "all" : sanityLayers);
+      }
+      settings.put("seed", seed);
+      settings.put("arguments", commandLine(cl));
+      EvaluationReport.write(out, settings, rows);
+    }
+    System.out.print(EvaluationReport.summaryTable(rows));
+    System.out.println("wrote " + out.resolve(EvaluationReport.JSON) + ", " + out.resolve(EvaluationReport.CSV)
+        + " and " + rows.size() + " curve plots in " + out.resolve(EvaluationReport.CURVES));
+    return 0;
+  }
+
+  private static BoxAnnotations readBoxes(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw LanterneException.usage("box file " + file + " does not exist; check the --boxes path");
+    }
+    return BoxAnnotations.read(file);
+  }
+
+  /** -1: no sanity check; 0: all layers; else that many. */
+  private static int sanityLayers(CommandLine cl) {
+    if (!cl.hasOption("sanity")) {
+      return -1;
+    }
+    if (cl.getOptionValue("sanity").strip().equalsIgnoreCase("all")) {
+      return 0;
+    }
+    return CliSupport.intOption(cl, "sanity", 0, 1, 100_000);
+  }
+
+  private static List<String> commandLine(CommandLine cl) {
+    List<String> args = new ArrayList<>();
+    for (Option o : cl.getOptions()) {
+      args.add("--" + o.getLongOpt());
+      if (o.getValues() != null) {
+        args.addAll(List.of(o.getValues()));
+      }
+    }
+    return args;
+  }
+}
