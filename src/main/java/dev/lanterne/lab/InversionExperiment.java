@@ -91,10 +91,12 @@ final class InversionExperiment implements Experiment {
       Preprocessor.Prepared photo = m.prepare(ctx.photo(DREAM_PHOTO));
       float[] before = m.probabilities(photo.tensor());
       AscentTrace t;
+      long t0 = System.nanoTime();
       try (InversionModel im = session(ctx, m)) {
         t = DeepDream.run(im, m.card(), photo.tensor(), DREAM_CLASSES, m.classifier().numClasses(), dreamOptions,
             (step, o, p) -> progress.step(1));
       }
+      ctx.addTime("deep dream (" + m.name() + ")", (System.nanoTime() - t0) / 1e9);
       List<PanelGrid.Panel> row = new ArrayList<>();
       row.add(Figures.panel(photo.shown(), DREAM_PHOTO));
       for (int i = 0; i < DREAM_CLASSES.length; i++) {
@@ -144,6 +146,7 @@ final class InversionExperiment implements Experiment {
       t = ClassModelInversion.run(im, m.card(), CLASSES, null, o, (step, obj, p) -> progress.step(1));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    ctx.addTime("inversion (" + m.name() + ")", seconds);
     int[] chw = m.chw();
     double[] hf = new double[CLASSES.length];
     for (int i = 0; i < CLASSES.length; i++) {

@@ -37,6 +37,7 @@ final class LabContext implements AutoCloseable {
   private final PrintStream log;
   private final BoxAnnotations boxes = Boxes.read();
   private final Map<String, List<Evaluation.Row>> topClassRows = new LinkedHashMap<>();
+  private final Map<String, Double> partSeconds = new LinkedHashMap<>();
 
   private LabContext(LabSettings settings, Path shared, Path out, LabModel main, LabModel small, PrintStream log) {
     this.settings = settings;
@@ -131,9 +132,24 @@ final class LabContext implements AutoCloseable {
 
   /** Scores maps of one method on some images: deletion/insertion on the main model, the pointing game, time. */
   List<Evaluation.Row> evaluate(LabMethods.Method m, List<Evaluation.Image> images, Experiment.Progress progress) {
-    Evaluation e = new Evaluation(main.proto(), main.curves(settings.pixelsPerStep()), boxes, new PointingGame(PointingGame.TORCHRAY_TOLERANCE),
-        null);
-    return e.run(m.name(), m.factory(), images, row -> progress.step(1));
+    Evaluation e = new Evaluation(main.proto(), main.curves(settings.pixelsPerStep()), boxes,
+        new PointingGame(PointingGame.TORCHRAY_TOLERANCE), null);
+    long t0 = System.nanoTime();
+    List<Evaluation.Row> rows = e.run(m.name(), m.factory(), images, row -> progress.step(1));
+    double total = (System.nanoTime() - t0) / 1e9;
+    double explaining = rows.stream().mapToDouble(Evaluation.Row::millis).sum() / 1000;
+    addTime("explanations (" + m.name() + ")", explaining);
+    addTime("deletion/insertion scoring", total - explaining);
+    return rows;
+  }
+
+  /** Adds to the time spent in one part of the lab (shown in the README's timing table). */
+  void addTime(String part, double seconds) {
+    partSeconds.merge(part, seconds, Double::sum);
+  }
+
+  Map<String, Double> partSeconds() {
+    return Map.copyOf(partSeconds);
   }
 
   /** Every photo with the main model's top-1 class. */

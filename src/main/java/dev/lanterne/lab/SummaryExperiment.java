@@ -149,7 +149,9 @@ final class SummaryExperiment implements Experiment {
         }
         progress.step(1);
       }
-      ctx.verbose("sanity: %s in %.1f s", m.name(), (System.nanoTime() - t0) / 1e9);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      ctx.addTime("sanity check (" + m.name() + ")", seconds);
+      ctx.verbose("sanity: %s in %.1f s", m.name(), seconds);
       out.put(m.name(), rho);
       figure.add(row);
       labels.add(m.name());
