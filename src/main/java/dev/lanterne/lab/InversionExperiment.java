@@ -11,7 +11,6 @@ import dev.lanterne.image.Preprocessor;
 import dev.lanterne.runtime.InversionModel;
 import dev.lanterne.runtime.InversionSession;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,10 +73,11 @@ final class InversionExperiment implements Experiment {
       }
       perModel.add(m.name(), "no regularisation", mean(a.trace), avg(a.hf), agreement(a.transfer), a.seconds);
       perModel.add(m.name(), "blur every " + BLUR_EVERY, mean(b.trace), avg(b.hf), agreement(b.transfer), b.seconds);
+      String shortName = m == ctx.main() ? "MobileNetV2" : "MobileNetV1 0.25";
       grid.add(row(m, a));
-      labels.add(m.name() + ": no regularisation");
+      labels.add(shortName + ", no reg.");
       grid.add(row(m, b));
-      labels.add(m.name() + ": blur every " + BLUR_EVERY + " steps");
+      labels.add(shortName + ", blur/" + BLUR_EVERY);
     }
     out.table(perClass);
     out.table(perModel);
@@ -107,7 +107,7 @@ final class InversionExperiment implements Experiment {
             m.label(c), after)));
       }
       dgrid.add(row);
-      dlabels.add(m.name());
+      dlabels.add(m == ctx.main() ? "MobileNetV2" : "MobileNetV1 0.25");
     }
     out.table(dream);
     out.png("deepdream.png", Figures.grid(dgrid, dlabels));

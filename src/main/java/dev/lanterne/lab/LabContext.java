@@ -157,9 +157,13 @@ final class LabContext implements AutoCloseable {
     List<Evaluation.Image> out = new ArrayList<>();
     for (String p : PHOTOS) {
       float[] x = prepared(p).tensor();
-      out.add(new Evaluation.Image(p, x, new int[] {Softmax.argmax(main.probabilities(x))}));
+      out.add(new Evaluation.Image(p, x, new int[] {top1(main.probabilities(x))}));
     }
     return out;
+  }
+
+  private static int top1(float[] probabilities) {
+    return dev.lanterne.cli.CliSupport.topK(probabilities, 0, probabilities.length, 1)[0];
   }
 
   /**
