@@ -20,7 +20,8 @@ final class SummaryComments {
       }
     }
     b.append(String.join("; ", seen)).append("). Deletion sets pixels to black in order of decreasing saliency,"
-        + " insertion reveals them on a blurred copy, " + pixelsPerStep + " pixels per step; the AUC is the mean softmax probability"
+        + " insertion reveals them on a blurred copy, " + pixelsPerStep + " pixels per step; the AUC is the mean"
+        + " softmax probability"
         + " of the class along the curve. The pointing game uses the lead's boxes (`summary/boxes.json`,"
         + " tolerance 15 px); cat.png and astronaut.png have none. Times are wall-clock per map on this machine's"
         + " CPU, shared with other work while the lab ran.");
@@ -77,6 +78,7 @@ final class SummaryComments {
         best = i;
       }
     }
-    return best < 0 ? new Object[] {"-", Double.NaN} : new Object[] {t.row(best).get(nameColumn), t.row(best).get(column)};
+    return best < 0 ? new Object[] {"-", Double.NaN}
+        : new Object[] {t.row(best).get(nameColumn), t.row(best).get(column)};
   }
 }

@@ -222,7 +222,8 @@ final class SummaryExperiment implements Experiment {
     return PanelGrid.render(grid, null, 0);
   }
 
-  private Section section(LabContext ctx, LabOutput out, Table summary, Table perRow, Table sanity, List<Evaluation.Row> rows) {
+  private Section section(LabContext ctx, LabOutput out, Table summary, Table perRow, Table sanity,
+      List<Evaluation.Row> rows) {
     Section s = new Section("4. Every method on the same photos");
     s.text(SummaryComments.intro(rows, ctx.settings().pixelsPerStep()));
     s.table(summary, out.link("summary.csv"));
