@@ -113,20 +113,22 @@ final class RiseExperiment implements Experiment {
         + s.riseStableMax() + " masks. Pointing: the map's maximum within 15 px of the lead's box.");
     sec.figure("RISE maps per setting", out.link("maps.png"));
     sec.table(t, out.link("settings.csv"));
-    sec.text(comment(t));
+    sec.text(comment(t, s.riseStableMax()));
     sec.figure("six masks of each family", out.link("masks.png"));
     return sec;
   }
 
-  private static String comment(Table t) {
+  private static String comment(Table t, int maxMasks) {
     List<String> parts = new ArrayList<>();
     Object[] bestIns = SummaryComments.extreme(t, 1, 8, true);
     Object[] worstIns = SummaryComments.extreme(t, 1, 8, false);
     Object[] bestDel = SummaryComments.extreme(t, 1, 7, false);
     for (int i = 0; i < t.size(); i++) {
       if (t.row(i).get(1).equals("until stable")) {
-        parts.add(String.format(Locale.ROOT, "The until-stable run stopped after %s masks (%.1f s).",
-            t.row(i).get(2), (Double) t.row(i).get(6)));
+        boolean limit = t.row(i).get(2) instanceof Number used && used.intValue() >= maxMasks;
+        parts.add(String.format(Locale.ROOT, "The until-stable run stopped after %s masks (%.1f s)%s.",
+            t.row(i).get(2), (Double) t.row(i).get(6), limit ? ", its limit: the map still changed by more than"
+                + " the tolerance between checks" : ", when the map had stopped changing"));
       }
     }
     double rate = 0;

@@ -145,7 +145,7 @@ final class SummaryExperiment implements Experiment {
           var e = method.explain(ctx.prepared(SANITY_PHOTO).tensor(), cls, 0).get(0);
           rho[i] = Spearman.correlation(base, e.map().data());
           row.add(Figures.panel(Figures.overlay(shown, e), String.format(java.util.Locale.ROOT,
-              "top %s random: rho %.2f", levels.get(i) == 0 ? "all" : levels.get(i), rho[i])));
+              "%s random: rho %.2f", levels.get(i) == 0 ? "all layers" : "top " + levels.get(i), rho[i])));
         }
         progress.step(1);
       }
