@@ -80,6 +80,8 @@ public final class GraphCache {
     if (!Files.isRegularFile(f)) {
       return null;
     }
-    return Onnx.ModelProto.parseFrom(Files.readAllBytes(f));
+    Onnx.ModelProto m = Onnx.ModelProto.parseFrom(Files.readAllBytes(f));
+    boolean complete = m.hasGraph() && m.getGraph().getNodeCount() > 0 && m.getGraph().getOutputCount() > 1;
+    return complete ? m : null;
   }
 }
