@@ -40,7 +40,7 @@ public final class BenchCommand implements Command, Main.TakesArguments {
     if (cl.getArgList().isEmpty() || !WHAT.contains(cl.getArgList().get(0))) {
       throw LanterneException.usage("say what to benchmark: lanterne bench " + String.join("|", WHAT));
     }
-    RuntimeOptions runtime = CliSupport.model(cl).runtime();
+    RuntimeOptions runtime = CliSupport.runtime(cl);
     int[] batches = Arrays.stream(cl.getOptionValue("batches", "1,16").split(",")).map(String::strip)
         .mapToInt(Integer::parseInt).toArray();
     List<Path> models = models(cl);
