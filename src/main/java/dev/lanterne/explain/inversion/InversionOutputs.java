@@ -87,7 +87,7 @@ public final class InversionOutputs {
     Path grid = dir.resolve(method + "-grid.png");
     Png.write(grid, PanelGrid.render(List.of(finals), null, 0));
     written.add(grid);
-    Path jsonFile = dir.resolve("explanations.json");
+    Path jsonFile = dir.resolve(dev.lanterne.explain.ExplanationWriter.JSON_FILE);
     try {
       AtomicFiles.write(jsonFile, json.writerWithDefaultPrettyPrinter().writeValueAsString(root)
           .getBytes(StandardCharsets.UTF_8));
