@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
  * probabilities, high-frequency energy (ratio), and transfer to MobileNetV1 0.25.
  *
  * <p>Usage: InversionBenchmark [--shared DIR] [--steps T] [--repeats N] [--threads T] [--out DIR] [--timing-only]
+ * [--logprob]
  */
 public final class InversionBenchmark {
   static final int[] COURSE_CLASSES = {130, 208, 288, 402, 620, 817, 954};
@@ -43,6 +44,7 @@ public final class InversionBenchmark {
     int threads = 0;
     Path out = null;
     boolean timingOnly = false;
+    boolean logProbability = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--shared" -> shared = Path.of(args[++i]);
@@ -51,6 +53,7 @@ public final class InversionBenchmark {
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--timing-only" -> timingOnly = true;
+        case "--logprob" -> logProbability = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -69,7 +72,9 @@ public final class InversionBenchmark {
       if (timingOnly) {
         return;
       }
-      InversionOptions regularised = InversionOptions.defaults().withSteps(steps).withSeed(0);
+      InversionOptions regularised = InversionOptions.defaults().withSteps(steps).withSeed(0)
+          .withLogProbability(logProbability);
+      System.out.println("objective: " + (logProbability ? "log-probability" : "pre-softmax score"));
       InversionOptions raw = regularised.unregularized();
       Map<String, AscentTrace> runs = new LinkedHashMap<>();
       for (Map.Entry<String, InversionOptions> e : Map.of("regularised", regularised, "unregularised", raw)

@@ -52,6 +52,8 @@ public final class InvertCommand implements Command {
     o.addOption(flag("lr", "LR", "learning rate in normalised units (default " + d.learningRate() + ")"));
     o.addOption(flag("optimizer", "NAME", "sgd or adam (default " + d.optimizer().name().toLowerCase(Locale.ROOT)
         + ")"));
+    o.addOption(flag("objective", "KIND", "score (pre-softmax class score, default) or logprob (log-probability;"
+        + " for quantized models whose logits saturate)"));
     o.addOption(flag("momentum", "M", "SGD momentum (default 0: plain gradient ascent)"));
     o.addOption(Option.builder().longOpt("raw-gradient")
         .desc("do not divide each step's gradient by its mean absolute value").build());
@@ -98,7 +100,9 @@ public final class InvertCommand implements Command {
             CliSupport.doubleOption(cl, "scale-jitter", o.scaleJitter(), 0, 0.5),
             CliSupport.doubleOption(cl, "rotate-jitter", o.rotateJitterDegrees(), 0, 180))
         .withSnapshotEvery(CliSupport.intOption(cl, "snapshot-every", o.snapshotEvery(), 0, 1_000_000))
-        .withSeed(CliSupport.seed(cl));
+        .withSeed(CliSupport.seed(cl))
+        .withLogProbability(CliSupport.choice(cl, "objective", d.logProbability() ? "logprob" : "score", "score",
+            "logprob").equals("logprob"));
     if (cl.hasOption("no-clip")) {
       o = o.withClip(false);
     }
@@ -140,6 +144,7 @@ public final class InvertCommand implements Command {
     s.put("optimizer", o.optimizer().name().toLowerCase(Locale.ROOT));
     s.put("learningRate", o.learningRate());
     s.put("momentum", o.momentum());
+    s.put("objective", o.logProbability() ? "log-probability" : "pre-softmax score");
     s.put("steps", o.steps());
     s.put("normalizedGradient", o.normalizeGradient());
     s.put("blurEvery", o.blurEvery());
