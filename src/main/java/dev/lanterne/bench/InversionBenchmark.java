@@ -2,12 +2,11 @@ package dev.lanterne.bench;
 
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.ClassModelInversion;
-import dev.lanterne.explain.inversion.HighFrequencyEnergy;
 import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.explain.inversion.InversionOutputs;
+import dev.lanterne.explain.inversion.InversionSummary;
 import dev.lanterne.explain.inversion.StepListener;
-import dev.lanterne.explain.inversion.TransferCheck;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.model.Labels;
 import dev.lanterne.model.ModelCard;
@@ -123,37 +122,30 @@ public final class InversionBenchmark {
   private static void report(Map<String, AscentTrace> runs, Classifier plain, ModelCard card, Classifier other,
       ModelCard otherCard, Labels labels) {
     Preprocessor pre = Preprocessor.forCard(card);
-    Map<String, Double> meanHf = new LinkedHashMap<>();
+    Map<String, InversionSummary> summaries = new LinkedHashMap<>();
     for (Map.Entry<String, AscentTrace> e : runs.entrySet()) {
       AscentTrace t = e.getValue();
-      int[] transfer = TransferCheck.top1(t.images(), t.n(), card, other, otherCard);
+      InversionSummary s = InversionSummary.of(e.getKey(), t, COURSE_CLASSES, card, other, otherCard);
+      summaries.put(e.getKey(), s);
       System.out.printf(Locale.ROOT, "%n%s%n%-28s %8s %8s %8s %7s  %s%n", e.getKey(), "class", "p graph", "p saved",
           "top1 sv", "HF", "MobileNetV1 top-1");
-      double hfSum = 0;
-      int agree = 0;
-      int above = 0;
       for (int i = 0; i < t.n(); i++) {
-        int c = COURSE_CLASSES[i];
-        float[] saved = pre.normalize(pre.toImage(t.image(i)));
-        float[] scores = plain.run(saved, 1);
-        float pSaved = softmax(scores, c);
+        InversionSummary.Row r = s.rows().get(i);
+        int c = r.target();
+        // the saved 8-bit PNG, classified again by the plain model, independently of the gradient graph
+        float[] scores = plain.run(pre.normalize(pre.toImage(t.image(i))), 1);
         int top = argmax(scores);
-        double hf = HighFrequencyEnergy.fraction(HighFrequencyEnergy.toPixels(t.image(i), card.mean(), card.std()),
-            224, 224);
-        hfSum += hf;
-        agree += transfer[i] == c ? 1 : 0;
-        above += t.finalProbability(i) > 0.9 ? 1 : 0;
         System.out.printf(Locale.ROOT, "%-28.28s %8.4f %8.4f %8s %7.3f  %d %s%n", InversionOutputs.name(c, labels),
-            t.finalProbability(i), pSaved, top == c ? "yes" : String.valueOf(top), hf, transfer[i],
-            transfer[i] == c ? "(agrees)" : labels.get(transfer[i]));
+            r.probability(), softmax(scores, c), top == c ? "yes" : String.valueOf(top), r.highFrequency(),
+            r.transferTop1(), r.transfers() ? "(agrees)" : labels.get(r.transferTop1()));
       }
-      meanHf.put(e.getKey(), hfSum / t.n());
       System.out.printf(Locale.ROOT, "classes above p 0.9: %d/%d; mean high-frequency energy %.3f;"
-          + " MobileNetV1 agreement %d/%d%n", above, t.n(), hfSum / t.n(), agree, t.n());
+          + " MobileNetV1 agreement %.0f%%%n", s.countAbove(0.9), t.n(), s.meanHighFrequency(),
+          100 * s.transferAgreement());
     }
-    if (meanHf.size() == 2) {
+    if (summaries.size() == 2) {
       System.out.printf(Locale.ROOT, "%nhigh-frequency energy ratio regularised / unregularised: %.3f%n",
-          meanHf.get("regularised") / meanHf.get("unregularised"));
+          summaries.get("regularised").highFrequencyRatio(summaries.get("unregularised")));
     }
   }
 
