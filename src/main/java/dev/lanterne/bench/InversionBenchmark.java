@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * probabilities, high-frequency energy (ratio), and transfer to MobileNetV1 0.25.
  *
  * <p>Usage: InversionBenchmark [--shared DIR] [--steps T] [--repeats N] [--threads T] [--out DIR] [--timing-only]
- * [--logprob]
+ * [--logprob] [--lr LR] [--regularised-only]
  */
 public final class InversionBenchmark {
   static final int[] COURSE_CLASSES = {130, 208, 288, 402, 620, 817, 954};
@@ -44,6 +44,8 @@ public final class InversionBenchmark {
     Path out = null;
     boolean timingOnly = false;
     boolean logProbability = false;
+    double lr = InversionOptions.defaults().learningRate();
+    boolean regularisedOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--shared" -> shared = Path.of(args[++i]);
@@ -53,6 +55,8 @@ public final class InversionBenchmark {
         case "--out" -> out = Path.of(args[++i]);
         case "--timing-only" -> timingOnly = true;
         case "--logprob" -> logProbability = true;
+        case "--lr" -> lr = Double.parseDouble(args[++i]);
+        case "--regularised-only" -> regularisedOnly = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -71,13 +75,16 @@ public final class InversionBenchmark {
       if (timingOnly) {
         return;
       }
-      InversionOptions regularised = InversionOptions.defaults().withSteps(steps).withSeed(0)
-          .withLogProbability(logProbability);
+      InversionOptions d = InversionOptions.defaults();
+      InversionOptions regularised = d.withSteps(steps).withSeed(0).withLogProbability(logProbability)
+          .withOptimizer(d.optimizer(), lr, d.momentum());
       System.out.println("objective: " + (logProbability ? "log-probability" : "pre-softmax score"));
       InversionOptions raw = regularised.unregularized();
       Map<String, AscentTrace> runs = new LinkedHashMap<>();
-      for (Map.Entry<String, InversionOptions> e : Map.of("regularised", regularised, "unregularised", raw)
-          .entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+      Map<String, InversionOptions> settings = regularisedOnly ? Map.of("regularised", regularised)
+          : Map.of("regularised", regularised, "unregularised", raw);
+      for (Map.Entry<String, InversionOptions> e : settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .toList()) {
         long s = System.nanoTime();
         AscentTrace t = ClassModelInversion.run(inv, card, COURSE_CLASSES, null, e.getValue(), StepListener.NONE);
         System.out.printf(Locale.ROOT, "%n%s run: %d steps x %d classes in %.1f s%n", e.getKey(), steps,
