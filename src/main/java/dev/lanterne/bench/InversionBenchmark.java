@@ -135,20 +135,21 @@ public final class InversionBenchmark {
       InversionSummary s = InversionSummary.of(e.getKey(), t, COURSE_CLASSES, card, other, otherCard);
       summaries.put(e.getKey(), s);
       System.out.printf(Locale.ROOT, "%n%s%n%-28s %8s %8s %8s %7s  %s%n", e.getKey(), "class", "p graph", "p saved",
-          "top1 sv", "HF", "MobileNetV1 top-1");
+          "top1 sv", "HF", "V1 rank  MobileNetV1 top-1");
       for (int i = 0; i < t.n(); i++) {
         InversionSummary.Row r = s.rows().get(i);
         int c = r.target();
         // the saved 8-bit PNG, classified again by the plain model, independently of the gradient graph
         float[] scores = plain.run(pre.normalize(pre.toImage(t.image(i))), 1);
         int top = argmax(scores);
-        System.out.printf(Locale.ROOT, "%-28.28s %8.4f %8.4f %8s %7.3f  %d %s%n", InversionOutputs.name(c, labels),
-            r.probability(), softmax(scores, c), top == c ? "yes" : String.valueOf(top), r.highFrequency(),
-            r.transferTop1(), r.transfers() ? "(agrees)" : labels.get(r.transferTop1()));
+        System.out.printf(Locale.ROOT, "%-28.28s %8.4f %8.4f %8s %7.3f  %7d  %d %s%n",
+            InversionOutputs.name(c, labels), r.probability(), softmax(scores, c),
+            top == c ? "yes" : String.valueOf(top), r.highFrequency(), r.transferRank(), r.transferTop1(),
+            r.transfers() ? "(agrees)" : labels.get(r.transferTop1()));
       }
       System.out.printf(Locale.ROOT, "classes above p 0.9: %d/%d; mean high-frequency energy %.3f;"
-          + " MobileNetV1 agreement %.0f%%%n", s.countAbove(0.9), t.n(), s.meanHighFrequency(),
-          100 * s.transferAgreement());
+          + " MobileNetV1 agreement top-1 %.0f%%, top-5 %.0f%%%n", s.countAbove(0.9), t.n(), s.meanHighFrequency(),
+          100 * s.transferAgreement(), 100 * s.transferTop5());
     }
     if (summaries.size() == 2) {
       System.out.printf(Locale.ROOT, "%nhigh-frequency energy ratio regularised / unregularised: %.3f%n",

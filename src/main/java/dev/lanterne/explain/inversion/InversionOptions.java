@@ -74,11 +74,11 @@ public record InversionOptions(
   }
 
   /**
-   * Defaults for class-model inversion from noise: Adam, lr 0.05 on normalised gradients, 200 steps,
+   * Defaults for class-model inversion from noise: Adam, lr 0.1 on normalised gradients, 200 steps,
    * blur sigma 1.0 every 4 steps (Yosinski et al. 2015), jitter 2 px, clipping on.
    */
   public static InversionOptions defaults() {
-    return new InversionOptions(Start.UNIFORM_NOISE, 0.1, Optimizer.ADAM, 0.05, 0.0, 200, true, 4, 1.0, 0.0, 2,
+    return new InversionOptions(Start.UNIFORM_NOISE, 0.1, Optimizer.ADAM, 0.1, 0.0, 200, true, 4, 1.0, 0.0, 2,
         0.0, 0.0, true, 20, 0L, false);
   }
 

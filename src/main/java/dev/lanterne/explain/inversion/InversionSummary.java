@@ -18,8 +18,9 @@ public record InversionSummary(String name, List<Row> rows) {
    * @param probability its final probability under the inverted model
    * @param highFrequency {@link HighFrequencyEnergy#fraction} of the final image
    * @param transferTop1 the other model's top-1 class for the saved image
+   * @param transferRank the target's 1-based rank among the other model's scores
    */
-  public record Row(int target, float probability, double highFrequency, int transferTop1) {
+  public record Row(int target, float probability, double highFrequency, int transferTop1, int transferRank) {
     public boolean transfers() {
       return transferTop1 == target;
     }
@@ -33,12 +34,17 @@ public record InversionSummary(String name, List<Row> rows) {
    */
   public static InversionSummary of(String name, AscentTrace trace, int[] targets, ModelCard card, Classifier other,
       ModelCard otherCard) {
-    int[] top = TransferCheck.top1(trace.images(), trace.n(), card, other, otherCard);
+    float[] scores = TransferCheck.scores(trace.images(), trace.n(), card, other, otherCard);
+    int k = other.numClasses();
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < trace.n(); i++) {
       double hf = HighFrequencyEnergy.fraction(HighFrequencyEnergy.toPixels(trace.image(i), card.mean(), card.std()),
           card.height(), card.width());
-      rows.add(new Row(targets[i], trace.finalProbability(i), hf, top[i]));
+      int top = 0;
+      for (int c = 1; c < k; c++) {
+        top = scores[i * k + c] > scores[i * k + top] ? c : top;
+      }
+      rows.add(new Row(targets[i], trace.finalProbability(i), hf, top, TransferCheck.rank(scores, i, k, targets[i])));
     }
     return new InversionSummary(name, List.copyOf(rows));
   }
@@ -50,6 +56,12 @@ public record InversionSummary(String name, List<Row> rows) {
   /** The fraction of images the other model classifies as their target. */
   public double transferAgreement() {
     return rows.isEmpty() ? Double.NaN : rows.stream().filter(Row::transfers).count() / (double) rows.size();
+  }
+
+  /** The fraction of images whose target is among the other model's top 5. */
+  public double transferTop5() {
+    return rows.isEmpty() ? Double.NaN : rows.stream().filter(r -> r.transferRank() <= 5).count()
+        / (double) rows.size();
   }
 
   /** How many images reached a final probability above p. */
