@@ -148,8 +148,8 @@ public final class InversionBenchmark {
             r.transfers() ? "(agrees)" : labels.get(r.transferTop1()));
       }
       System.out.printf(Locale.ROOT, "classes above p 0.9: %d/%d; mean high-frequency energy %.3f;"
-          + " MobileNetV1 agreement top-1 %.0f%%, top-5 %.0f%%%n", s.countAbove(0.9), t.n(), s.meanHighFrequency(),
-          100 * s.transferAgreement(), 100 * s.transferTop5());
+          + " MobileNetV1 agreement top-1 %.0f%%, top-5 %.0f%%, mean rank %.0f%n", s.countAbove(0.9), t.n(),
+          s.meanHighFrequency(), 100 * s.transferAgreement(), 100 * s.transferTop5(), s.meanTransferRank());
     }
     if (summaries.size() == 2) {
       System.out.printf(Locale.ROOT, "%nhigh-frequency energy ratio regularised / unregularised: %.3f%n",

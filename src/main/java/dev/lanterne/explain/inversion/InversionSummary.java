@@ -64,6 +64,11 @@ public record InversionSummary(String name, List<Row> rows) {
         / (double) rows.size();
   }
 
+  /** The mean 1-based rank of the targets under the other model (1000 classes: 500.5 is chance). */
+  public double meanTransferRank() {
+    return rows.stream().mapToInt(Row::transferRank).average().orElse(Double.NaN);
+  }
+
   /** How many images reached a final probability above p. */
   public long countAbove(double p) {
     return rows.stream().filter(r -> r.probability() > p).count();
