@@ -45,6 +45,21 @@ public final class TinyModels {
         .setGraph(graph.setName("test")).build();
   }
 
+  /**
+   * A linear classifier on [N,3,h,w] images: logits = flatten(x) W^T + b with k classes,
+   * W[c,i] = weights[c*(3hw)+i]. Opset 13, dynamic batch.
+   */
+  public static Onnx.ModelProto linear(int h, int w, int k, float[] weights, float[] bias) {
+    int d = 3 * h * w;
+    return model(13, Onnx.GraphProto.newBuilder()
+        .addInput(floats("input", -1, 3, h, w))
+        .addOutput(floats("logits", -1, k))
+        .addInitializer(dev.lanterne.onnx.TensorProtos.ofFloats("W", new long[] {k, d}, weights))
+        .addInitializer(dev.lanterne.onnx.TensorProtos.ofFloats("b", new long[] {k}, bias))
+        .addNode(node("Flatten", List.of("input"), "flat", dev.lanterne.onnx.Attributes.ofInt("axis", 1)))
+        .addNode(node("Gemm", List.of("flat", "W", "b"), "logits", dev.lanterne.onnx.Attributes.ofInt("transB", 1))));
+  }
+
   /** Runs a one-input model and returns one output's values. */
   public static float[] run(byte[] model, String input, float[] x, long[] shape, String output) {
     try (OrtSession s = OrtSessions.create(model, RuntimeOptions.DEFAULT.withThreads(1), "test model");
