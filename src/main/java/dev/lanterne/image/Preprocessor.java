@@ -134,7 +134,8 @@ public final class Preprocessor {
     float[] mean = card.mean();
     float[] std = card.std();
     for (int c = 0; c < 3; c++) {
-      int shift = 16 - 8 * c;
+      // tensor channel c reads pixel channel c, or 2-c for Caffe's BGR models; mean/std follow the tensor
+      int shift = 16 - 8 * (card.bgr() ? 2 - c : c);
       float m = mean[c];
       float s = std[c];
       int base = c * plane;
@@ -161,7 +162,7 @@ public final class Preprocessor {
     BufferedImage out = RgbConversion.newRgb(w, h);
     int[] dst = RgbConversion.pixels(out);
     for (int c = 0; c < 3; c++) {
-      int shift = 16 - 8 * c;
+      int shift = 16 - 8 * (card.bgr() ? 2 - c : c);
       for (int i = 0; i < plane; i++) {
         float v = (chw[c * plane + i] * std[c] + mean[c]) * 255f;
         int p = Float.isNaN(v) ? 0 : Math.max(0, Math.min(255, Math.round(v)));
