@@ -2,6 +2,7 @@ package dev.lanterne.metrics;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.model.ModelCard;
+import java.util.Arrays;
 
 /**
  * The deletion and insertion games of RISE (Petsiuk, Das, Saenko, BMVC 2018, section 4.1), as the
@@ -141,7 +142,7 @@ public final class DeletionInsertion {
       System.arraycopy(start, 0, buffer, filled * per, per);
       filled++;
       if (filled == b || i == nSteps) {
-        float[] x = filled == b ? buffer : java.util.Arrays.copyOf(buffer, filled * per);
+        float[] x = filled == b ? buffer : Arrays.copyOf(buffer, filled * per);
         scoreBatch(model.run(x, filled), filled, classIndex, scores, first);
         first += filled;
         filled = 0;

@@ -1,6 +1,5 @@
 package dev.lanterne.metrics;
 
-import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.ArrayList;
@@ -100,10 +99,6 @@ public final class Evaluation {
           listener.rowDone(row);
         }
       }
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new LanterneException("method " + method + " failed to release its resources: " + e.getMessage(), e);
     }
     return rows;
   }
@@ -121,10 +116,6 @@ public final class Evaluation {
       check = Optional.of(sanity.run(model, randomised -> {
         try (Method m = factory.open(randomised)) {
           return m.explain(img.tensor(), cls, index).get(0).map().data();
-        } catch (RuntimeException x) {
-          throw x;
-        } catch (Exception x) {
-          throw new LanterneException("method " + method + " failed on a randomised model: " + x.getMessage(), x);
         }
       }));
     }
