@@ -41,10 +41,11 @@ public final class Evaluation {
    *
    * @param millis the explanation's time; a call that explains several classes at once is shared
    *     equally among them
+   * @param curveMillis the time both games took (deletion and insertion)
    * @param pointing the pointing game's result, empty when no boxes are known for this image and class
    * @param sanity the sanity check's cascade, empty unless asked for
    */
-  public record Row(String image, String method, int classIndex, String label, double millis,
+  public record Row(String image, String method, int classIndex, String label, double millis, double curveMillis,
       CausalCurve deletion, CausalCurve insertion, Optional<PointingGame.Point> pointing,
       Optional<SanityCheck.Result> sanity, Explanation explanation) {
     public double deletionAuc() {
@@ -105,7 +106,9 @@ public final class Evaluation {
 
   private Row score(String method, MethodFactory factory, Image img, int index, Explanation e, double millis) {
     float[] map = e.map().data();
+    long t0 = System.nanoTime();
     DeletionInsertion.Result r = curves.evaluate(img.tensor(), map, e.classIndex());
+    double curveMillis = (System.nanoTime() - t0) / 1e6;
     Optional<PointingGame.Point> point = Optional.empty();
     if (boxes != null) {
       point = boxes.boxes(img.name(), e.classIndex()).map(b -> pointing.play(map, e.height(), e.width(), b));
@@ -119,7 +122,7 @@ public final class Evaluation {
         }
       }));
     }
-    return new Row(img.name(), method, e.classIndex(), e.label(), millis, r.deletion(), r.insertion(), point, check,
+    return new Row(img.name(), method, e.classIndex(), e.label(), millis, curveMillis, r.deletion(), r.insertion(), point, check,
         e);
   }
 
