@@ -122,8 +122,8 @@ public final class Evaluation {
         }
       }));
     }
-    return new Row(img.name(), method, e.classIndex(), e.label(), millis, curveMillis, r.deletion(), r.insertion(), point, check,
-        e);
+    return new Row(img.name(), method, e.classIndex(), e.label(), millis, curveMillis, r.deletion(), r.insertion(),
+        point, check, e);
   }
 
   /** Means per method, in the order the methods first appear. */
