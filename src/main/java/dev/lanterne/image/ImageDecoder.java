@@ -111,7 +111,7 @@ public final class ImageDecoder {
       }
       BufferedImage image = reader.read(0, rawColourParam(reader));
       if (!truncation.isEmpty()) {
-        throw corrupt(file, null);
+        throw corrupt(file, new IOException(truncation.get(0)));
       }
       return image;
     } catch (LanterneException e) {

@@ -1,6 +1,7 @@
 package dev.lanterne.image;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * PIL's {@code Image.resize(size, Image.BILINEAR, box)} on 8-bit RGB, bit for bit: a separable
@@ -97,27 +98,37 @@ public final class PilResize {
     return dst;
   }
 
-  /** Vertical pass over an image whose row 0 is source row rowOffset. */
+  /**
+   * Vertical pass over an image whose row 0 is source row rowOffset. Rows are accumulated whole
+   * (integer sums, so the order does not change the result) to read memory sequentially.
+   */
   private static int[] verticalPass(int[] src, int w, int rowOffset, Coefficients c) {
     int outH = c.outSize;
     int[] dst = new int[w * outH];
     int half = 1 << (PRECISION_BITS - 1);
+    int[] r = new int[w];
+    int[] g = new int[w];
+    int[] b = new int[w];
     for (int yy = 0; yy < outH; yy++) {
       int ymin = c.bounds[yy * 2] - rowOffset;
       int count = c.bounds[yy * 2 + 1];
       int k = yy * c.ksize;
-      for (int xx = 0; xx < w; xx++) {
-        int r = half;
-        int g = half;
-        int b = half;
-        for (int y = 0; y < count; y++) {
-          int p = src[(ymin + y) * w + xx];
-          int weight = c.weights[k + y];
-          r += ((p >>> 16) & 0xFF) * weight;
-          g += ((p >>> 8) & 0xFF) * weight;
-          b += (p & 0xFF) * weight;
+      Arrays.fill(r, half);
+      Arrays.fill(g, half);
+      Arrays.fill(b, half);
+      for (int y = 0; y < count; y++) {
+        int weight = c.weights[k + y];
+        int row = (ymin + y) * w;
+        for (int xx = 0; xx < w; xx++) {
+          int p = src[row + xx];
+          r[xx] += ((p >>> 16) & 0xFF) * weight;
+          g[xx] += ((p >>> 8) & 0xFF) * weight;
+          b[xx] += (p & 0xFF) * weight;
         }
-        dst[yy * w + xx] = clip8(r) << 16 | clip8(g) << 8 | clip8(b);
+      }
+      int out = yy * w;
+      for (int xx = 0; xx < w; xx++) {
+        dst[out + xx] = clip8(r[xx]) << 16 | clip8(g[xx]) << 8 | clip8(b[xx]);
       }
     }
     return dst;

@@ -131,4 +131,27 @@ class PreprocessorTest {
     java.util.Arrays.fill(out, 100f);
     assertEquals(0xFFFFFF, RgbConversion.pixels(pre.toImage(out))[0], "clipped to 255");
   }
+
+  /** A benchmark, not a check: prints the time to decode and prepare a 1280x720 photo. */
+  @Test
+  void printsPreparationTime() {
+    Path photo = SharedData.image("cat-720p.jpg");
+    Preprocessor pre = Preprocessor.forCard(ModelCard.torchvision(224, 224));
+    BufferedImage decoded = ImageDecoder.read(photo);
+    for (int i = 0; i < 5; i++) {
+      pre.prepare(decoded);
+    }
+    int runs = 20;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < runs; i++) {
+      ImageDecoder.read(photo);
+    }
+    long t1 = System.nanoTime();
+    for (int i = 0; i < runs; i++) {
+      pre.prepare(decoded);
+    }
+    long t2 = System.nanoTime();
+    System.out.printf(Locale.ROOT, "benchmark cat-720p.jpg (1280x720): decode %.1f ms, resize+crop+normalise %.1f ms%n",
+        (t1 - t0) / 1e6 / runs, (t2 - t1) / 1e6 / runs);
+  }
 }
