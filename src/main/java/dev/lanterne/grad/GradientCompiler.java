@@ -25,6 +25,8 @@ public final class GradientCompiler {
   public static final String NEXT = "x_next";
   public static final String LR = "lr";
   public static final String L2 = "l2";
+  /** Metadata key of the Grad-CAM graph that names its layer. */
+  public static final String LAYER_KEY = "lanterne.layer";
   private static final String PREFIX = "lanterne/";
 
   private GradientCompiler() {}
@@ -51,7 +53,9 @@ public final class GradientCompiler {
       throw LanterneException.usage("the model has no tensor named '" + layer
           + "'; list the candidates with 'lanterne layers --model M'");
     }
-    return new Graphs(saliency(p, options), gradcam(p, options, layer), inversion(p, options), layer);
+    Onnx.ModelProto cam = gradcam(p, options, layer).toBuilder().addMetadataProps(
+        Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer)).build();
+    return new Graphs(saliency(p, options), cam, inversion(p, options), layer);
   }
 
   /** Only the saliency graph (y, dy/dx). */

@@ -61,6 +61,10 @@ class RuleGradientTest {
         ofInt("group", 2), ofInts("dilations", 2, 2), ofInts("pads", 1, 0, 1, 2))));
     l.add(c("Conv SAME_UPPER stride 2 odd size", 11, new long[] {2, 5, 5},
         m -> m.node("Conv", in("x", m.random(2, 2, 3, 3)), ofString("auto_pad", "SAME_UPPER"), ofInts("strides", 2, 2))));
+    l.add(c("Conv depthwise stride 2 asymmetric pads", 11, m -> m.node("Conv", in("x", m.random(2, 1, 3, 3)),
+        ofInt("group", 2), ofInts("strides", 2, 2), ofInts("pads", 0, 0, 1, 1))));
+    l.add(c("Conv 1x1 (outputs off the kinks) then Clip 0..6", 11, m -> m.node("Clip", in(m.node("Conv", in("x", m.floats(new long[] {3, 2, 1, 1}, 1, 0, 0, -1, 2, 0))),
+        m.scalar(0f), m.scalar(6f)))));
     l.add(c("Gemm transB alpha beta", 11, m -> m.node("Gemm", in(m.node("Flatten", "x"), m.random(5, 32), m.random(5)),
         ofInt("transB", 1), ofFloat("alpha", 0.7f), ofFloat("beta", 0.3f))));
     l.add(c("Gemm transA after Transpose", 9, m -> m.node("Gemm", in(m.node("Transpose", m.node("Flatten", "x"),
