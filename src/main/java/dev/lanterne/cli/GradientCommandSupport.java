@@ -9,17 +9,13 @@ import dev.lanterne.explain.gradient.IntegratedGradients;
 import dev.lanterne.explain.gradient.Normalization;
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.explain.gradient.SmoothGrad;
-import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
+import dev.lanterne.grad.Gradients;
 import dev.lanterne.grad.Variant;
 import dev.lanterne.image.ColorMap;
-import dev.lanterne.onnx.OnnxModels;
-import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.CamModel;
 import dev.lanterne.runtime.Classifier;
-import dev.lanterne.runtime.GradCamSession;
 import dev.lanterne.runtime.GradientModel;
-import dev.lanterne.runtime.SaliencySession;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,10 +93,6 @@ final class GradientCommandSupport {
         return CliSupport.classes(cl, c.run(x, n), n, c.numClasses());
       }
     }
-
-    Onnx.ModelProto model() {
-      return OnnxModels.load(spec.path());
-    }
   }
 
   /** The input-gradient model chosen by --gradient, with ReLUs passing gradients back as variant says. */
@@ -114,15 +106,13 @@ final class GradientCommandSupport {
       // TODO(integration): FiniteDifferenceGradient from the onnxpasses branch
       throw new LanterneException("--gradient finite-difference is not in this build yet; use --gradient graph");
     }
-    Onnx.ModelProto graph = GradientCompiler.compileSaliency(job.model(), GradientOptions.DEFAULT.withVariant(variant));
-    return new SaliencySession(graph, job.spec().runtime());
+    return Gradients.saliency(job.spec().path(), GradientOptions.DEFAULT.withVariant(variant), job.spec().runtime());
   }
 
   /** The Grad-CAM graph at --layer (or the default layer). */
   static CamModel openCam(CommandLine cl, Job job) {
-    GradientCompiler.Graphs g = GradientCompiler.compile(job.model(),
-        GradientOptions.DEFAULT.withLayer(cl.getOptionValue(LAYER)));
-    return new GradCamSession(g.gradcam(), g.layer(), job.spec().runtime());
+    return Gradients.gradcam(job.spec().path(), GradientOptions.DEFAULT.withLayer(cl.getOptionValue(LAYER)),
+        job.spec().runtime());
   }
 
   static ChannelReduction reduce(CommandLine cl, ChannelReduction dflt) {

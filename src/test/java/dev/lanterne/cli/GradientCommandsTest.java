@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.cli.DefaultParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 class GradientCommandsTest {
   @TempDir
   Path tmp;
+
+  /** Compiled graphs go to the test's folder, not the user's cache. */
+  @BeforeEach
+  void privateCache() {
+    System.setProperty("lanterne.cache", tmp.resolve("cache").toString());
+  }
+
+  @AfterEach
+  void restoreCache() {
+    System.clearProperty("lanterne.cache");
+  }
 
   private static int run(Command c, String... args) throws Exception {
     return c.run(new DefaultParser().parse(c.options(), args));
