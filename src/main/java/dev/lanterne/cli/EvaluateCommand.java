@@ -99,7 +99,7 @@ public final class EvaluateCommand implements Command {
       DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), curveSettings);
       Evaluation evaluation = new Evaluation(proto, curves, boxes, new PointingGame(tolerance),
           sanityLayers < 0 ? null : new SanityCheck(seed, sanityLayers));
-      MethodRegistry.Context ctx = new MethodRegistry.Context(cl, spec, seed);
+      MethodRegistry.Context ctx = new MethodRegistry.Context(cl, spec, seed, proto);
       long total = (long) chosen.size() * images.stream().mapToInt(im -> im.classes().length).sum();
       try (ProgressBar bar = CliSupport.progress("evaluate", total, "maps")) {
         for (MethodRegistry.Entry m : chosen) {
