@@ -137,6 +137,35 @@ public final class TensorProtos {
     return t.build();
   }
 
+  /**
+   * An integer tensor of the given ONNX data type (INT8, UINT8, INT16, UINT16, INT32 or INT64),
+   * stored as raw little-endian data; values must fit the type.
+   */
+  public static Onnx.TensorProto ofIntegers(String name, long[] dims, long[] values, int dataType) {
+    int width = switch (dataType) {
+      case Onnx.TensorProto.DataType.INT8_VALUE, Onnx.TensorProto.DataType.UINT8_VALUE -> 1;
+      case Onnx.TensorProto.DataType.INT16_VALUE, Onnx.TensorProto.DataType.UINT16_VALUE -> 2;
+      case Onnx.TensorProto.DataType.INT32_VALUE -> 4;
+      case Onnx.TensorProto.DataType.INT64_VALUE -> 8;
+      default -> throw new IllegalArgumentException("data type " + dataType + " is not an integer type");
+    };
+    ByteBuffer b = ByteBuffer.allocate(width * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) {
+      switch (width) {
+        case 1 -> b.put((byte) v);
+        case 2 -> b.putShort((short) v);
+        case 4 -> b.putInt((int) v);
+        default -> b.putLong(v);
+      }
+    }
+    Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(dataType)
+        .setRawData(ByteString.copyFrom(b.array()));
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    return t.build();
+  }
+
   /** A rank-0 float tensor. */
   public static Onnx.TensorProto scalar(String name, float value) {
     return ofFloats(name, new long[0], new float[] {value});

@@ -33,7 +33,7 @@ class ClassifyTest {
   @Test
   void cliJsonGivesExpectedTop1() throws Exception {
     Path model = SharedData.model("mobilenetv2-1.0-224-qdq.onnx");
-    String[] args = new String[6 + EXPECTED.size()];
+    String[] args = new String[7 + EXPECTED.size()];
     int i = 0;
     args[i++] = "classify";
     args[i++] = "--model";

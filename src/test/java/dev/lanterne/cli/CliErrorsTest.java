@@ -108,11 +108,11 @@ class CliErrorsTest {
 
   @Test
   void modelWhoseInputIsNotAnImage() throws IOException {
-    Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("vec")
-        .addInput(TinyModels.floatInput("x", "N", 10)).addOutput(TinyModels.floatInput("y", "N", 10))
-        .addNode(TinyModels.node("Relu", new String[] {"x"}, new String[] {"y"})).build();
+    Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder()
+        .addInput(TinyModels.floats("x", -1, 10)).addOutput(TinyModels.floats("y", -1, 10))
+        .addNode(TinyModels.node("Relu", java.util.List.of("x"), "y"));
     Path vec = dir.resolve("vec.onnx");
-    Files.write(vec, TinyModels.model(g, 13).toByteArray());
+    Files.write(vec, TinyModels.model(13, g).toByteArray());
     assertOneLineError(run("classify", "--model", vec.toString(), "--image", image.toString()), 1,
         "not an image tensor");
   }

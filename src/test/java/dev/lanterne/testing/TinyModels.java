@@ -1,62 +1,76 @@
 package dev.lanterne.testing;
 
-import dev.lanterne.onnx.Attributes;
-import dev.lanterne.onnx.TensorProtos;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.OrtSessions;
+import dev.lanterne.runtime.RuntimeOptions;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** Small ONNX models built in tests, where the right answer can be worked out by hand. */
+/** Builds small ONNX graphs in tests and runs them with ONNX Runtime. */
 public final class TinyModels {
   private TinyModels() {}
 
-  public static Onnx.ValueInfoProto floatInput(String name, Object... dims) {
+  /** A tensor value info; a dimension below 0 becomes the symbol N. */
+  public static Onnx.ValueInfoProto tensor(String name, int elemType, long... dims) {
     Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
-    for (Object d : dims) {
-      if (d instanceof String s) {
-        shape.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam(s));
-      } else {
-        shape.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
-      }
+    for (long d : dims) {
+      shape.addDim(d < 0 ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+          : Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder().setTensorType(
-        Onnx.TypeProto.Tensor.newBuilder().setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
-        .build();
+    return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
+        .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
   }
 
-  public static Onnx.NodeProto node(String op, String[] in, String[] out, Onnx.AttributeProto... attrs) {
-    Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(op).setName(op + "_" + out[0]);
-    for (String s : in) {
-      b.addInput(s);
-    }
-    for (String s : out) {
-      b.addOutput(s);
-    }
+  public static Onnx.ValueInfoProto floats(String name, long... dims) {
+    return tensor(name, Onnx.TensorProto.DataType.FLOAT_VALUE, dims);
+  }
+
+  public static Onnx.NodeProto node(String op, List<String> inputs, String output, Onnx.AttributeProto... attrs) {
+    Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(op + "_" + output)
+        .addAllInput(inputs).addOutput(output);
     for (Onnx.AttributeProto a : attrs) {
-      b.addAttribute(a);
+      n.addAttribute(a);
     }
-    return b.build();
+    return n.build();
   }
 
-  public static Onnx.ModelProto model(Onnx.GraphProto graph, int opset) {
-    return Onnx.ModelProto.newBuilder().setIrVersion(8).setProducerName("lanterne-test")
-        .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(graph)
-        .build();
+  public static Onnx.ModelProto model(int opset, Onnx.GraphProto.Builder graph) {
+    return Onnx.ModelProto.newBuilder().setIrVersion(opset >= 13 ? 7 : 6).setProducerName("lanterne-test")
+        .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+        .setGraph(graph.setName("test")).build();
   }
 
   /**
-   * A linear classifier on [N,3,h,w] images: logits = flatten(x) W^T + b with K classes,
-   * W[k,i] = weights[k*(3hw)+i]. Opset 13, dynamic batch.
+   * A linear classifier on [N,3,h,w] images: logits = flatten(x) W^T + b with k classes,
+   * W[c,i] = weights[c*(3hw)+i]. Opset 13, dynamic batch.
    */
   public static Onnx.ModelProto linear(int h, int w, int k, float[] weights, float[] bias) {
     int d = 3 * h * w;
-    Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("linear")
-        .addInput(floatInput("input", "N", 3, h, w))
-        .addOutput(floatInput("logits", "N", k))
-        .addInitializer(TensorProtos.ofFloats("W", new long[] {k, d}, weights))
-        .addInitializer(TensorProtos.ofFloats("b", new long[] {k}, bias))
-        .addNode(node("Flatten", new String[] {"input"}, new String[] {"flat"}, Attributes.ofInt("axis", 1)))
-        .addNode(node("Gemm", new String[] {"flat", "W", "b"}, new String[] {"logits"},
-            Attributes.ofInt("transB", 1)))
-        .build();
-    return model(g, 13);
+    return model(13, Onnx.GraphProto.newBuilder()
+        .addInput(floats("input", -1, 3, h, w))
+        .addOutput(floats("logits", -1, k))
+        .addInitializer(dev.lanterne.onnx.TensorProtos.ofFloats("W", new long[] {k, d}, weights))
+        .addInitializer(dev.lanterne.onnx.TensorProtos.ofFloats("b", new long[] {k}, bias))
+        .addNode(node("Flatten", List.of("input"), "flat", dev.lanterne.onnx.Attributes.ofInt("axis", 1)))
+        .addNode(node("Gemm", List.of("flat", "W", "b"), "logits", dev.lanterne.onnx.Attributes.ofInt("transB", 1))));
+  }
+
+  /** Runs a one-input model and returns one output's values. */
+  public static float[] run(byte[] model, String input, float[] x, long[] shape, String output) {
+    try (OrtSession s = OrtSessions.create(model, RuntimeOptions.DEFAULT.withThreads(1), "test model");
+        OnnxTensor t = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x), shape);
+        OrtSession.Result r = s.run(Map.of(input, t), Set.of(output))) {
+      FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      float[] out = new float[fb.remaining()];
+      fb.get(out);
+      return out;
+    } catch (OrtException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

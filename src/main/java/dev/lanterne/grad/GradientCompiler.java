@@ -1,0 +1,228 @@
+package dev.lanterne.grad;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.onnx.BatchRewrite;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Derives, from a classifier with image input x [N,C,H,W] and scores y [N,K], the three graphs with
+ * the backward pass baked in (as ONNX nodes appended to the forward graph, within the model's opset):
+ * saliency (y, dy/dx), Grad-CAM (y, A, dy/dA) and one inversion step (x_next, dy/dx, y). Each takes an
+ * extra input `seed` [N,K] and differentiates sum(seed * y).
+ */
+public final class GradientCompiler {
+  public static final String SEED = "seed";
+  public static final String GRAD_INPUT = "grad_input";
+  public static final String ACTIVATION = "activation";
+  public static final String GRAD_ACTIVATION = "grad_activation";
+  public static final String NEXT = "x_next";
+  public static final String LR = "lr";
+  public static final String L2 = "l2";
+  private static final String PREFIX = "lanterne/";
+
+  private GradientCompiler() {}
+
+  /** The derived graphs; the scores keep the model's output name, see {@link #scoresName}. */
+  public record Graphs(Onnx.ModelProto saliency, Onnx.ModelProto gradcam, Onnx.ModelProto inversion, String layer) {}
+
+  /** The forward model prepared for differentiation: batch made dynamic where possible, shapes probed. */
+  public record Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
+      ProbedShapes shapes, Backprop paths) {
+    public String defaultLayer() {
+      return LayerFinder.defaultLayer(model.getGraph(), shapes, paths);
+    }
+
+    public List<LayerFinder.Layer> layers() {
+      return LayerFinder.candidates(model.getGraph(), shapes, paths);
+    }
+  }
+
+  public static Graphs compile(Onnx.ModelProto model, GradientOptions options) {
+    Prepared p = prepare(model);
+    String layer = options.layer() != null ? options.layer() : p.defaultLayer();
+    if (options.layer() != null && !p.shapes().has(layer)) {
+      throw LanterneException.usage("the model has no tensor named '" + layer
+          + "'; list the candidates with 'lanterne layers --model M'");
+    }
+    return new Graphs(saliency(p, options), gradcam(p, options, layer), inversion(p, options), layer);
+  }
+
+  /** Makes the batch dynamic when the model fixes it to 1 and the rewrite runs, then probes shapes. */
+  public static Prepared prepare(Onnx.ModelProto model) {
+    Onnx.ValueInfoProto in = imageInput(model.getGraph());
+    String output = model.getGraph().getOutput(0).getName();
+    List<Onnx.TensorShapeProto.Dimension> dims = in.getType().getTensorType().getShape().getDimList();
+    long[] chw = new long[3];
+    for (int i = 0; i < 3; i++) {
+      Onnx.TensorShapeProto.Dimension d = dims.get(i + 1);
+      if (!d.hasDimValue() || d.getDimValue() < 1) {
+        throw new LanterneException("input '" + in.getName() + "' has no fixed size on axis " + (i + 1)
+            + "; Lanterne needs an image input [N,C,H,W] with fixed C, H and W");
+      }
+      chw[i] = d.getDimValue();
+    }
+    Onnx.TensorShapeProto.Dimension batchDim = dims.get(0);
+    boolean fixed = batchDim.hasDimValue() && batchDim.getDimValue() > 0;
+    if (fixed && batchDim.getDimValue() != 1) {
+      throw new LanterneException("input '" + in.getName() + "' has a fixed batch of " + batchDim.getDimValue()
+          + "; Lanterne needs a batch of 1 or a dynamic batch");
+    }
+    if (fixed) {
+      Optional<byte[]> rewritten = BatchRewrite.makeBatchDynamic(model.toByteArray());
+      if (rewritten.isPresent()) {
+        try {
+          Onnx.ModelProto dynamic = OnnxModels.parse(rewritten.get(), "the batch-dynamic rewrite");
+          ProbedShapes shapes = ShapeProbe.probe(dynamic, in.getName(), chw, true);
+          if (shapes.followsBatch(output)[0]) {
+            return new Prepared(dynamic, in.getName(), output, chw, true, shapes,
+                new Backprop(dynamic.getGraph(), shapes, in.getName(), output));
+          }
+        } catch (LanterneException e) {
+          // the rewrite does not run batched: keep the fixed batch and run one image at a time
+        }
+      }
+    }
+    ProbedShapes shapes = ShapeProbe.probe(model, in.getName(), chw, !fixed);
+    long[] yDims = shapes.dims(output);
+    if (yDims.length != 2) {
+      throw new LanterneException("output '" + output + "' has shape " + java.util.Arrays.toString(yDims)
+          + " at batch 1; Lanterne needs class scores of shape [N, classes]");
+    }
+    return new Prepared(model, in.getName(), output, chw, !fixed, shapes,
+        new Backprop(model.getGraph(), shapes, in.getName(), output));
+  }
+
+  private static Onnx.ValueInfoProto imageInput(Onnx.GraphProto g) {
+    Set<String> inits = new HashSet<>();
+    g.getInitializerList().forEach(t -> inits.add(t.getName()));
+    for (Onnx.ValueInfoProto v : g.getInputList()) {
+      if (!inits.contains(v.getName())) {
+        if (v.getType().getTensorType().getShape().getDimCount() != 4) {
+          throw new LanterneException("input '" + v.getName() + "' is not 4-D; Lanterne needs an image input"
+              + " [N,C,H,W]");
+        }
+        return v;
+      }
+    }
+    throw new LanterneException("the model has no input; Lanterne needs an image input [N,C,H,W]");
+  }
+
+  /** Name of the scores output in every derived graph: the model's own output name. */
+  public static String scoresName(Onnx.ModelProto derived) {
+    return derived.getGraph().getOutput(0).getName();
+  }
+
+  static Onnx.ModelProto saliency(Prepared p, GradientOptions o) {
+    Builder b = new Builder(p, o.variant());
+    String g = b.backprop(p.input()).get(p.input());
+    b.output(GRAD_INPUT, g, p.input());
+    return b.build();
+  }
+
+  static Onnx.ModelProto gradcam(Prepared p, GradientOptions o, String layer) {
+    Builder b = new Builder(p, o.variant());
+    String g = b.backprop(layer).get(layer);
+    b.output(ACTIVATION, layer, layer);
+    b.output(GRAD_ACTIVATION, g, layer);
+    return b.build();
+  }
+
+  static Onnx.ModelProto inversion(Prepared p, GradientOptions o) {
+    Builder b = new Builder(p, o.variant());
+    GraphEmitter e = b.emitter;
+    String x = p.input();
+    String g = b.backprop(x).get(x);
+    String step = g;
+    if (o.normalizeInversion()) {
+      // per-image mean |g|; the floor only guards an all-zero gradient (0 / tiny = 0)
+      String scale = e.op("Max", e.reduceMean(e.op("Abs", g), new long[] {1, 2, 3}, true), e.scalar(1e-30f));
+      step = e.div(g, scale);
+    }
+    b.scalarInput(LR);
+    b.scalarInput(L2);
+    String delta = e.mul(e.sub(step, e.mul(x, L2)), LR);
+    b.output(NEXT, e.add(x, delta), x);
+    b.output(GRAD_INPUT, g, x);
+    return b.build();
+  }
+
+  /** Assembles one derived model: forward graph, seed input, backward nodes, named outputs. */
+  private static final class Builder {
+    private final Prepared p;
+    private final Variant variant;
+    private final GraphEmitter emitter;
+    private final Onnx.GraphProto.Builder graph;
+    private final List<Onnx.ValueInfoProto> extraOutputs = new ArrayList<>();
+    private final Set<String> taken = new HashSet<>();
+
+    Builder(Prepared p, Variant variant) {
+      this.p = p;
+      this.variant = variant;
+      this.emitter = new GraphEmitter(OnnxModels.opset(p.model()), p.shapes(), PREFIX);
+      Onnx.GraphProto g = p.model().getGraph();
+      g.getInputList().forEach(v -> taken.add(v.getName()));
+      g.getInitializerList().forEach(t -> taken.add(t.getName()));
+      g.getNodeList().forEach(n -> taken.addAll(n.getOutputList()));
+      for (String reserved : List.of(SEED, GRAD_INPUT, ACTIVATION, GRAD_ACTIVATION, NEXT, LR, L2)) {
+        if (taken.contains(reserved)) {
+          throw new LanterneException("the model already has a tensor named '" + reserved
+              + "'; rename it before compiling gradients");
+        }
+      }
+      Onnx.ValueInfoProto y = g.getOutput(0);
+      graph = g.toBuilder().clearOutput().addOutput(y);
+      long[] yDims = p.shapes().dims(p.output());
+      graph.addInput(valueInfo(SEED, yDims, p.shapes().followsBatch(p.output())));
+    }
+
+    Map<String, String> backprop(String wanted) {
+      return p.paths().emit(emitter, p.output(), SEED, variant, List.of(wanted));
+    }
+
+    void scalarInput(String name) {
+      graph.addInput(valueInfo(name, new long[0], new boolean[0]));
+    }
+
+    /** Adds a graph output `name` holding tensor t, shaped like tensor `like`. */
+    void output(String name, String t, String like) {
+      emitter.opNamed("Identity", List.of(t), name);
+      extraOutputs.add(valueInfo(name, p.shapes().dims(like), p.shapes().followsBatch(like)));
+    }
+
+    Onnx.ModelProto build() {
+      graph.addAllNode(emitter.nodes());
+      graph.addAllInitializer(emitter.initializers());
+      graph.addAllOutput(extraOutputs);
+      Onnx.ModelProto m = p.model();
+      if (m.getIrVersion() < 4) {
+        // before IR 4, every initializer must also be declared as a graph input
+        for (Onnx.TensorProto t : emitter.initializers()) {
+          graph.addInput(valueInfo(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
+              new boolean[t.getDimsCount()], t.getDataType()));
+        }
+      }
+      return m.toBuilder().setGraph(graph).build();
+    }
+  }
+
+  static Onnx.ValueInfoProto valueInfo(String name, long[] dims, boolean[] batch) {
+    return valueInfo(name, dims, batch, Onnx.TensorProto.DataType.FLOAT_VALUE);
+  }
+
+  static Onnx.ValueInfoProto valueInfo(String name, long[] dims, boolean[] batch, int type) {
+    Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
+    for (int i = 0; i < dims.length; i++) {
+      shape.addDim(batch[i] ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+          : Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(dims[i]));
+    }
+    return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
+        .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape))).build();
+  }
+}

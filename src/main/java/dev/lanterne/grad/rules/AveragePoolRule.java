@@ -1,0 +1,76 @@
+package dev.lanterne.grad.rules;
+
+import dev.lanterne.grad.BackwardContext;
+import dev.lanterne.grad.GradientRule;
+import dev.lanterne.grad.GraphEmitter;
+import dev.lanterne.grad.ProbedShapes;
+import dev.lanterne.onnx.Attributes;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * AveragePool: dy divided by each window's element count (which, without count_include_pad, is
+ * smaller at padded borders), spread over the window by a depthwise ConvTranspose of ones.
+ */
+public final class AveragePoolRule implements GradientRule {
+  @Override
+  public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
+    String[] dx = new String[node.getInputCount()];
+    if (!ctx.needs(0)) {
+      return dx;
+    }
+    ProbedShapes s = ctx.shapes();
+    GraphEmitter e = ctx.emit();
+    long[] xDims = s.dims(node.getInput(0));
+    PoolGeometry g = new PoolGeometry(node, xDims, s.dims(node.getOutput(0)),
+        Attributes.getInts(node, "kernel_shape"));
+    boolean includePad = Attributes.getInt(node, "count_include_pad", 0) != 0;
+    long channels = xDims[1];
+
+    long[] countDims = new long[g.r + 2];
+    countDims[0] = 1;
+    countDims[1] = 1;
+    System.arraycopy(g.out, 0, countDims, 2, g.r);
+    int total = 1;
+    for (long o : g.out) {
+      total *= (int) o;
+    }
+    float[] inverse = new float[total];
+    long[] pos = new long[g.r];
+    for (int flat = 0; flat < total; flat++) {
+      long rem = flat;
+      for (int i = g.r - 1; i >= 0; i--) {
+        pos[i] = rem % g.out[i];
+        rem /= g.out[i];
+      }
+      long count = 1;
+      for (int i = 0; i < g.r; i++) {
+        long lo = includePad ? -g.padBegin[i] : 0;
+        long hi = includePad ? g.in[i] + g.padEnd[i] : g.in[i];
+        long n = 0;
+        for (long k = 0; k < g.kernel[i]; k++) {
+          long p = pos[i] * g.strides[i] - g.padBegin[i] + k * g.dilations[i];
+          if (p >= lo && p < hi) {
+            n++;
+          }
+        }
+        count *= n;
+      }
+      inverse[flat] = count == 0 ? 0f : 1f / count;
+    }
+    String scaled = e.mul(dy[0], e.floats(countDims, inverse));
+
+    long[] wDims = new long[g.r + 2];
+    wDims[0] = channels;
+    wDims[1] = 1;
+    System.arraycopy(g.kernel, 0, wDims, 2, g.r);
+    float[] ones = new float[(int) (channels * g.kernelVolume())];
+    Arrays.fill(ones, 1f);
+    String spread = e.op("ConvTranspose", List.of(scaled, e.floats(wDims, ones)),
+        Attributes.ofInts("kernel_shape", g.kernel), Attributes.ofInts("strides", g.strides),
+        Attributes.ofInts("dilations", g.dilations), Attributes.ofInt("group", channels));
+    dx[0] = g.cropToInput(e, spread);
+    return dx;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.lanterne.grad.rules;
+
+import dev.lanterne.grad.BackwardContext;
+import dev.lanterne.grad.GradientRule;
+import dev.lanterne.grad.GraphEmitter;
+import dev.lanterne.grad.ProbedShapes;
+import dev.lanterne.onnx.Attributes;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MaxPool: each output's gradient goes to the first maximum of its window in row-major order (as
+ * PyTorch does), and gradients of overlapping windows that pick the same pixel add up. Without
+ * scatter-add (opset 16), every kernel offset is handled at once: the input shifted by that offset and
+ * strided like the outputs is compared with the pooled value, positions already taken by an earlier
+ * offset are masked out, and a depthwise ConvTranspose whose kernels are one-hot at the offsets places
+ * all the masked gradients back, summing overlaps.
+ */
+public final class MaxPoolRule implements GradientRule {
+  @Override
+  public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
+    String[] dx = new String[node.getInputCount()];
+    if (!ctx.needs(0) || dy[0] == null) {
+      return dx;
+    }
+    ProbedShapes s = ctx.shapes();
+    GraphEmitter e = ctx.emit();
+    String x = node.getInput(0);
+    String y = node.getOutput(0);
+    long[] xDims = s.dims(x);
+    PoolGeometry g = new PoolGeometry(node, xDims, s.dims(y), Attributes.getInts(node, "kernel_shape"));
+    int r = g.r;
+    long channels = xDims[1];
+    long kk = g.kernelVolume();
+
+    long[] pads = new long[2 * (r + 2)];
+    for (int i = 0; i < r; i++) {
+      pads[2 + i] = g.padBegin[i];
+      pads[r + 4 + i] = Math.max(g.padEnd[i], g.covered(i) - g.in[i] - g.padBegin[i]);
+    }
+    String padded = e.pad(x, pads, Float.NEGATIVE_INFINITY);
+    boolean strided = false;
+    for (long st : g.strides) {
+      strided |= st != 1;
+    }
+    long[] ones = new long[r];
+    java.util.Arrays.fill(ones, 1);
+
+    List<String> parts = new ArrayList<>();
+    String taken = null;
+    long[] offset = new long[r];
+    for (long t = 0; t < kk; t++) {
+      long rem = t;
+      for (int i = r - 1; i >= 0; i--) {
+        offset[i] = rem % g.kernel[i];
+        rem /= g.kernel[i];
+      }
+      long[] starts = new long[r];
+      long[] ends = new long[r];
+      for (int i = 0; i < r; i++) {
+        starts[i] = offset[i] * g.dilations[i];
+        ends[i] = starts[i] + (g.out[i] - 1) * g.strides[i] + 1;
+      }
+      String window = e.slice(padded, starts, ends, g.spatialAxes());
+      if (strided) {
+        window = e.op("MaxPool", window, Attributes.ofInts("kernel_shape", ones),
+            Attributes.ofInts("strides", g.strides));
+      }
+      String hit = e.op("Not", e.less(window, y));
+      if (taken == null) {
+        taken = hit;
+      } else {
+        hit = e.op("And", hit, e.op("Not", taken));
+        taken = e.op("Or", taken, hit);
+      }
+      parts.add(e.unsqueeze(e.mul(dy[0], e.mask(hit)), new long[] {2}));
+    }
+    String stacked = parts.size() == 1 ? parts.get(0) : e.op("Concat", parts, Attributes.ofInt("axis", 2));
+    long[] flatShape = new long[r + 2];
+    flatShape[1] = channels * kk;
+    for (int i = 0; i < r; i++) {
+      flatShape[i + 2] = g.out[i];
+    }
+    String flat = e.reshape(stacked, e.ints(flatShape));
+
+    long[] wDims = new long[r + 2];
+    wDims[0] = channels * kk;
+    wDims[1] = 1;
+    System.arraycopy(g.kernel, 0, wDims, 2, r);
+    float[] w = new float[(int) (channels * kk * kk)];
+    for (long c = 0; c < channels; c++) {
+      for (long t = 0; t < kk; t++) {
+        w[(int) ((c * kk + t) * kk + t)] = 1f;
+      }
+    }
+    String placed = e.op("ConvTranspose", List.of(flat, e.floats(wDims, w)),
+        Attributes.ofInts("kernel_shape", g.kernel), Attributes.ofInts("strides", g.strides),
+        Attributes.ofInts("dilations", g.dilations), Attributes.ofInt("group", channels));
+    dx[0] = g.cropToInput(e, placed);
+    return dx;
+  }
+}

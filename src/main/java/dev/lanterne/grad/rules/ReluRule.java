@@ -1,0 +1,24 @@
+package dev.lanterne.grad.rules;
+
+import dev.lanterne.grad.BackwardContext;
+import dev.lanterne.grad.GradientRule;
+import dev.lanterne.grad.GraphEmitter;
+import dev.lanterne.onnx.proto.Onnx;
+
+/**
+ * Relu: dy where x > 0 (standard); guided backpropagation also drops negative dy; deconvnet passes
+ * the positive part of dy whatever x was.
+ */
+public final class ReluRule implements GradientRule {
+  @Override
+  public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
+    GraphEmitter e = ctx.emit();
+    String x = node.getInput(0);
+    String g = switch (ctx.variant()) {
+      case STANDARD -> e.mul(dy[0], e.mask(e.greater(x, e.scalar(0f))));
+      case GUIDED -> e.mul(e.op("Relu", dy[0]), e.mask(e.greater(x, e.scalar(0f))));
+      case DECONVNET -> e.op("Relu", dy[0]);
+    };
+    return new String[] {g};
+  }
+}

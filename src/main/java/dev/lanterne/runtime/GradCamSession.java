@@ -1,0 +1,53 @@
+package dev.lanterne.runtime;
+
+import dev.lanterne.grad.DerivedGraphRunner;
+import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a compiled Grad-CAM graph: scores, the layer's activation and its gradient. */
+public final class GradCamSession implements CamModel {
+  private final DerivedGraphRunner runner;
+  private final String layer;
+  private final long[] activationShape;
+
+  public GradCamSession(Onnx.ModelProto gradcamGraph, String layer, RuntimeOptions options) {
+    this.runner = new DerivedGraphRunner(gradcamGraph, options, "the Grad-CAM graph");
+    this.layer = layer;
+    this.activationShape = runner.outputShape(gradcamGraph, GradientCompiler.ACTIVATION);
+  }
+
+  @Override
+  public int[] inputShape() {
+    return runner.inputShape();
+  }
+
+  @Override
+  public int numClasses() {
+    return runner.numClasses();
+  }
+
+  @Override
+  public String layer() {
+    return layer;
+  }
+
+  @Override
+  public Result run(float[] x, int n, float[] seed) {
+    Map<String, float[]> out = runner.run(x, n, seed, Map.of(), List.of(runner.scoresName(),
+        GradientCompiler.ACTIVATION, GradientCompiler.GRAD_ACTIVATION));
+    int[] shape = new int[activationShape.length];
+    shape[0] = n;
+    for (int i = 1; i < shape.length; i++) {
+      shape[i] = (int) activationShape[i];
+    }
+    return new Result(out.get(runner.scoresName()), out.get(GradientCompiler.ACTIVATION),
+        out.get(GradientCompiler.GRAD_ACTIVATION), shape);
+  }
+
+  @Override
+  public void close() {
+    runner.close();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.lanterne.runtime;
+
+import dev.lanterne.grad.DerivedGraphRunner;
+import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a compiled inversion-step graph: one gradient-ascent step on the images per call. */
+public final class InversionSession implements InversionModel {
+  private final DerivedGraphRunner runner;
+
+  public InversionSession(Onnx.ModelProto inversionGraph, RuntimeOptions options) {
+    this.runner = new DerivedGraphRunner(inversionGraph, options, "the inversion graph");
+  }
+
+  @Override
+  public int[] inputShape() {
+    return runner.inputShape();
+  }
+
+  @Override
+  public int numClasses() {
+    return runner.numClasses();
+  }
+
+  @Override
+  public Result step(float[] x, int n, float[] seed, float lr, float l2) {
+    Map<String, float[]> out = runner.run(x, n, seed, Map.of(GradientCompiler.LR, lr, GradientCompiler.L2, l2),
+        List.of(GradientCompiler.NEXT, GradientCompiler.GRAD_INPUT, runner.scoresName()));
+    return new Result(out.get(GradientCompiler.NEXT), out.get(GradientCompiler.GRAD_INPUT),
+        out.get(runner.scoresName()));
+  }
+
+  @Override
+  public void close() {
+    runner.close();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.lanterne.runtime;
+
+import dev.lanterne.grad.DerivedGraphRunner;
+import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a compiled saliency graph: scores and the input gradient of sum(seed * y) in one call per chunk. */
+public final class SaliencySession implements GradientModel {
+  private final DerivedGraphRunner runner;
+
+  public SaliencySession(Onnx.ModelProto saliencyGraph, RuntimeOptions options) {
+    this.runner = new DerivedGraphRunner(saliencyGraph, options, "the saliency graph");
+  }
+
+  @Override
+  public int[] inputShape() {
+    return runner.inputShape();
+  }
+
+  @Override
+  public int numClasses() {
+    return runner.numClasses();
+  }
+
+  @Override
+  public Result gradient(float[] x, int n, float[] seed) {
+    Map<String, float[]> out = runner.run(x, n, seed, Map.of(),
+        List.of(runner.scoresName(), GradientCompiler.GRAD_INPUT));
+    return new Result(out.get(runner.scoresName()), out.get(GradientCompiler.GRAD_INPUT));
+  }
+
+  @Override
+  public void close() {
+    runner.close();
+  }
+}
