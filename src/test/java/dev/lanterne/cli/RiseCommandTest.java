@@ -78,12 +78,14 @@ class RiseCommandTest {
       RiseOptions o = RiseOptions.DEFAULTS.withMasks(64).withGrid(3).withScore(ScoreKind.LOGIT)
           .withFill(dev.lanterne.explain.perturbation.Fill.MEAN).withSeed(5).withBatch(8);
       float[] expected = new Rise(o).explain(box, pixels, new int[] {1}).get(0).map().data();
-      Tensor got = Npy.read(out.resolve(json.get(1).get("map").asText()));
+      Tensor got = Npy.read(out.resolve(json.get(1).get("files").get("map").asText()));
       assertArrayEquals(new int[] {S, S}, got.shape());
       assertArrayEquals(expected, got.data(), 1e-4f);
     }
-    assertEquals(S, ImageIO.read(out.resolve(json.get(0).get("overlay").asText()).toFile()).getWidth());
-    assertEquals(2 * (S + 2) - 2, ImageIO.read(out.resolve("masks.png").toFile()).getHeight(), "6 tiles, 8 a row");
+    assertEquals(S, ImageIO.read(out.resolve(json.get(0).get("files").get("overlay").asText()).toFile()).getWidth());
+    java.awt.image.BufferedImage sheet = ImageIO.read(out.resolve("masks.png").toFile());
+    assertEquals(6 * (S + 2) - 2, sheet.getWidth(), "6 tiles in one row of at most 8");
+    assertEquals(S, sheet.getHeight());
   }
 
   @Test
@@ -97,9 +99,10 @@ class RiseCommandTest {
       BlackBox box = new BlackBox(c, new Normalizer(MEAN, STD), Labels.none(), false);
       float[] expected = new Occlusion(OcclusionOptions.DEFAULTS.withWindow(4, 3)).explain(box, pixels,
           new int[] {1}).get(0).map().data();
-      float[] got = Npy.read(out.resolve(json.get(0).get("map").asText())).data();
+      float[] got = Npy.read(out.resolve(json.get(0).get("files").get("map").asText())).data();
       assertArrayEquals(expected, got, 1e-5f);
-      assertTrue(json.get(0).get("details").get("windows").asInt() == 9);
+      // starts 0, 3, 6 and 8 (flush with the edge) on each axis
+      assertEquals(16, json.get(0).get("details").get("windows").asInt());
     }
   }
 
