@@ -51,7 +51,7 @@ public final class RiseCommand implements Command {
     o.addOption(Option.builder().longOpt("check-every").hasArg().argName("N")
         .desc("with --until-stable, check after every N masks (default 100)").build());
     o.addOption(Option.builder().longOpt("save-masks").optionalArg(true).hasArg().argName("K")
-        .desc("write the first K masks (default 32) as masks.png").build());
+        .desc("write the first K masks of the run (default 32, at most 256) as masks.png").build());
     return o;
   }
 
@@ -75,10 +75,9 @@ public final class RiseCommand implements Command {
       }
     }
     if (cl.hasOption("save-masks")) {
-      int k = Integer.parseInt(cl.getOptionValue("save-masks", "32"));
+      int k = CliSupport.intOption(cl, "save-masks", 32, 1, 256);
       int[] hw = {spec.card().height(), spec.card().width()};
-      MaskSheet.write(out.resolve("masks.png"), ro.generator(hw[0], hw[1]), ro.seed(), Math.max(1, Math.min(k, 256)),
-          hw[0], hw[1], 8);
+      MaskSheet.write(out.resolve("masks.png"), ro.generator(hw[0], hw[1]), ro.seed(), k, hw[0], hw[1], 8);
     }
     Outputs.write(out, inputs, all);
     return 0;
