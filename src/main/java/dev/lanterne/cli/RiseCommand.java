@@ -47,7 +47,7 @@ public final class RiseCommand implements Command {
         .desc("binary (default, the paper's), stripes, hstripes, grid (checkerboard) or noise").build());
     Outputs.fillOptions(o);
     o.addOption(Option.builder().longOpt("until-stable").optionalArg(true).hasArg().argName("TOL")
-        .desc("stop when the map changes by less than TOL (default 0.01) three checks in a row").build());
+        .desc("stop when the map changes by less than TOL (default 0.02) three checks in a row; --masks is then the most").build());
     o.addOption(Option.builder().longOpt("check-every").hasArg().argName("N")
         .desc("with --until-stable, check after every N masks (default 100)").build());
     o.addOption(Option.builder().longOpt("save-masks").optionalArg(true).hasArg().argName("K")
