@@ -22,6 +22,7 @@ public final class Main {
     list.add(new ClassifyCommand());
     list.add(new PreprocessCommand());
     list.add(new FetchCommand());
+    list.add(new BenchCommand());
     return list;
   }
 
