@@ -85,7 +85,7 @@ final class GradientCommandSupport {
       List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
       Path out = CliSupport.outDir(cl, null);
       return new Job(spec, inputs, CliSupport.stack(inputs), inputs.size(), out, CliSupport.seed(cl),
-          Scoring.of(spec.card(), spec.labels()), Normalization.of(spec.card()));
+          Scoring.of(spec.card(), spec.labels()), Normalization.of(spec.card(), spec.channels()));
     }
 
     /** The classes to explain per image, from --class (default: the predicted class). */
