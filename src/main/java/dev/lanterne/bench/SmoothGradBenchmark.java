@@ -9,6 +9,7 @@ import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -18,6 +19,12 @@ import java.util.SplittableRandom;
  */
 public final class SmoothGradBenchmark {
   private SmoothGradBenchmark() {}
+
+  public static void run(List<Path> models, int samples, RuntimeOptions options, PrintStream out) {
+    for (Path model : models) {
+      run(model, samples, options, out);
+    }
+  }
 
   public static void run(Path model, int samples, RuntimeOptions options, PrintStream out) {
     try (GradientModel saliency = Gradients.saliency(model, GradientOptions.DEFAULT, options)) {

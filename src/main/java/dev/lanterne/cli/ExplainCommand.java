@@ -44,6 +44,9 @@ public final class ExplainCommand implements Command {
   @Override
   public int run(CommandLine cl) {
     Set<String> methods = methods(cl.getOptionValue(METHODS, "saliency,smoothgrad,integrated,gradcam"));
+    if (methods.contains("guided-gradcam")) {
+      GradientCommandSupport.requireGraph(cl, "guided-gradcam");
+    }
     GradientCommandSupport.Job job = GradientCommandSupport.Job.start(cl);
     int[][] classes = job.classes(cl);
     List<Explanation> all = new ArrayList<>();

@@ -9,6 +9,7 @@ import dev.lanterne.explain.gradient.IntegratedGradients;
 import dev.lanterne.explain.gradient.Normalization;
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.explain.gradient.SmoothGrad;
+import dev.lanterne.grad.FiniteDifferenceGradient;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.grad.Gradients;
 import dev.lanterne.grad.Variant;
@@ -84,7 +85,7 @@ final class GradientCommandSupport {
       List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
       Path out = CliSupport.outDir(cl, null);
       return new Job(spec, inputs, CliSupport.stack(inputs), inputs.size(), out, CliSupport.seed(cl),
-          Scoring.of(spec.card(), spec.labels()), Normalization.of(spec.card()));
+          Scoring.of(spec.card(), spec.labels()), Normalization.of(spec.card(), spec.channels()));
     }
 
     /** The classes to explain per image, from --class (default: the predicted class). */
@@ -97,16 +98,21 @@ final class GradientCommandSupport {
 
   /** The input-gradient model chosen by --gradient, with ReLUs passing gradients back as variant says. */
   static GradientModel openGradient(CommandLine cl, Job job, Variant variant) {
-    String kind = CliSupport.choice(cl, GRADIENT, "graph", "graph", "finite-difference");
-    if (kind.equals("finite-difference")) {
-      if (variant != Variant.STANDARD) {
-        throw LanterneException.usage("--gradient finite-difference gives the true gradient only; guided"
-            + " backpropagation needs --gradient graph");
-      }
-      // TODO(integration): FiniteDifferenceGradient from the onnxpasses branch
-      throw new LanterneException("--gradient finite-difference is not in this build yet; use --gradient graph");
+    if (variant != Variant.STANDARD) {
+      requireGraph(cl, "guided backpropagation");
+    }
+    if (CliSupport.choice(cl, GRADIENT, "graph", "graph", "finite-difference").equals("finite-difference")) {
+      return new OwnedFiniteDifference(job.spec().openClassifier(), job.seed());
     }
     return Gradients.saliency(job.spec().path(), GradientOptions.DEFAULT.withVariant(variant), job.spec().runtime());
+  }
+
+  /** Refuses --gradient finite-difference for what needs the compiled graph. */
+  static void requireGraph(CommandLine cl, String what) {
+    if ("finite-difference".equalsIgnoreCase(cl.getOptionValue(GRADIENT, "graph"))) {
+      throw LanterneException.usage("--gradient finite-difference gives the true gradient only; " + what
+          + " needs --gradient graph");
+    }
   }
 
   /** The Grad-CAM graph at --layer (or the default layer). */
@@ -157,5 +163,39 @@ final class GradientCommandSupport {
     }
     return String.format(Locale.ROOT, "  completeness gap %.3g (%.2g relative)", details.get("completenessGap"),
         details.get("relativeGap"));
+  }
+
+  /** The black-box gradient with the classifier it runs, closed together. */
+  private static final class OwnedFiniteDifference implements GradientModel {
+    private final Classifier classifier;
+    private final FiniteDifferenceGradient gradient;
+
+    OwnedFiniteDifference(Classifier classifier, long seed) {
+      this.classifier = classifier;
+      FiniteDifferenceGradient.Options d = FiniteDifferenceGradient.Options.DEFAULT;
+      this.gradient = new FiniteDifferenceGradient(classifier, new FiniteDifferenceGradient.Options(d.directions(),
+          d.sigma(), seed));
+    }
+
+    @Override
+    public int[] inputShape() {
+      return gradient.inputShape();
+    }
+
+    @Override
+    public int numClasses() {
+      return gradient.numClasses();
+    }
+
+    @Override
+    public Result gradient(float[] x, int n, float[] seed) {
+      return gradient.gradient(x, n, seed);
+    }
+
+    @Override
+    public void close() {
+      gradient.close();
+      classifier.close();
+    }
   }
 }

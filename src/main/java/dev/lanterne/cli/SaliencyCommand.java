@@ -1,5 +1,6 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.gradient.ChannelReduction;
 import dev.lanterne.explain.gradient.IntegratedGradients;
@@ -44,6 +45,9 @@ public final class SaliencyCommand implements Command {
   public int run(CommandLine cl) {
     String method = CliSupport.choice(cl, METHOD, "vanilla", "vanilla", "smoothgrad", "squared", "vargrad",
         "integrated");
+    if (!method.equals("vanilla") && (cl.hasOption(SIGNED) || cl.hasOption(TIMES_INPUT))) {
+      throw LanterneException.usage("--signed and --times-input apply to --method vanilla only");
+    }
     GradientCommandSupport.Job job = GradientCommandSupport.Job.start(cl);
     int[][] classes = job.classes(cl);
     List<Explanation> maps;

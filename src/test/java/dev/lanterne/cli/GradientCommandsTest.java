@@ -75,6 +75,24 @@ class GradientCommandsTest {
   }
 
   @Test
+  void finiteDifferenceGradientIsSelectable() throws Exception {
+    Path out = tmp.resolve("fd");
+    assertEquals(0, run(new SaliencyCommand(), common(out, "--gradient", "finite-difference", "--class", "967")
+        .toArray(String[]::new)));
+    JsonNode json = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
+    assertEquals(1, json.size());
+    float[] map = Npy.read(out.resolve(json.get(0).get("files").get("map").asText())).data();
+    float max = 0;
+    for (float v : map) {
+      max = Math.max(max, v);
+    }
+    assertTrue(max > 0, "the finite-difference gradient is not all zero");
+    LanterneException e = assertThrows(LanterneException.class, () -> run(new ExplainCommand(),
+        common(tmp.resolve("g"), "--methods", "guided-gradcam", "--gradient", "finite-difference").toArray(String[]::new)));
+    assertEquals(LanterneException.USAGE, e.exitCode());
+  }
+
+  @Test
   void badFlagsAreUsageErrors() {
     LanterneException e = assertThrows(LanterneException.class, () -> run(new SaliencyCommand(),
         common(tmp.resolve("x"), "--method", "nope").toArray(String[]::new)));

@@ -27,6 +27,12 @@ public record Normalization(float[] mean, float[] std) {
     return new Normalization(card.mean(), card.std());
   }
 
+  /** The card's first {@code channels} means and stds (a one-channel model uses the first). */
+  public static Normalization of(ModelCard card, int channels) {
+    return new Normalization(java.util.Arrays.copyOf(card.mean(), channels),
+        java.util.Arrays.copyOf(card.std(), channels));
+  }
+
   public int channels() {
     return mean.length;
   }
