@@ -21,6 +21,10 @@ public final class Main {
     List<Command> list = new ArrayList<>();
     list.add(new ClassifyCommand());
     list.add(new PreprocessCommand());
+    list.add(new CompileCommand());
+    list.add(new LayersCommand());
+    list.add(new CheckCommand());
+    list.add(new ConvertCommand());
     list.add(new FetchCommand());
     list.add(new BenchCommand());
     return list;

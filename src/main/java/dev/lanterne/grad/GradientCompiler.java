@@ -25,6 +25,8 @@ public final class GradientCompiler {
   public static final String NEXT = "x_next";
   public static final String LR = "lr";
   public static final String L2 = "l2";
+  /** Metadata key of the Grad-CAM graph that names its layer. */
+  public static final String LAYER_KEY = "lanterne.layer";
   private static final String PREFIX = "lanterne/";
 
   private GradientCompiler() {}
@@ -51,7 +53,14 @@ public final class GradientCompiler {
       throw LanterneException.usage("the model has no tensor named '" + layer
           + "'; list the candidates with 'lanterne layers --model M'");
     }
-    return new Graphs(saliency(p, options), gradcam(p, options, layer), inversion(p, options), layer);
+    Onnx.ModelProto cam = gradcam(p, options, layer).toBuilder().addMetadataProps(
+        Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer)).build();
+    return new Graphs(saliency(p, options), cam, inversion(p, options), layer);
+  }
+
+  /** Only the saliency graph (y, dy/dx). */
+  public static Onnx.ModelProto compileSaliency(Onnx.ModelProto model, GradientOptions options) {
+    return saliency(prepare(model), options);
   }
 
   /** Makes the batch dynamic when the model fixes it to 1 and the rewrite runs, then probes shapes. */
@@ -176,10 +185,10 @@ public final class GradientCompiler {
               + "'; rename it before compiling gradients");
         }
       }
-      Onnx.ValueInfoProto y = g.getOutput(0);
-      graph = g.toBuilder().clearOutput().addOutput(y);
       long[] yDims = p.shapes().dims(p.output());
-      graph.addInput(valueInfo(SEED, yDims, p.shapes().followsBatch(p.output())));
+      boolean[] yBatch = p.shapes().followsBatch(p.output());
+      graph = g.toBuilder().clearOutput().addOutput(valueInfo(p.output(), yDims, yBatch));
+      graph.addInput(valueInfo(SEED, yDims, yBatch));
     }
 
     Map<String, String> backprop(String wanted) {

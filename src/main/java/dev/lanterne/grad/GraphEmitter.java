@@ -139,6 +139,17 @@ public final class GraphEmitter {
     return op("Cast", condition, Attributes.ofInt("to", Onnx.TensorProto.DataType.FLOAT_VALUE));
   }
 
+  /**
+   * 1.0 where t > 0, else 0.0, for a t known to be non-negative. From opset 9 this is Sign(t), a
+   * float operator; ONNX Runtime's comparison, boolean and Cast kernels are many times slower.
+   */
+  public String positive(String nonNegative) {
+    if (opset >= 9) {
+      return op("Sign", nonNegative);
+    }
+    return mask(greater(nonNegative, scalar(0f)));
+  }
+
   public String castTo(String x, int dataType) {
     return op("Cast", x, Attributes.ofInt("to", dataType));
   }

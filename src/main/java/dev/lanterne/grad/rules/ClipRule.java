@@ -11,7 +11,6 @@ public final class ClipRule implements GradientRule {
   @Override
   public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
     GraphEmitter e = ctx.emit();
-    String x = node.getInput(0);
     String lo;
     String hi;
     if (ctx.opset() >= 11) {
@@ -24,16 +23,18 @@ public final class ClipRule implements GradientRule {
     if (ctx.needs(1) || ctx.needs(2)) {
       throw ctx.unsupported("bounds that depend on the input");
     }
+    // lo < x < hi exactly where lo < y < hi for the clipped output y
+    String y = node.getOutput(0);
     String inside = null;
     if (lo != null) {
-      inside = e.greater(x, lo);
+      inside = e.positive(e.sub(y, lo));
     }
     if (hi != null) {
-      String below = e.less(x, hi);
-      inside = inside == null ? below : e.op("And", inside, below);
+      String below = e.positive(e.sub(hi, y));
+      inside = inside == null ? below : e.mul(inside, below);
     }
     String[] dx = new String[node.getInputCount()];
-    dx[0] = inside == null ? dy[0] : e.mul(dy[0], e.mask(inside));
+    dx[0] = inside == null ? dy[0] : e.mul(dy[0], inside);
     return dx;
   }
 }

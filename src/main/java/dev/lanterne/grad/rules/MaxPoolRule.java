@@ -67,14 +67,15 @@ public final class MaxPoolRule implements GradientRule {
         window = e.op("MaxPool", window, Attributes.ofInts("kernel_shape", ones),
             Attributes.ofInts("strides", g.strides));
       }
-      String hit = e.op("Not", e.less(window, y));
+      // 1 where the window value equals the pooled maximum (y - window >= 0, and -inf padding gives +inf)
+      String hit = e.sub(e.scalar(1f), e.positive(e.sub(y, window)));
       if (taken == null) {
         taken = hit;
       } else {
-        hit = e.op("And", hit, e.op("Not", taken));
-        taken = e.op("Or", taken, hit);
+        hit = e.mul(hit, e.sub(e.scalar(1f), taken));
+        taken = e.add(taken, hit);
       }
-      parts.add(e.unsqueeze(e.mul(dy[0], e.mask(hit)), new long[] {2}));
+      parts.add(e.unsqueeze(e.mul(dy[0], hit), new long[] {2}));
     }
     String stacked = parts.size() == 1 ? parts.get(0) : e.op("Concat", parts, Attributes.ofInt("axis", 2));
     long[] flatShape = new long[r + 2];

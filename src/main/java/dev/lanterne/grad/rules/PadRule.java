@@ -26,23 +26,26 @@ public final class PadRule implements GradientRule {
     }
     long[] uncrop = new long[2 * rank];
     boolean cropped = false;
-    long[] starts = new long[rank];
-    long[] ends = new long[rank];
-    long[] axes = new long[rank];
+    java.util.List<long[]> cuts = new java.util.ArrayList<>();
     for (int a = 0; a < rank; a++) {
+      if (pads[a] == 0 && pads[a + rank] == 0) {
+        continue;
+      }
+      if (ctx.shapes().followsBatch(x)[a]) {
+        throw ctx.unsupported("padding the batch axis");
+      }
       uncrop[a] = Math.max(0, -pads[a]);
       uncrop[a + rank] = Math.max(0, -pads[a + rank]);
       cropped |= uncrop[a] != 0 || uncrop[a + rank] != 0;
-      starts[a] = Math.max(0, pads[a]);
-      ends[a] = starts[a] + in[a];
-      axes[a] = a;
-      if (ctx.shapes().followsBatch(x)[a] && (pads[a] != 0 || pads[a + rank] != 0)) {
-        throw ctx.unsupported("padding the batch axis");
-      }
+      long start = Math.max(0, pads[a]);
+      cuts.add(new long[] {a, start, start + in[a]});
     }
     String g = cropped ? e.pad(dy[0], uncrop, 0f) : dy[0];
+    long[] axes = cuts.stream().mapToLong(c -> c[0]).toArray();
+    long[] starts = cuts.stream().mapToLong(c -> c[1]).toArray();
+    long[] ends = cuts.stream().mapToLong(c -> c[2]).toArray();
     String[] dx = new String[node.getInputCount()];
-    dx[0] = e.slice(g, starts, ends, axes);
+    dx[0] = axes.length == 0 ? g : e.slice(g, starts, ends, axes);
     return dx;
   }
 }

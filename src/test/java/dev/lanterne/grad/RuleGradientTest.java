@@ -1,0 +1,204 @@
+package dev.lanterne.grad;
+
+import static dev.lanterne.onnx.Attributes.ofFloat;
+import static dev.lanterne.onnx.Attributes.ofInt;
+import static dev.lanterne.onnx.Attributes.ofInts;
+import static dev.lanterne.onnx.Attributes.ofString;
+import static dev.lanterne.onnx.Attributes.ofTensor;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanterne.onnx.TensorProtos;
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.runtime.RuntimeOptions;
+import dev.lanterne.runtime.SaliencySession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each gradient rule on its own: a one- or few-node model is compiled into its saliency graph, run at
+ * batch 2, and its input gradient compared with central finite differences of the plain model in ONNX
+ * Runtime. Inputs are distinct values 0.025 away from every multiple of 0.05, so no element sits
+ * within the step of a kink (ReLU/Clip/HardSigmoid bounds) and no pooling window has near-ties.
+ */
+class RuleGradientTest {
+  private static final double EPS = 0.01;
+  private static final double TOL = 2e-3;
+
+  record Case(String name, int opset, long[] chw, boolean positive, Function<TinyModel, String> body) {
+    @Override
+    public String toString() {
+      return name + " (opset " + opset + ")";
+    }
+  }
+
+  static Case c(String name, int opset, Function<TinyModel, String> body) {
+    return new Case(name, opset, new long[] {2, 4, 4}, false, body);
+  }
+
+  static Case c(String name, int opset, long[] chw, Function<TinyModel, String> body) {
+    return new Case(name, opset, chw, false, body);
+  }
+
+  static Case positive(String name, int opset, Function<TinyModel, String> body) {
+    return new Case(name, opset, new long[] {2, 4, 4}, true, body);
+  }
+
+  static String[] in(String... names) {
+    return names;
+  }
+
+  static Stream<Case> cases() {
+    List<Case> l = new ArrayList<>();
+    l.add(c("Conv stride 2 pad 1", 13, m -> m.node("Conv", in("x", m.random(3, 2, 3, 3), m.random(3)),
+        ofInts("strides", 2, 2), ofInts("pads", 1, 1, 1, 1))));
+    l.add(c("Conv group 2 dilation 2", 11, m -> m.node("Conv", in("x", m.random(4, 1, 2, 2)),
+        ofInt("group", 2), ofInts("dilations", 2, 2), ofInts("pads", 1, 0, 1, 2))));
+    l.add(c("Conv SAME_UPPER stride 2 odd size", 11, new long[] {2, 5, 5},
+        m -> m.node("Conv", in("x", m.random(2, 2, 3, 3)), ofString("auto_pad", "SAME_UPPER"), ofInts("strides", 2, 2))));
+    l.add(c("Conv depthwise stride 2 asymmetric pads", 11, m -> m.node("Conv", in("x", m.random(2, 1, 3, 3)),
+        ofInt("group", 2), ofInts("strides", 2, 2), ofInts("pads", 0, 0, 1, 1))));
+    l.add(c("Conv 1x1 (outputs off the kinks) then Clip 0..6", 11, m -> m.node("Clip", in(m.node("Conv", in("x", m.floats(new long[] {3, 2, 1, 1}, 1, 0, 0, -1, 2, 0))),
+        m.scalar(0f), m.scalar(6f)))));
+    l.add(c("Gemm transB alpha beta", 11, m -> m.node("Gemm", in(m.node("Flatten", "x"), m.random(5, 32), m.random(5)),
+        ofInt("transB", 1), ofFloat("alpha", 0.7f), ofFloat("beta", 0.3f))));
+    l.add(c("Gemm transA after Transpose", 9, m -> m.node("Gemm", in(m.node("Transpose", m.node("Flatten", "x"),
+        ofInts("perm", 1, 0)), m.random(32, 3), m.random(1, 3)), ofInt("transA", 1))));
+    l.add(c("MatMul by a matrix", 13, m -> m.node("MatMul", in("x", m.random(4, 3)))));
+    l.add(c("MatMul matrix by input, broadcast", 13, m -> m.node("MatMul", in(m.random(3, 4), "x"))));
+    l.add(c("Relu", 13, m -> m.node("Relu", "x")));
+    l.add(c("LeakyRelu", 13, m -> m.node("LeakyRelu", "x", ofFloat("alpha", 0.1f))));
+    l.add(c("Clip attributes", 9, m -> m.node("Clip", "x", ofFloat("min", -0.5f), ofFloat("max", 0.5f))));
+    l.add(c("Clip inputs", 11, m -> m.node("Clip", in("x", m.scalar(-0.5f), m.scalar(0.5f)))));
+    l.add(c("Clip max only", 13, m -> m.node("Clip", in("x", "", m.scalar(0.5f)))));
+    l.add(c("MaxPool 3x3 stride 2 pad 1 (overlapping)", 13, m -> m.node("MaxPool", "x",
+        ofInts("kernel_shape", 3, 3), ofInts("strides", 2, 2), ofInts("pads", 1, 1, 1, 1))));
+    l.add(c("MaxPool 3x3 stride 1", 8, m -> m.node("MaxPool", "x", ofInts("kernel_shape", 3, 3))));
+    l.add(c("MaxPool 2x2 ceil mode", 11, new long[] {2, 5, 5}, m -> m.node("MaxPool", "x",
+        ofInts("kernel_shape", 2, 2), ofInts("strides", 2, 2), ofInt("ceil_mode", 1))));
+    l.add(c("MaxPool dilation 2", 11, new long[] {2, 5, 5}, m -> m.node("MaxPool", "x",
+        ofInts("kernel_shape", 2, 2), ofInts("dilations", 2, 2), ofInts("pads", 1, 1, 0, 0))));
+    l.add(c("AveragePool exclude pad", 11, m -> m.node("AveragePool", "x",
+        ofInts("kernel_shape", 3, 3), ofInts("strides", 2, 2), ofInts("pads", 1, 1, 1, 1))));
+    l.add(c("AveragePool include pad", 13, new long[] {2, 5, 5}, m -> m.node("AveragePool", "x",
+        ofInts("kernel_shape", 3, 3), ofInts("strides", 2, 2), ofInts("pads", 1, 1, 1, 1),
+        ofInt("count_include_pad", 1))));
+    l.add(c("AveragePool 7x7 global", 11, new long[] {2, 7, 7}, m -> m.node("AveragePool", "x",
+        ofInts("kernel_shape", 7, 7))));
+    l.add(c("GlobalAveragePool", 13, m -> m.node("GlobalAveragePool", "x")));
+    l.add(c("BatchNormalization", 9, m -> m.node("BatchNormalization", in("x", m.random(2), m.random(2), m.random(2),
+        m.floats(new long[] {2}, 0.5f, 2f)), ofFloat("epsilon", 1e-3f))));
+    l.add(c("BatchNormalization", 15, m -> m.node("BatchNormalization", in("x", m.random(2), m.random(2), m.random(2),
+        m.floats(new long[] {2}, 0.5f, 2f)))));
+    l.add(c("Add broadcast", 13, m -> m.node("Add", in(m.random(2, 1, 1), "x"))));
+    l.add(c("Sub both ways", 13, m -> m.node("Sub", in(m.node("Sub", in("x", m.random(1, 4))), m.node("Tanh", "x")))));
+    l.add(c("Mul by itself and a constant", 11, m -> m.node("Mul", in(m.node("Mul", in("x", "x")), m.random(2, 1, 4)))));
+    l.add(c("Div both ways", 13, m -> m.node("Div", in(m.node("Div", in("x", m.random(4))),
+        m.node("Add", in(m.node("Sigmoid", "x"), m.scalar(1f)))))));
+    l.add(positive("Pow constant exponent", 13, m -> m.node("Pow", in("x", m.scalar(2.5f)))));
+    l.add(c("Pow of the input as exponent", 13, m -> m.node("Pow", in(m.scalar(1.7f), "x"))));
+    l.add(positive("Sqrt", 13, m -> m.node("Sqrt", "x")));
+    l.add(positive("Log", 13, m -> m.node("Log", "x")));
+    l.add(c("Exp, Neg", 13, m -> m.node("Neg", m.node("Exp", "x"))));
+    l.add(c("Erf", 13, m -> m.node("Erf", "x")));
+    l.add(c("Tanh", 13, m -> m.node("Tanh", "x")));
+    l.add(c("Sigmoid", 13, m -> m.node("Sigmoid", "x")));
+    l.add(c("HardSigmoid", 13, m -> m.node("HardSigmoid", "x", ofFloat("alpha", 1f / 6), ofFloat("beta", 0.5f))));
+    l.add(c("HardSwish", 14, new long[] {2, 6, 6}, m -> m.node("HardSwish", m.node("Mul", in("x", m.scalar(1.7f))))));
+    l.add(c("Softmax coerced 2-D", 11, m -> m.node("Softmax", "x", ofInt("axis", 2))));
+    l.add(c("Softmax last axis", 13, m -> m.node("Softmax", "x")));
+    l.add(c("LogSoftmax", 13, m -> m.node("LogSoftmax", "x", ofInt("axis", 1))));
+    l.add(c("ReduceMean axes attribute", 13, m -> m.node("ReduceMean", "x", ofInts("axes", 2, 3), ofInt("keepdims", 0))));
+    l.add(c("ReduceMean axes input", 18, m -> m.node("ReduceMean", in("x", m.ints(-1)))));
+    l.add(c("ReduceSum axes attribute", 11, m -> m.node("ReduceSum", "x", ofInts("axes", 1))));
+    l.add(c("ReduceSum axes input", 13, m -> m.node("ReduceSum", in("x", m.ints(1, 3)), ofInt("keepdims", 0))));
+    l.add(c("Transpose", 13, m -> m.node("Mul", in(m.node("Transpose", "x", ofInts("perm", 0, 2, 3, 1)), m.random(4, 4, 2)))));
+    l.add(c("Reshape", 13, m -> m.node("Mul", in(m.node("Reshape", in("x", m.ints(0, 4, 8))), m.random(4, 8)))));
+    l.add(c("Flatten", 9, m -> m.node("Mul", in(m.node("Flatten", "x", ofInt("axis", 1)), m.random(32)))));
+    l.add(c("Unsqueeze, Squeeze attributes", 11, m -> m.node("Squeeze", m.node("Mul", in(
+        m.node("Unsqueeze", "x", ofInts("axes", 2)), m.random(2, 1, 4, 4))), ofInts("axes", 2))));
+    l.add(c("Unsqueeze, Squeeze inputs", 13, m -> m.node("Squeeze", in(m.node("Mul", in(
+        m.node("Unsqueeze", in("x", m.ints(2))), m.random(2, 1, 4, 4))), m.ints(2)))));
+    l.add(c("Split attribute, both outputs", 11, m -> {
+      String[] p = m.nodeN("Split", in("x"), 2, ofInt("axis", 2), ofInts("split", 1, 3));
+      return m.node("Mul", in(m.node("ReduceSum", p[0], ofInts("axes", 2)), m.node("Tanh", p[1])));
+    }));
+    l.add(c("Split input, one output used", 13, m -> m.nodeN("Split", in("x", m.ints(1, 1)), 2, ofInt("axis", 1))[1]));
+    l.add(c("Slice inputs", 13, m -> m.node("Slice", in("x", m.ints(1, -3), m.ints(3, 100), m.ints(2, 3)))));
+    l.add(c("Slice reversed", 13, m -> m.node("Mul", in(m.node("Slice", in("x", m.ints(2), m.ints(0), m.ints(3),
+        m.ints(-1))), m.random(1, 2)))));
+    l.add(c("Slice attributes", 9, m -> m.node("Slice", "x", ofInts("starts", 1), ofInts("ends", 3), ofInts("axes", 1))));
+    l.add(c("Gather scalar index", 13, m -> m.node("Gather", in("x", scalarIndex(m, 2)), ofInt("axis", 2))));
+    l.add(c("Gather repeated indices", 11, m -> m.node("Gather", in("x", m.ints(0, 3, 3)), ofInt("axis", 3))));
+    l.add(c("Pad input", 11, m -> m.node("Mul", in(m.node("Pad", in("x", m.ints(0, 0, 1, 2, 0, 0, 2, 0), m.scalar(0.3f))),
+        m.random(7, 6)))));
+    l.add(c("Pad attribute, cropping", 9, m -> m.node("Pad", "x", ofInts("pads", 0, 0, -1, 1, 0, 0, 1, -2))));
+    l.add(c("Concat channels and rows", 13, m -> {
+      String a = m.node("Concat", in("x", m.node("Tanh", "x")), ofInt("axis", 1));
+      return m.node("Concat", in(a, m.node("Sigmoid", a)), ofInt("axis", 2));
+    }));
+    l.add(c("Constant", 13, m -> m.node("Mul", in("x", m.node("Constant", new String[0],
+        ofTensor("value", TensorProtos.ofFloats("", new long[] {4}, new float[] {1, -2, 3, 0.5f})))))));
+    l.add(c("Identity, Cast", 13, m -> m.node("Cast", m.node("Identity", "x"), ofInt("to", 1))));
+    l.add(c("Dropout ratio attribute", 10, m -> m.node("Dropout", "x", ofFloat("ratio", 0.3f))));
+    l.add(c("Dropout ratio input, mask output", 13, m -> m.nodeN("Dropout", in("x", m.scalar(0.3f)), 2)[0]));
+    l.add(c("LRN", 11, new long[] {5, 3, 3}, m -> m.node("LRN", "x", ofInt("size", 3), ofFloat("alpha", 0.5f),
+        ofFloat("beta", 0.75f), ofFloat("bias", 1.5f))));
+    l.add(c("Sum with broadcast", 11, m -> m.node("Sum", in("x", m.node("Tanh", "x"), m.random(4)))));
+    l.add(c("Mean", 11, m -> m.node("Mean", in("x", m.node("Sigmoid", "x"), m.random(2, 1, 1)))));
+    return l.stream();
+  }
+
+  private static String scalarIndex(TinyModel m, long i) {
+    return m.node("Constant", new String[0], ofTensor("value", TensorProtos.ofLongs("", new long[0], new long[] {i})));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void gradientMatchesFiniteDifferences(Case c) throws Exception {
+    TinyModel m = new TinyModel(c.opset(), c.chw());
+    Onnx.ModelProto model = m.build(c.body().apply(m));
+    int n = 2;
+    int per = (int) (c.chw()[0] * c.chw()[1] * c.chw()[2]);
+    float[] x = distinctInputs(n * per, c.positive());
+    Onnx.ModelProto saliency = GradientCompiler.compileSaliency(model, GradientOptions.DEFAULT);
+    try (ForwardRunner plain = new ForwardRunner(model, c.chw());
+        GradientModel grad = new SaliencySession(saliency, RuntimeOptions.DEFAULT)) {
+      int k = grad.numClasses();
+      float[] seed = new float[n * k];
+      SplittableRandom rnd = new SplittableRandom(3);
+      for (int i = 0; i < seed.length; i++) {
+        seed[i] = (float) rnd.nextDouble(-1, 1);
+      }
+      GradientModel.Result r = grad.gradient(x, n, seed);
+      double[] fd = plain.coordinateGradient(x, n, seed, EPS, true);
+      float[] fdf = new float[fd.length];
+      for (int i = 0; i < fd.length; i++) {
+        fdf[i] = (float) fd[i];
+      }
+      double err = Errors.relL2(r.inputGradient(), fdf);
+      assertTrue(err < TOL, c + ": gradient vs finite differences rel L2 " + err);
+    }
+  }
+
+  /** Distinct values, each 0.025 from the nearest multiple of 0.05, shuffled; positive ones start at 0.225. */
+  static float[] distinctInputs(int count, boolean positive) {
+    float[] v = new float[count];
+    for (int j = 0; j < count; j++) {
+      v[j] = positive ? (float) (0.225 + 0.05 * j) : (float) (0.05 * (j - count / 2) + 0.025);
+    }
+    SplittableRandom rnd = new SplittableRandom(17);
+    for (int j = count - 1; j > 0; j--) {
+      int i = rnd.nextInt(j + 1);
+      float t = v[i];
+      v[i] = v[j];
+      v[j] = t;
+    }
+    return v;
+  }
+}
