@@ -2,8 +2,8 @@ package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.grad.GradientCheck;
-import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
+import dev.lanterne.grad.Gradients;
 import dev.lanterne.onnx.Dequantize;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.QdqFolding;
@@ -11,7 +11,6 @@ import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -83,9 +82,9 @@ public final class CheckCommand implements Command {
     return allPassed ? 0 : LanterneException.FAILURE;
   }
 
-  /** The gradient under test: the compiled saliency graph. */
+  /** The gradient under test: the compiled saliency graph (from the graph cache when built before). */
   static GradientModel saliencyModel(Onnx.ModelProto model, RuntimeOptions runtime) {
-    return new SaliencySession(GradientCompiler.compile(model, GradientOptions.DEFAULT).saliency(), runtime);
+    return Gradients.saliency(model, GradientOptions.DEFAULT, runtime);
   }
 
   private static boolean isQuantized(Onnx.ModelProto model) {

@@ -30,11 +30,13 @@ import java.util.SplittableRandom;
  * gradient is unique.
  *
  * <p>The default tolerances come from measurements with correct gradients (PyTorch's, and the
- * compiled saliency graph's) on the random-weight torchvision models and the dequantized MobileNetV2:
- * best directional errors 1.4e-2 to 5.4e-2 and grid errors 2.6e-2 to 1.3e-1, where float32 rounding
- * and ReLU kinks limit finite differences. Typical gradient bugs (a one-pixel shift, swapped
- * channels) give errors above 0.3 on both checks; a gradient wrong by only 10% is within the float32
- * noise of some models and is caught only on smooth ones (tighten the tolerances there).
+ * compiled saliency graph's) on the random-weight torchvision models and the dequantized MobileNetV2,
+ * on several photos: best directional errors 1.4e-2 to 5.7e-2 and grid errors 2.5e-2 to 1.8e-1
+ * (SqueezeNet, without batch normalisation, is the roughest), where float32 rounding and ReLU kinks
+ * limit finite differences. Typical gradient bugs (a one-pixel shift, swapped colour channels) give
+ * errors of 0.34 or more on the directional check and 0.43 or more on the grid; a gradient wrong by
+ * only 10% is within the float32 noise of these models and is caught only on smooth ones, with
+ * tighter tolerances.
  */
 public final class GradientCheck {
   private GradientCheck() {}
@@ -53,7 +55,7 @@ public final class GradientCheck {
   public record Options(int directions, int grid, double[] directionSteps, double[] pixelSteps,
       double scoreTolerance, double directionTolerance, double gridTolerance, double jitter, long seed) {
     public static final Options DEFAULT = new Options(8, 4, new double[] {3e-5, 1e-4, 3e-4},
-        new double[] {3e-3, 1e-2, 3e-2}, 1e-3, 0.1, 0.25, 1e-3, 0);
+        new double[] {3e-3, 1e-2, 3e-2}, 1e-3, 0.15, 0.3, 1e-3, 0);
 
     public Options {
       if (directions < 1 || grid < 1 || directionSteps.length == 0 || pixelSteps.length == 0) {

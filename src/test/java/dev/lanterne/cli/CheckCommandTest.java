@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.tensor.Npy;
-import dev.lanterne.tensor.Tensor;
 import dev.lanterne.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.commons.cli.DefaultParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckCommandTest {
   @TempDir
   Path dir;
+
+  /** Compiled graphs go to a temporary cache, not the user's. */
+  @BeforeEach
+  void cacheInTempDir() {
+    System.setProperty("lanterne.cache", dir.resolve("cache").toString());
+  }
+
+  @AfterEach
+  void restoreCache() {
+    System.clearProperty("lanterne.cache");
+  }
 
   /** Runs the command and returns its exit code and standard output. */
   static Object[] check(String... args) throws Exception {
@@ -51,9 +63,5 @@ class CheckCommandTest {
     System.out.print(r[1]);
     assertEquals(0, r[0], (String) r[1]);
     assertTrue(((String) r[1]).contains("class 967"), (String) r[1]);
-  }
-
-  static Tensor tensor(float[] v, int... shape) {
-    return new Tensor(v, shape);
   }
 }
