@@ -1,7 +1,130 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.LanterneException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.ParseException;
+
+/** `lanterne COMMAND [options]`: dispatches to a {@link Command}; turns errors into one line and an exit code. */
 public final class Main {
+  private Main() {}
+
+  /** Every command, in the order `lanterne --help` lists them. */
+  static List<Command> commands() {
+    List<Command> list = new ArrayList<>();
+    list.add(new ClassifyCommand());
+    list.add(new PreprocessCommand());
+    list.add(new FetchCommand());
+    return list;
+  }
+
   public static void main(String[] args) {
-    System.out.println("lanterne");
+    System.setProperty("java.awt.headless", "true");
+    int code = run(args);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs a command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
+  public static int run(String... args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    Map<String, Command> byName = new LinkedHashMap<>();
+    for (Command c : commands()) {
+      byName.put(c.name(), c);
+    }
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      printHelp(byName);
+      return args.length == 0 ? LanterneException.USAGE : 0;
+    }
+    if (args[0].equals("--version") || args[0].equals("version")) {
+      System.out.println("lanterne " + version());
+      return 0;
+    }
+    Command cmd = byName.get(args[0]);
+    if (cmd == null) {
+      System.err.println("lanterne: unknown command '" + args[0] + "'; run lanterne --help for the list");
+      return LanterneException.USAGE;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+        printCommandHelp(cmd);
+        return 0;
+      }
+      CommandLine cl = new DefaultParser().parse(cmd.options(), rest);
+      if (!cl.getArgList().isEmpty() && !acceptsArguments(cmd)) {
+        throw LanterneException.usage("unexpected argument '" + cl.getArgList().get(0)
+            + "'; options start with --, see lanterne " + cmd.name() + " --help");
+      }
+      return cmd.run(cl);
+    } catch (ParseException e) {
+      System.err.println("lanterne " + cmd.name() + ": " + oneLine(e.getMessage()) + "; see lanterne " + cmd.name()
+          + " --help");
+      return LanterneException.USAGE;
+    } catch (LanterneException e) {
+      System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(e.getMessage()));
+      if (verbose) {
+        e.printStackTrace();
+      }
+      return e.exitCode();
+    } catch (OutOfMemoryError e) {
+      System.err.println("lanterne " + cmd.name() + ": error: out of memory; use a smaller --batch or give Java more"
+          + " memory (JAVA_OPTS=-Xmx8g)");
+      return LanterneException.FAILURE;
+    } catch (Exception | Error e) {
+      System.err.println("lanterne " + cmd.name() + ": internal error: " + oneLine(String.valueOf(e))
+          + (verbose ? "" : " (run with --verbose for details)"));
+      if (verbose) {
+        e.printStackTrace();
+      }
+      return LanterneException.FAILURE;
+    }
+  }
+
+  /** Commands that take positional arguments (e.g. `lanterne fetch NAME`) implement this marker. */
+  public interface TakesArguments {}
+
+  private static boolean acceptsArguments(Command c) {
+    return c instanceof TakesArguments;
+  }
+
+  static String oneLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    String t = s.strip().replaceAll("\\s*\\n\\s*", " ");
+    return t.length() > 500 ? t.substring(0, 500) + "..." : t;
+  }
+
+  public static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private static void printHelp(Map<String, Command> byName) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Lanterne ").append(version()).append(": explains ONNX image classifiers.\n\n");
+    sb.append("usage: lanterne COMMAND [options]    (lanterne COMMAND --help for its options)\n\ncommands:\n");
+    for (Command c : byName.values()) {
+      sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
+    }
+    sb.append("\nshared options: --model --card/--preprocess --image/--tensor --class --out --seed --device --verbose\n");
+    System.out.print(sb);
+  }
+
+  private static void printCommandHelp(Command cmd) {
+    HelpFormatter f = new HelpFormatter();
+    f.setWidth(110);
+    f.setOptionComparator(null);
+    PrintWriter pw = new PrintWriter(System.out);
+    f.printHelp(pw, 110, "lanterne " + cmd.name() + " [options]", cmd.summary(), cmd.options(), 2, 2, "", false);
+    pw.flush();
   }
 }

@@ -27,6 +27,7 @@ import java.util.Locale;
  * @param source where the model comes from
  * @param license its licence
  * @param url download address for `lanterne fetch`, or null
+ * @param channelOrder "RGB" (default) or "BGR" (Caffe models)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,7 +45,8 @@ public record ModelCard(
     String output,
     String source,
     String license,
-    String url) {
+    String url,
+    String channelOrder) {
 
   public static final String SHORTER_THEN_CROP = "shorter-then-crop";
   public static final String CROP_THEN_RESIZE = "crop-then-resize";
@@ -68,9 +70,27 @@ public record ModelCard(
     if (output == null) {
       output = "logits";
     }
+    if (channelOrder == null) {
+      channelOrder = "RGB";
+    }
+    if (!channelOrder.equals("RGB") && !channelOrder.equals("BGR")) {
+      throw new IllegalArgumentException("channelOrder must be RGB or BGR");
+    }
     if (!output.equals("logits") && !output.equals("probabilities")) {
       throw new IllegalArgumentException("output must be logits or probabilities");
     }
+  }
+
+  /** A card in RGB channel order. */
+  public ModelCard(String name, String sha256, String file, int[] inputSize, String resize, Integer resizeShorter,
+      Double cropFraction, float[] mean, float[] std, String labels, String output, String source, String license,
+      String url) {
+    this(name, sha256, file, inputSize, resize, resizeShorter, cropFraction, mean, std, labels, output, source,
+        license, url, "RGB");
+  }
+
+  public boolean bgr() {
+    return "BGR".equals(channelOrder);
   }
 
   /** torchvision's preset: shorter side to 256/224 of the input, centre crop, ImageNet mean and std. */
@@ -113,7 +133,7 @@ public record ModelCard(
     Integer shorter = resizeShorter == null ? null
         : (int) Math.round(resizeShorter * (double) Math.min(height, width) / Math.min(height(), width()));
     return new ModelCard(name, sha256, file, new int[] {height, width}, resize, shorter, cropFraction, mean, std,
-        labels, output, source, license, url);
+        labels, output, source, license, url, channelOrder);
   }
 
   public static ModelCard read(Path file) {

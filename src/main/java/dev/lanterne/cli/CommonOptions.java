@@ -1,0 +1,86 @@
+package dev.lanterne.cli;
+
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * The one vocabulary every command shares. A flag means the same thing everywhere:
+ * --model, --card/--preprocess, --image/--tensor, --class, --out, --seed, --device, --verbose.
+ */
+public final class CommonOptions {
+  private CommonOptions() {}
+
+  public static final String MODEL = "model";
+  public static final String CARD = "card";
+  public static final String PREPROCESS = "preprocess";
+  public static final String IMAGE = "image";
+  public static final String TENSOR = "tensor";
+  public static final String CLASS = "class";
+  public static final String OUT = "out";
+  public static final String SEED = "seed";
+  public static final String DEVICE = "device";
+  public static final String VERBOSE = "verbose";
+  public static final String THREADS = "threads";
+  public static final String BATCH = "batch";
+  public static final String LABELS = "labels";
+  public static final String HELP = "help";
+
+  /** --model, --card, --preprocess, --labels, --device, --threads, --batch, --verbose, --help. */
+  public static Options model(Options o) {
+    o.addOption(Option.builder().longOpt(MODEL).hasArg().argName("FILE")
+        .desc("ONNX image classifier (default: the built-in demo model)").build());
+    o.addOption(Option.builder().longOpt(CARD).hasArg().argName("FILE")
+        .desc("model card JSON: input size, resize/crop, mean/std, labels (see onnx/README.md)").build());
+    o.addOption(Option.builder().longOpt(PREPROCESS).hasArg().argName("PRESET")
+        .desc("preprocessing preset when no card is known: torchvision or inception").build());
+    o.addOption(Option.builder().longOpt(LABELS).hasArg().argName("FILE")
+        .desc("label file, one label per line (line N+1 is class N)").build());
+    o.addOption(Option.builder().longOpt(DEVICE).hasArg().argName("DEV")
+        .desc("cpu (default) or cuda (needs the cuda build)").build());
+    o.addOption(Option.builder().longOpt(THREADS).hasArg().argName("N")
+        .desc("ONNX Runtime intra-op threads (default: one per core)").build());
+    o.addOption(Option.builder().longOpt(BATCH).hasArg().argName("B")
+        .desc("largest batch sent to ONNX Runtime in one call (default 32)").build());
+    o.addOption(Option.builder().longOpt(VERBOSE).desc("print stack traces and details").build());
+    o.addOption(Option.builder("h").longOpt(HELP).desc("show this help").build());
+    return o;
+  }
+
+  /** --image and --tensor (one or more each). */
+  public static Options inputs(Options o) {
+    o.addOption(Option.builder().longOpt(IMAGE).hasArgs().argName("FILE...")
+        .desc("image file(s): PNG, JPEG, BMP, GIF, WebP, TIFF").build());
+    o.addOption(Option.builder().longOpt(TENSOR).hasArgs().argName("NPY...")
+        .desc("preprocessed float32 input(s) [3,H,W] or [N,3,H,W] as .npy").build());
+    return o;
+  }
+
+  /** --class (indices, or topK). */
+  public static Options classes(Options o) {
+    o.addOption(Option.builder().longOpt(CLASS).hasArgs().argName("C...")
+        .desc("class indices to explain, or topK (default: the predicted class)").build());
+    return o;
+  }
+
+  public static Options out(Options o, boolean required) {
+    o.addOption(Option.builder().longOpt(OUT).hasArg().argName("DIR").required(required)
+        .desc("output folder").build());
+    return o;
+  }
+
+  public static Options seed(Options o) {
+    o.addOption(Option.builder().longOpt(SEED).hasArg().argName("N").desc("random seed (default 0)").build());
+    return o;
+  }
+
+  /** The usual set: model, inputs, classes, out, seed. */
+  public static Options standard(boolean outRequired) {
+    Options o = new Options();
+    model(o);
+    inputs(o);
+    classes(o);
+    out(o, outRequired);
+    seed(o);
+    return o;
+  }
+}

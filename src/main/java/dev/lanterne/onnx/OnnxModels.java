@@ -1,0 +1,146 @@
+package dev.lanterne.onnx;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.lanterne.LanterneException;
+import dev.lanterne.onnx.proto.Onnx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Reading and writing ONNX models, with external data inlined and checked. */
+public final class OnnxModels {
+  private OnnxModels() {}
+
+  /**
+   * Loads a model. Tensors stored as external data are read into raw_data; a location that points
+   * outside the model's folder is refused (a model file must not read arbitrary files).
+   */
+  public static Onnx.ModelProto load(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new LanterneException("model file " + file + " does not exist; check the --model path");
+    } catch (IOException e) {
+      throw new LanterneException("cannot read model " + file + " (" + e.getMessage() + ")", e);
+    }
+    Onnx.ModelProto model = parse(bytes, file.toString());
+    Path dir = file.toAbsolutePath().getParent();
+    return hasExternalData(model.getGraph()) ? inlineExternalData(model, dir) : model;
+  }
+
+  /** Parses ONNX bytes; fails with a user-facing message when they are not an ONNX model. */
+  public static Onnx.ModelProto parse(byte[] bytes, String what) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      in.setRecursionLimit(1000);
+      in.setSizeLimit(Integer.MAX_VALUE);
+      Onnx.ModelProto model = Onnx.ModelProto.parseFrom(in);
+      if (!model.hasGraph() || model.getGraph().getNodeCount() == 0 || model.getOpsetImportCount() == 0) {
+        throw new InvalidProtocolBufferException("no graph or opset");
+      }
+      return model;
+    } catch (IOException e) {
+      throw new LanterneException(what + " is not an ONNX model; pass a .onnx file exported by a framework"
+          + " (see onnx/README.md)", e);
+    }
+  }
+
+  public static byte[] toBytes(Onnx.ModelProto model) {
+    return model.toByteArray();
+  }
+
+  /** SHA-256 of a file, in lower-case hex: how model cards are matched to model files. */
+  public static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int r; (r = in.read(buf)) > 0; ) {
+        md.update(buf, 0, r);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new LanterneException("cannot read " + file + " (" + e.getMessage() + ")", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The opset version of the default ONNX domain. */
+  public static int opset(Onnx.ModelProto model) {
+    for (Onnx.OperatorSetIdProto op : model.getOpsetImportList()) {
+      if (!op.hasDomain() || op.getDomain().isEmpty() || op.getDomain().equals("ai.onnx")) {
+        return (int) op.getVersion();
+      }
+    }
+    return 1;
+  }
+
+  private static boolean hasExternalData(Onnx.GraphProto graph) {
+    for (Onnx.TensorProto t : graph.getInitializerList()) {
+      if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Onnx.ModelProto inlineExternalData(Onnx.ModelProto model, Path dir) {
+    Onnx.GraphProto.Builder g = model.getGraph().toBuilder();
+    for (int i = 0; i < g.getInitializerCount(); i++) {
+      Onnx.TensorProto t = g.getInitializer(i);
+      if (t.getDataLocation() != Onnx.TensorProto.DataLocation.EXTERNAL) {
+        continue;
+      }
+      String location = null;
+      long offset = 0;
+      long length = -1;
+      for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
+        switch (e.getKey()) {
+          case "location" -> location = e.getValue();
+          case "offset" -> offset = Long.parseLong(e.getValue());
+          case "length" -> length = Long.parseLong(e.getValue());
+          default -> { }
+        }
+      }
+      if (location == null) {
+        throw new LanterneException("tensor '" + t.getName() + "' has external data without a location;"
+            + " the model is damaged, export it again");
+      }
+      Path data = dir.resolve(location).normalize();
+      if (!data.startsWith(dir) || Path.of(location).isAbsolute()) {
+        throw new LanterneException("tensor '" + t.getName() + "' points to external data outside the model's folder ("
+            + location + "); refusing to read it, keep the data file beside the model");
+      }
+      try {
+        byte[] all = Files.readAllBytes(data);
+        long len = length < 0 ? all.length - offset : length;
+        if (offset < 0 || offset + len > all.length) {
+          throw new LanterneException("external data for '" + t.getName() + "' lies beyond the end of " + data
+              + "; the data file is truncated, copy it again");
+        }
+        g.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation()
+            .setRawData(ByteString.copyFrom(all, (int) offset, (int) len)).build());
+      } catch (IOException e) {
+        throw new LanterneException("cannot read external data " + data + " for tensor '" + t.getName() + "' ("
+            + e.getMessage() + "); keep the data file beside the model", e);
+      }
+    }
+    return model.toBuilder().setGraph(g).build();
+  }
+}
