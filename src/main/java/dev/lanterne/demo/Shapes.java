@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * random position, size, rotation and colour, on a textured background with distractor clutter.
  * The same seed always gives the same picture; the object mask is exact, because the object is
  * drawn last as a solid fill of the mask, in a colour chosen to differ from every background pixel
- * it covers.
+ * it covers. The shape's outer radius stays inside the picture; only a square's corners (at 1.13
+ * radii) can be cut off by the border, which the mask then reflects.
  */
 public final class Shapes {
   /** The picture size the demo model is trained on. */
