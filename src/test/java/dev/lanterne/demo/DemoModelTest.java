@@ -74,14 +74,16 @@ class DemoModelTest {
   void classifiesFreshPicturesAsAccuratelyAsClaimed() {
     List<ShapeSample> set = new Shapes().samples(FRESH_SET, PICTURES);
     double accuracy = accuracy(set, true);
+    System.out.printf("demo model: top-1 accuracy %.3f on %d fresh pictures%n", accuracy, PICTURES);
     // tools/train_demo.py reports its held-out accuracy; allow a margin for a different sample
-    assertTrue(accuracy >= 0.93, "accuracy on fresh pictures " + accuracy);
+    assertTrue(accuracy >= 0.95, "accuracy on fresh pictures " + accuracy);
   }
 
   @Test
   void withoutTheObjectThePredictionIsNoBetterThanAGuess() {
     List<ShapeSample> set = new Shapes().samples(FRESH_SET, PICTURES);
     double accuracy = accuracy(set, false);
+    System.out.printf("demo model: top-1 accuracy %.3f on the same pictures without objects%n", accuracy);
     // six classes: chance is 1/6; the model must look at the object, not at the background
     assertTrue(accuracy < 0.35, "accuracy on backgrounds alone " + accuracy);
   }
