@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.model.ModelCard;
+import dev.lanterne.model.ModelRegistry;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
@@ -55,6 +56,13 @@ class DemoModelTest {
     assertEquals(Shapes.DEFAULT_SIZE, card.resizeShorter(), "a generated picture passes resizing unchanged");
     assertEquals(ShapeKind.labels(), Files.readAllLines(DIR.resolve(card.labels())));
     assertEquals("logits", card.output());
+  }
+
+  @Test
+  void theJarBundlesTheModelAndItsCard() throws Exception {
+    ModelCard bundled = ModelRegistry.find(card.sha256(), "shapes.onnx").orElseThrow();
+    assertEquals("shapes", bundled.name(), "lanterne finds the demo model's card by its SHA-256");
+    assertArrayEquals(Files.readAllBytes(MODEL), ModelRegistry.readResource("demo/shapes.onnx"));
   }
 
   @Test
