@@ -3,7 +3,8 @@ package dev.lanterne.demo;
 import java.awt.image.BufferedImage;
 
 /**
- * One generated picture with its ground truth.
+ * One generated picture with its ground truth. The arrays are shared, not copied: treat them as
+ * read-only.
  *
  * @param kind the shape drawn, whose ordinal is the class index
  * @param size the picture is size x size pixels
