@@ -46,6 +46,19 @@ class GraphSemanticsTest {
   }
 
   @Test
+  void relu6VariantsAct() {
+    TinyModel m = new TinyModel(11, 1, 1, 4);
+    Onnx.ModelProto model = m.build(m.node("Clip", new String[] {"x", m.scalar(0f), m.scalar(6f)}));
+    float[] x = {-1, 2, 7, 4};
+    float[] seed = {0.5f, -0.25f, 2f, 1f};
+    assertArrayEquals(new float[] {0, -0.25f, 0, 1f}, saliency(model, GradientOptions.DEFAULT, x, 1, seed));
+    assertArrayEquals(new float[] {0, 0, 0, 1f},
+        saliency(model, GradientOptions.DEFAULT.withVariant(Variant.GUIDED), x, 1, seed));
+    assertArrayEquals(new float[] {0.5f, 0, 2f, 1f},
+        saliency(model, GradientOptions.DEFAULT.withVariant(Variant.DECONVNET), x, 1, seed));
+  }
+
+  @Test
   void maxPoolTiesGoToTheFirstMaximumAndOverlapsAdd() {
     TinyModel m = new TinyModel(13, 1, 4, 4);
     Onnx.ModelProto model = m.build(m.node("MaxPool", "x", ofInts("kernel_shape", 3, 3)));
