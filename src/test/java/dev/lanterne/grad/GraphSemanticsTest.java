@@ -163,6 +163,35 @@ class GraphSemanticsTest {
   }
 
   @Test
+  void namedLayerAndChunkedBatches() {
+    TinyModel m = new TinyModel(13, 2, 5, 5);
+    String conv = m.node("Conv", new String[] {"x", m.random(3, 2, 3, 3), m.random(3)}, ofInts("pads", 1, 1, 1, 1));
+    Onnx.ModelProto model = m.build(m.node("GlobalAveragePool", m.node("Relu", conv)));
+    int n = 5;
+    float[] x = random(n * 50, 8);
+    float[] seed = random(n * 3, 9);
+    GradientCompiler.Graphs graphs = GradientCompiler.compile(model, GradientOptions.DEFAULT.withLayer(conv));
+    assertEquals(conv, graphs.layer());
+    try (CamModel cam = new GradCamSession(graphs.gradcam(), graphs.layer(), OPTS.withMaxBatch(2))) {
+      CamModel.Result c = cam.run(x, n, seed);
+      for (int i = 0; i < c.activation().length; i++) {
+        // through ReLU and a 5x5 global average pool
+        float want = c.activation()[i] > 0 ? seed[(i / 75) * 3 + (i / 25) % 3] / 25f : 0f;
+        assertEquals(want, c.activationGradient()[i], 1e-7);
+      }
+    }
+    float[] whole;
+    float[] chunked;
+    try (GradientModel g = new SaliencySession(graphs.saliency(), OPTS)) {
+      whole = g.gradient(x, n, seed).inputGradient();
+    }
+    try (GradientModel g = new SaliencySession(graphs.saliency(), OPTS.withMaxBatch(2))) {
+      chunked = g.gradient(x, n, seed).inputGradient();
+    }
+    assertArrayEquals(whole, chunked);
+  }
+
+  @Test
   void unknownLayerIsAUsageError() {
     Onnx.ModelProto model = smallCnn(new TinyModel(11, 2, 5, 5));
     LanterneException e = assertThrows(LanterneException.class,
