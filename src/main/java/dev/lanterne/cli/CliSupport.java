@@ -64,9 +64,14 @@ public final class CliSupport {
   /** One input image: its name, the picture as the model saw it, and the normalised tensor [3,H,W]. */
   public record Input(String name, BufferedImage shown, float[] tensor) {}
 
-  public static ModelSpec model(CommandLine cl) {
-    RuntimeOptions runtime = new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)),
+  /** --device, --threads, --batch. */
+  public static RuntimeOptions runtime(CommandLine cl) {
+    return new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)),
         intOption(cl, CommonOptions.THREADS, 0, 0, 1024), intOption(cl, CommonOptions.BATCH, 32, 1, 4096));
+  }
+
+  public static ModelSpec model(CommandLine cl) {
+    RuntimeOptions runtime = runtime(cl);
     Path path;
     if (cl.hasOption(CommonOptions.MODEL)) {
       path = Path.of(cl.getOptionValue(CommonOptions.MODEL));

@@ -35,6 +35,7 @@ public final class AtomicFiles {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
       }
+      readableByAll(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -52,6 +53,13 @@ public final class AtomicFiles {
           // best effort: the temporary file is hidden and named after the target
         }
       }
+    }
+  }
+
+  /** Temporary files are created private (rw-------); results are ordinary files (rw-r--r--). */
+  private static void readableByAll(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 

@@ -1,0 +1,193 @@
+package dev.lanterne.explain.perturbation;
+
+import dev.lanterne.LanterneException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Scores masked copies of one image, batch by batch, with the masks drawn on the fly: a producer
+ * thread draws the masks of the next batch and composes the normalised inputs while ONNX Runtime
+ * runs the current one. A fixed set of batch buffers circulates, so memory does not grow with the
+ * number of masks; each mask's scores go to a {@link Sink} in mask order and are then forgotten.
+ */
+final class MaskedBatchRunner {
+  /** Batch buffers in circulation: one being drawn, one waiting, one being scored. */
+  private static final int BUFFERS = 3;
+
+  /** Receives every mask with its scores, in mask index order. */
+  interface Sink {
+    /**
+     * @param masks the batch's masks; this one starts at maskOffset (height*width values)
+     * @param scores the batch's scores [n,K]; this mask's row starts at scoreOffset
+     * @return false to stop: no later mask is passed on
+     */
+    boolean accept(long index, float[] masks, int maskOffset, float[] scores, int scoreOffset);
+  }
+
+  /**
+   * @param used masks passed to the sink
+   * @param seconds wall time of the whole run
+   * @param modelSeconds time spent inside the model
+   * @param drawSeconds time the producer spent drawing masks and composing inputs (overlaps the model)
+   * @param accumulateSeconds time spent passing scores and masks to the sink
+   * @param bufferBytes bytes of the batch buffers (independent of the number of masks)
+   */
+  record Result(long used, double seconds, double modelSeconds, double drawSeconds, double accumulateSeconds,
+      long bufferBytes) {}
+
+  private final BlackBox model;
+  private final MaskGenerator masks;
+  private final long seed;
+  private final int batch;
+  private final ScoreKind scoreKind;
+  private final int plane;
+  private final int channels;
+  /** masked input = M * scale + offset, with scale = (x - fill)/std and offset = (fill - mean)/std. */
+  private final float[] scale;
+  private final float[] offset;
+  /** Written by the producer thread, read after it has been joined. */
+  private volatile long drawNanos;
+
+  MaskedBatchRunner(BlackBox model, float[] pixels, float[] fill, MaskGenerator masks, long seed, int batch,
+      ScoreKind scoreKind) {
+    model.checkImage(pixels);
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be >= 1");
+    }
+    this.model = model;
+    this.masks = masks;
+    this.seed = seed;
+    this.batch = batch;
+    this.scoreKind = scoreKind;
+    this.channels = model.channels();
+    this.plane = model.height() * model.width();
+    this.scale = new float[pixels.length];
+    this.offset = new float[pixels.length];
+    Normalizer norm = model.normalizer();
+    for (int c = 0; c < channels; c++) {
+      float inv = 1f / norm.std()[c];
+      float mean = norm.mean()[c];
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        scale[i] = (pixels[i] - fill[i]) * inv;
+        offset[i] = (fill[i] - mean) * inv;
+      }
+    }
+  }
+
+  /** Bytes held by the batch buffers of this runner. */
+  long bufferBytes() {
+    return (long) BUFFERS * batch * plane * (1L + channels) * Float.BYTES;
+  }
+
+  private static final class Batch {
+    final float[] masks;
+    final float[] input;
+    long start;
+    int n;
+    Throwable error;
+
+    Batch(int batch, int plane, int channels) {
+      masks = new float[batch * plane];
+      input = new float[batch * plane * channels];
+    }
+  }
+
+  Result run(long count, Sink sink, ProgressListener progress) {
+    long t0 = System.nanoTime();
+    BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BUFFERS);
+    BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+    for (int i = 0; i < BUFFERS; i++) {
+      free.add(new Batch(batch, plane, channels));
+    }
+    Batch end = new Batch(0, 0, 0);
+    Thread producer = new Thread(() -> produce(count, free, filled, end), "lanterne-masks");
+    producer.setDaemon(true);
+    producer.start();
+    long used = 0;
+    long modelNanos = 0;
+    long sinkNanos = 0;
+    drawNanos = 0;
+    try {
+      while (true) {
+        Batch b = filled.take();
+        if (b == end) {
+          break;
+        }
+        if (b.error != null) {
+          throw b.error instanceof RuntimeException re ? re : new IllegalStateException(b.error);
+        }
+        long m0 = System.nanoTime();
+        float[] x = b.n == batch ? b.input : java.util.Arrays.copyOf(b.input, b.n * plane * channels);
+        float[] scores = model.classifier().run(x, b.n);
+        modelNanos += System.nanoTime() - m0;
+        model.toScores(scores, b.n, scoreKind);
+        int k = model.numClasses();
+        boolean go = true;
+        long s0 = System.nanoTime();
+        for (int i = 0; i < b.n && go; i++) {
+          go = sink.accept(b.start + i, b.masks, i * plane, scores, i * k);
+          used++;
+        }
+        sinkNanos += System.nanoTime() - s0;
+        free.put(b);
+        progress.progress(used, count);
+        if (!go) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LanterneException("interrupted while scoring masks", e);
+    } finally {
+      producer.interrupt();
+      try {
+        producer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new Result(used, (System.nanoTime() - t0) / 1e9, modelNanos / 1e9, drawNanos / 1e9, sinkNanos / 1e9,
+        bufferBytes());
+  }
+
+  private void produce(long count, BlockingQueue<Batch> free, BlockingQueue<Batch> filled, Batch end) {
+    try {
+      for (long start = 0; start < count; start += batch) {
+        Batch b = free.take();
+        b.start = start;
+        b.n = (int) Math.min(batch, count - start);
+        long d0 = System.nanoTime();
+        try {
+          draw(b);
+        } catch (RuntimeException | Error e) {
+          b.error = e;
+          filled.put(b);
+          return;
+        }
+        drawNanos += System.nanoTime() - d0;
+        filled.put(b);
+      }
+      filled.put(end);
+    } catch (InterruptedException e) {
+      // the consumer stopped early; nothing more to draw
+    }
+  }
+
+  /** Draws the batch's masks and composes its normalised inputs. */
+  private void draw(Batch b) {
+    int per = plane * channels;
+    for (int i = 0; i < b.n; i++) {
+      long index = b.start + i;
+      int mo = i * plane;
+      masks.fill(index, MaskSeeds.forMask(seed, index), b.masks, mo);
+      int io = i * per;
+      for (int c = 0; c < channels; c++) {
+        int po = c * plane;
+        int o = io + po;
+        for (int u = 0; u < plane; u++) {
+          b.input[o + u] = b.masks[mo + u] * scale[po + u] + offset[po + u];
+        }
+      }
+    }
+  }
+}
