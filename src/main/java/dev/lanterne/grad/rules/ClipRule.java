@@ -6,7 +6,10 @@ import dev.lanterne.grad.GraphEmitter;
 import dev.lanterne.onnx.Attributes;
 import dev.lanterne.onnx.proto.Onnx;
 
-/** Clip: dy where min < x < max; bounds are attributes before opset 11 and optional inputs after. */
+/**
+ * Clip: dy where min < x < max; bounds are attributes before opset 11 and optional inputs after.
+ * With min = 0 the guided and deconvnet variants treat it as a ReLU.
+ */
 public final class ClipRule implements GradientRule {
   @Override
   public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
@@ -34,7 +37,27 @@ public final class ClipRule implements GradientRule {
       inside = inside == null ? below : e.mul(inside, below);
     }
     String[] dx = new String[node.getInputCount()];
-    dx[0] = inside == null ? dy[0] : e.mul(dy[0], inside);
+    String g = dy[0];
+    if (ctx.variant() != dev.lanterne.grad.Variant.STANDARD && isZero(ctx, node, lo)) {
+      // Clip(0, max) is a rectifier (ReLU6): guided backpropagation and deconvnet treat it as a ReLU
+      g = e.op("Relu", g);
+      if (ctx.variant() == dev.lanterne.grad.Variant.DECONVNET) {
+        dx[0] = g;
+        return dx;
+      }
+    }
+    dx[0] = inside == null ? g : e.mul(g, inside);
     return dx;
+  }
+
+  private static boolean isZero(BackwardContext ctx, Onnx.NodeProto node, String lo) {
+    if (lo == null) {
+      return false;
+    }
+    if (ctx.opset() < 11) {
+      return Attributes.getFloat(node, "min", -1f) == 0f;
+    }
+    Onnx.TensorProto t = ctx.constant(lo);
+    return t != null && dev.lanterne.onnx.TensorProtos.count(t) == 1 && dev.lanterne.onnx.TensorProtos.toFloats(t)[0] == 0f;
   }
 }

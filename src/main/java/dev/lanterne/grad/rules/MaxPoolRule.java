@@ -14,8 +14,7 @@ import java.util.List;
  * PyTorch does), and gradients of overlapping windows that pick the same pixel add up. Without
  * scatter-add (opset 16), every kernel offset is handled at once: the input shifted by that offset and
  * strided like the outputs is compared with the pooled value, positions already taken by an earlier
- * offset are masked out, and a depthwise ConvTranspose whose kernels are one-hot at the offsets places
- * all the masked gradients back, summing overlaps.
+ * offset are masked out, and {@link WindowScatter} adds the masked gradients back, summing overlaps.
  */
 public final class MaxPoolRule implements GradientRule {
   @Override
@@ -75,30 +74,9 @@ public final class MaxPoolRule implements GradientRule {
         hit = e.mul(hit, e.sub(e.scalar(1f), taken));
         taken = e.add(taken, hit);
       }
-      parts.add(e.unsqueeze(e.mul(dy[0], hit), new long[] {2}));
+      parts.add(e.mul(dy[0], hit));
     }
-    String stacked = parts.size() == 1 ? parts.get(0) : e.op("Concat", parts, Attributes.ofInt("axis", 2));
-    long[] flatShape = new long[r + 2];
-    flatShape[1] = channels * kk;
-    for (int i = 0; i < r; i++) {
-      flatShape[i + 2] = g.out[i];
-    }
-    String flat = e.reshape(stacked, e.ints(flatShape));
-
-    long[] wDims = new long[r + 2];
-    wDims[0] = channels * kk;
-    wDims[1] = 1;
-    System.arraycopy(g.kernel, 0, wDims, 2, r);
-    float[] w = new float[(int) (channels * kk * kk)];
-    for (long c = 0; c < channels; c++) {
-      for (long t = 0; t < kk; t++) {
-        w[(int) ((c * kk + t) * kk + t)] = 1f;
-      }
-    }
-    String placed = e.op("ConvTranspose", List.of(flat, e.floats(wDims, w)),
-        Attributes.ofInts("kernel_shape", g.kernel), Attributes.ofInts("strides", g.strides),
-        Attributes.ofInts("dilations", g.dilations), Attributes.ofInt("group", channels));
-    dx[0] = g.cropToInput(e, placed);
+    dx[0] = WindowScatter.scatter(e, parts, g, channels);
     return dx;
   }
 }
