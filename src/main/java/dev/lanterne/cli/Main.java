@@ -19,6 +19,7 @@ public final class Main {
   /** Every command, in the order `lanterne --help` lists them. */
   static List<Command> commands() {
     List<Command> list = new ArrayList<>();
+    list.add(new DemoCommand());
     list.add(new ClassifyCommand());
     list.add(new PreprocessCommand());
     list.add(new SaliencyCommand());
