@@ -145,6 +145,10 @@ public final class GraphEmitter {
    * Sign and Clip kernels are many times slower than its vectorised Mul and Min.
    */
   public String positive(String nonNegative) {
+    if (opset < 8) {
+      // Min broadcasts only from opset 8
+      return mask(greater(nonNegative, scalar(0f)));
+    }
     return op("Min", mul(nonNegative, scalar(0x1p100f)), scalar(1f));
   }
 

@@ -38,7 +38,10 @@ public final class MaxPoolRule implements GradientRule {
       pads[2 + i] = g.padBegin[i];
       pads[r + 4 + i] = Math.max(g.padEnd[i], g.covered(i) - g.in[i] - g.padBegin[i]);
     }
-    String padded = e.pad(x, pads, Float.NEGATIVE_INFINITY);
+    // scaled by 2^60 (exact, so equality is kept) so that Min(Y - W, 1) is 1 wherever w < y
+    String scale = e.scalar(0x1p60f);
+    String padded = e.pad(e.mul(x, scale), pads, Float.NEGATIVE_INFINITY);
+    String pooled = e.mul(y, scale);
     boolean strided = false;
     for (long st : g.strides) {
       strided |= st != 1;
@@ -47,9 +50,15 @@ public final class MaxPoolRule implements GradientRule {
     java.util.Arrays.fill(ones, 1);
 
     List<String> parts = new ArrayList<>();
-    String taken = null;
+    // the gradient not yet given to an earlier (row-major) maximum of its window
+    String remaining = dy[0];
     long[] offset = new long[r];
     for (long t = 0; t < kk; t++) {
+      if (t == kk - 1) {
+        // whatever remains had its maximum at the last offset
+        parts.add(remaining);
+        break;
+      }
       long rem = t;
       for (int i = r - 1; i >= 0; i--) {
         offset[i] = rem % g.kernel[i];
@@ -66,17 +75,18 @@ public final class MaxPoolRule implements GradientRule {
         window = e.op("MaxPool", window, Attributes.ofInts("kernel_shape", ones),
             Attributes.ofInts("strides", g.strides));
       }
-      // 1 where the window value equals the pooled maximum (y - window >= 0, and -inf padding gives +inf)
-      String hit = e.sub(e.scalar(1f), e.positive(e.sub(y, window)));
-      if (taken == null) {
-        taken = hit;
-      } else {
-        hit = e.mul(hit, e.sub(e.scalar(1f), taken));
-        taken = e.add(taken, hit);
-      }
-      parts.add(e.mul(dy[0], hit));
+      // 0 where this offset holds the maximum (it takes what remains), 1 where it is below
+      String left = e.mul(remaining, below(e, pooled, window));
+      parts.add(e.sub(remaining, left));
+      remaining = left;
     }
     dx[0] = WindowScatter.scatter(e, parts, g, channels);
     return dx;
+  }
+
+  /** 1 where the window value is below the pooled maximum, 0 where it equals it (both scaled by 2^60). */
+  private static String below(GraphEmitter e, String pooled, String window) {
+    String difference = e.sub(pooled, window);
+    return e.opset() >= 8 ? e.op("Min", difference, e.scalar(1f)) : e.positive(difference);
   }
 }
