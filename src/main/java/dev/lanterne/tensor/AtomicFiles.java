@@ -44,7 +44,7 @@ public final class AtomicFiles {
       tmp = null;
     } catch (IOException e) {
       throw new LanterneException(
-          "cannot write " + file + " (" + e.getMessage() + "); choose an --out folder you can write to", e);
+          "cannot write " + file + " (" + reason(e) + "); choose an --out folder you can write to", e);
     } finally {
       if (tmp != null) {
         try {
@@ -75,7 +75,24 @@ public final class AtomicFiles {
       return dir;
     } catch (IOException | UnsupportedOperationException e) {
       throw new LanterneException(
-          "cannot write to output folder " + dir + " (" + e.getMessage() + "); pass an --out folder you can write to");
+          "cannot write to output folder " + dir + " (" + reason(e) + "); pass an --out folder you can write to");
     }
+  }
+
+  /** What went wrong, without repeating the path that java.nio puts in its messages. */
+  static String reason(Exception e) {
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "a file with that name is in the way";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "a parent folder cannot be created";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }
