@@ -14,7 +14,7 @@ import org.apache.commons.cli.Options;
 
 /** `lanterne bench WHAT`: prints speed figures (images per second and ratios) measured in one run. */
 public final class BenchCommand implements Command, Main.TakesArguments {
-  static final List<String> WHAT = List.of("forward");
+  static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise");
 
   @Override
   public String name() {
@@ -40,14 +40,29 @@ public final class BenchCommand implements Command, Main.TakesArguments {
     if (cl.getArgList().isEmpty() || !WHAT.contains(cl.getArgList().get(0))) {
       throw LanterneException.usage("say what to benchmark: lanterne bench " + String.join("|", WHAT));
     }
+    String what = cl.getArgList().get(0);
+    // the method benchmarks take their own positional arguments (see each class's main)
+    String[] rest = cl.getArgList().subList(1, cl.getArgList().size()).toArray(new String[0]);
+    switch (what) {
+      case "gradients" -> {
+        dev.lanterne.bench.GradientBenchmark.main(rest);
+        return 0;
+      }
+      case "smoothgrad" -> {
+        dev.lanterne.bench.SmoothGradBenchmark.main(rest);
+        return 0;
+      }
+      case "rise" -> {
+        dev.lanterne.bench.RiseBenchmark.main(rest);
+        return 0;
+      }
+      default -> { }
+    }
     RuntimeOptions runtime = CliSupport.runtime(cl);
     int[] batches = Arrays.stream(cl.getOptionValue("batches", "1,16").split(",")).map(String::strip)
         .mapToInt(Integer::parseInt).toArray();
     List<Path> models = models(cl);
-    switch (cl.getArgList().get(0)) {
-      case "forward" -> ForwardBenchmark.run(models, batches, runtime, System.out);
-      default -> throw new IllegalStateException();
-    }
+    ForwardBenchmark.run(models, batches, runtime, System.out);
     return 0;
   }
 

@@ -19,8 +19,19 @@ public final class Main {
   /** Every command, in the order `lanterne --help` lists them. */
   static List<Command> commands() {
     List<Command> list = new ArrayList<>();
+    list.add(new DemoCommand());
     list.add(new ClassifyCommand());
     list.add(new PreprocessCommand());
+    list.add(new SaliencyCommand());
+    list.add(new GradCamCommand());
+    list.add(new ExplainCommand());
+    list.add(new RiseCommand());
+    list.add(new OcclusionCommand());
+    list.add(new EvaluateCommand());
+    list.add(new CompileCommand());
+    list.add(new LayersCommand());
+    list.add(new CheckCommand());
+    list.add(new ConvertCommand());
     list.add(new FetchCommand());
     list.add(new BenchCommand());
     return list;

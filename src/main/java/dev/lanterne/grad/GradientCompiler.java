@@ -48,7 +48,7 @@ public final class GradientCompiler {
 
   public static Graphs compile(Onnx.ModelProto model, GradientOptions options) {
     Prepared p = prepare(model);
-    String layer = options.layer() != null ? options.layer() : p.defaultLayer();
+    String layer = options.layer() != null ? options.layer() : defaultLayerOrInput(p);
     if (options.layer() != null && !p.shapes().has(layer)) {
       throw LanterneException.usage("the model has no tensor named '" + layer
           + "'; list the candidates with 'lanterne layers --model M'");
@@ -56,6 +56,18 @@ public final class GradientCompiler {
     Onnx.ModelProto cam = gradcam(p, options, layer).toBuilder().addMetadataProps(
         Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer)).build();
     return new Graphs(saliency(p, options), cam, inversion(p, options), layer);
+  }
+
+  /**
+   * A model without spatial activations (no Grad-CAM layer) still gets its saliency and inversion
+   * graphs; its Grad-CAM graph then reports the input itself.
+   */
+  private static String defaultLayerOrInput(Prepared p) {
+    try {
+      return p.defaultLayer();
+    } catch (LanterneException e) {
+      return p.input();
+    }
   }
 
   /** Only the saliency graph (y, dy/dx). */

@@ -19,17 +19,18 @@ public final class GraphCache {
     this.dir = dir;
   }
 
-  /** System property lanterne.cache, else env LANTERNE_CACHE, else ~/.cache/lanterne/graphs. */
+  /**
+   * {cache}/graphs, where {cache} is the system property lanterne.cache, else env LANTERNE_CACHE, else
+   * ~/.cache/lanterne (the same root the CLI uses for its other cached files).
+   */
   public static Path defaultDir() {
-    String prop = System.getProperty("lanterne.cache");
-    if (prop != null && !prop.isBlank()) {
-      return Path.of(prop);
+    String root = System.getProperty("lanterne.cache");
+    if (root == null || root.isBlank()) {
+      root = System.getenv("LANTERNE_CACHE");
     }
-    String env = System.getenv("LANTERNE_CACHE");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    return Path.of(System.getProperty("user.home"), ".cache", "lanterne", "graphs");
+    Path base = root != null && !root.isBlank() ? Path.of(root)
+        : Path.of(System.getProperty("user.home"), ".cache", "lanterne");
+    return base.resolve("graphs");
   }
 
   public Path dir() {

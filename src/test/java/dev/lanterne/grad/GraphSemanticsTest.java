@@ -46,6 +46,19 @@ class GraphSemanticsTest {
   }
 
   @Test
+  void relu6VariantsAct() {
+    TinyModel m = new TinyModel(11, 1, 1, 4);
+    Onnx.ModelProto model = m.build(m.node("Clip", new String[] {"x", m.scalar(0f), m.scalar(6f)}));
+    float[] x = {-1, 2, 7, 4};
+    float[] seed = {0.5f, -0.25f, 2f, 1f};
+    assertArrayEquals(new float[] {0, -0.25f, 0, 1f}, saliency(model, GradientOptions.DEFAULT, x, 1, seed));
+    assertArrayEquals(new float[] {0, 0, 0, 1f},
+        saliency(model, GradientOptions.DEFAULT.withVariant(Variant.GUIDED), x, 1, seed));
+    assertArrayEquals(new float[] {0.5f, 0, 2f, 1f},
+        saliency(model, GradientOptions.DEFAULT.withVariant(Variant.DECONVNET), x, 1, seed));
+  }
+
+  @Test
   void maxPoolTiesGoToTheFirstMaximumAndOverlapsAdd() {
     TinyModel m = new TinyModel(13, 1, 4, 4);
     Onnx.ModelProto model = m.build(m.node("MaxPool", "x", ofInts("kernel_shape", 3, 3)));
@@ -126,19 +139,56 @@ class GraphSemanticsTest {
     }
   }
 
+  private static long batchDim(Onnx.ModelProto derived) {
+    return derived.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
+  }
+
   @Test
-  void fixedBatchModelRunsOneImageAtATime() {
-    Onnx.ModelProto fixed = smallCnn(new TinyModel(11, 2, 5, 5).fixedBatch());
+  void fixedBatchModelIsMadeDynamicOrRunsOneImageAtATime() {
     Onnx.ModelProto dynamic = smallCnn(new TinyModel(11, 2, 5, 5));
+    Onnx.ModelProto rewritable = smallCnn(new TinyModel(11, 2, 5, 5).fixedBatch());
+    // a Concat along axis 0 mixes the batch with data: the batch rewrite refuses it
+    TinyModel m = new TinyModel(11, 2, 5, 5).fixedBatch();
+    String conv = m.node("Conv", new String[] {"x", m.random(3, 2, 3, 3), m.random(3)}, ofInts("pads", 1, 1, 1, 1));
+    Onnx.ModelProto fixed = m.build(m.node("Concat", new String[] {m.node("GlobalAveragePool", m.node("Relu", conv))},
+        dev.lanterne.onnx.Attributes.ofInt("axis", 0)));
     int n = 3;
     float[] x = random(n * 50, 4);
     float[] seed = random(n * 3, 5);
-    GradientCompiler.Graphs graphs = GradientCompiler.compile(fixed, GradientOptions.DEFAULT);
-    assertEquals(1, graphs.saliency().getGraph().getInput(0).getType().getTensorType().getShape().getDim(0)
-        .getDimValue());
-    float[] one = saliency(fixed, GradientOptions.DEFAULT, x, n, seed);
+    assertEquals(0, batchDim(GradientCompiler.compileSaliency(rewritable, GradientOptions.DEFAULT)), "made dynamic");
+    assertEquals(1, batchDim(GradientCompiler.compileSaliency(fixed, GradientOptions.DEFAULT)), "kept at 1");
     float[] batched = saliency(dynamic, GradientOptions.DEFAULT, x, n, seed);
-    assertTrue(Errors.relL2(one, batched) < 1e-6, Arrays.toString(one));
+    assertTrue(Errors.relL2(saliency(rewritable, GradientOptions.DEFAULT, x, n, seed), batched) < 1e-6);
+    assertTrue(Errors.relL2(saliency(fixed, GradientOptions.DEFAULT, x, n, seed), batched) < 1e-6);
+  }
+
+  @Test
+  void namedLayerAndChunkedBatches() {
+    TinyModel m = new TinyModel(13, 2, 5, 5);
+    String conv = m.node("Conv", new String[] {"x", m.random(3, 2, 3, 3), m.random(3)}, ofInts("pads", 1, 1, 1, 1));
+    Onnx.ModelProto model = m.build(m.node("GlobalAveragePool", m.node("Relu", conv)));
+    int n = 5;
+    float[] x = random(n * 50, 8);
+    float[] seed = random(n * 3, 9);
+    GradientCompiler.Graphs graphs = GradientCompiler.compile(model, GradientOptions.DEFAULT.withLayer(conv));
+    assertEquals(conv, graphs.layer());
+    try (CamModel cam = new GradCamSession(graphs.gradcam(), graphs.layer(), OPTS.withMaxBatch(2))) {
+      CamModel.Result c = cam.run(x, n, seed);
+      for (int i = 0; i < c.activation().length; i++) {
+        // through ReLU and a 5x5 global average pool
+        float want = c.activation()[i] > 0 ? seed[(i / 75) * 3 + (i / 25) % 3] / 25f : 0f;
+        assertEquals(want, c.activationGradient()[i], 1e-7);
+      }
+    }
+    float[] whole;
+    float[] chunked;
+    try (GradientModel g = new SaliencySession(graphs.saliency(), OPTS)) {
+      whole = g.gradient(x, n, seed).inputGradient();
+    }
+    try (GradientModel g = new SaliencySession(graphs.saliency(), OPTS.withMaxBatch(2))) {
+      chunked = g.gradient(x, n, seed).inputGradient();
+    }
+    assertArrayEquals(whole, chunked);
   }
 
   @Test

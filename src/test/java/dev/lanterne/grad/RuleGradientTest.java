@@ -149,6 +149,12 @@ class RuleGradientTest {
     l.add(c("Dropout ratio input, mask output", 13, m -> m.nodeN("Dropout", in("x", m.scalar(0.3f)), 2)[0]));
     l.add(c("LRN", 11, new long[] {5, 3, 3}, m -> m.node("LRN", "x", ofInt("size", 3), ofFloat("alpha", 0.5f),
         ofFloat("beta", 0.75f), ofFloat("bias", 1.5f))));
+    l.add(c("Abs", 13, m -> m.node("Abs", "x")));
+    l.add(c("Max with a constant, and of x and -x", 13, m -> m.node("Max", in(m.node("Max", in("x", m.scalar(0.3f))),
+        m.node("Max", in(m.node("Neg", "x"), "x"))))));
+    l.add(c("Min with broadcast", 11, m -> m.node("Min", in(m.random(2, 1, 1), "x"))));
+    l.add(c("Expand", 13, m -> m.node("Mul", in(m.node("Expand", in(m.node("ReduceSum", in("x", m.ints(2))),
+        m.ints(1, 2, 3, 4))), m.random(3, 4)))));
     l.add(c("Sum with broadcast", 11, m -> m.node("Sum", in("x", m.node("Tanh", "x"), m.random(4)))));
     l.add(c("Mean", 11, m -> m.node("Mean", in("x", m.node("Sigmoid", "x"), m.random(2, 1, 1)))));
     return l.stream();

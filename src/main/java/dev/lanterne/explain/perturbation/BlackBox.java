@@ -73,13 +73,6 @@ public record BlackBox(Classifier classifier, Normalizer normalizer, Labels labe
     }
   }
 
-  /** The k classes with the highest score for one image, best first. */
-  public int[] topClasses(float[] pixels, int k) {
-    float[] s = rawScores(pixels);
-    return java.util.stream.IntStream.range(0, s.length).boxed()
-        .sorted((a, b) -> Float.compare(s[b], s[a])).limit(k).mapToInt(Integer::intValue).toArray();
-  }
-
   static void softmaxRows(float[] x, int n, int k) {
     for (int r = 0; r < n; r++) {
       int o = r * k;

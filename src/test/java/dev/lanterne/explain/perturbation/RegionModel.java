@@ -1,12 +1,13 @@
 package dev.lanterne.explain.perturbation;
 
-import com.google.protobuf.ByteString;
 import dev.lanterne.model.Labels;
+import dev.lanterne.onnx.Attributes;
+import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.lanterne.testing.TinyModels;
+import java.util.List;
 
 /**
  * A tiny ONNX classifier built in the test: it undoes the normalisation (x * std + mean, back to
@@ -64,59 +65,21 @@ final class RegionModel {
 
   static BlackBox open(RuntimeOptions options) {
     Classifier c = Classifier.open(bytes(), "region-model", options);
-    return new BlackBox(c, normalizer(), Labels.of(java.util.List.of("top region", "bottom region")), false);
+    return new BlackBox(c, normalizer(), Labels.of(List.of("top region", "bottom region")), false);
   }
 
   static byte[] bytes() {
-    Onnx.GraphProto graph = Onnx.GraphProto.newBuilder()
-        .setName("region")
-        .addInput(valueInfo("input", "N", 3, H, W))
-        .addOutput(valueInfo("scores", "N", 2))
-        .addInitializer(tensor("std", STD, 1, 3, 1, 1))
-        .addInitializer(tensor("mean", MEAN, 1, 3, 1, 1))
-        .addInitializer(tensor("w", weights(), 2, 3, H, W))
-        .addNode(node("Mul", "input", "std", "scaled"))
-        .addNode(node("Add", "scaled", "mean", "pixels"))
-        .addNode(node("Conv", "pixels", "w", "conv"))
-        .addNode(Onnx.NodeProto.newBuilder().setOpType("Flatten").addInput("conv").addOutput("scores")
-            .addAttribute(Onnx.AttributeProto.newBuilder().setName("axis").setI(1)
-                .setType(Onnx.AttributeProto.AttributeType.INT)))
-        .build();
-    return Onnx.ModelProto.newBuilder()
-        .setIrVersion(8)
-        .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-        .setGraph(graph)
-        .build()
+    return TinyModels.model(13, Onnx.GraphProto.newBuilder()
+        .addInput(TinyModels.floats("input", -1, 3, H, W))
+        .addOutput(TinyModels.floats("scores", -1, 2))
+        .addInitializer(TensorProtos.ofFloats("std", new long[] {1, 3, 1, 1}, STD))
+        .addInitializer(TensorProtos.ofFloats("mean", new long[] {1, 3, 1, 1}, MEAN))
+        .addInitializer(TensorProtos.ofFloats("w", new long[] {2, 3, H, W}, weights()))
+        .addNode(TinyModels.node("Mul", List.of("input", "std"), "scaled"))
+        .addNode(TinyModels.node("Add", List.of("scaled", "mean"), "pixels"))
+        .addNode(TinyModels.node("Conv", List.of("pixels", "w"), "conv"))
+        .addNode(TinyModels.node("Flatten", List.of("conv"), "scores", Attributes.ofInt("axis", 1))))
         .toByteArray();
-  }
-
-  private static Onnx.NodeProto node(String op, String a, String b, String out) {
-    return Onnx.NodeProto.newBuilder().setOpType(op).addInput(a).addInput(b).addOutput(out).build();
-  }
-
-  private static Onnx.ValueInfoProto valueInfo(String name, String batch, int... dims) {
-    Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder()
-        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
-    for (int d : dims) {
-      shape.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return Onnx.ValueInfoProto.newBuilder().setName(name)
-        .setType(Onnx.TypeProto.newBuilder().setTensorType(
-            Onnx.TypeProto.Tensor.newBuilder().setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
-        .build();
-  }
-
-  private static Onnx.TensorProto tensor(String name, float[] values, long... dims) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      b.putFloat(v);
-    }
-    Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name)
-        .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(b.array()));
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    return t.build();
   }
 
   /** A seeded test image in [0.2, 1]. */

@@ -1,0 +1,179 @@
+package dev.lanterne.cli;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.metrics.BoxAnnotations;
+import dev.lanterne.metrics.DeletionInsertion;
+import dev.lanterne.metrics.Evaluation;
+import dev.lanterne.metrics.EvaluationReport;
+import dev.lanterne.metrics.PointingGame;
+import dev.lanterne.metrics.SanityCheck;
+import dev.lanterne.metrics.Substrate;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.Classifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * `lanterne evaluate`: runs explanation methods on images and scores every map by deletion and
+ * insertion AUC (and the pointing game with --boxes, the sanity check with --sanity), writing
+ * evaluation.json, evaluation.csv and the curves as PNG.
+ */
+public final class EvaluateCommand implements Command {
+  private final MethodRegistry methods;
+
+  public EvaluateCommand() {
+    this(MethodRegistry.standard());
+  }
+
+  public EvaluateCommand(MethodRegistry methods) {
+    this.methods = methods;
+  }
+
+  @Override
+  public String name() {
+    return "evaluate";
+  }
+
+  @Override
+  public String summary() {
+    return "score explanation methods: deletion/insertion AUC, pointing game, sanity check; JSON, CSV, curve plots";
+  }
+
+  @Override
+  public Options options() {
+    Options o = CommonOptions.standard(true);
+    o.addOption(Option.builder().longOpt("methods").hasArg().argName("LIST").required()
+        .desc("comma-separated methods: " + String.join(",", methods.names())).build());
+    o.addOption(Option.builder().longOpt("step").hasArg().argName("PIXELS")
+        .desc("deletion/insertion: pixels changed per step (default H*W/224: 224 at 224x224)").build());
+    o.addOption(Option.builder().longOpt("deletion-substrate").hasArg().argName("S")
+        .desc("what deleted pixels become: black (default), gray, mean, blur").build());
+    o.addOption(Option.builder().longOpt("insertion-substrate").hasArg().argName("S")
+        .desc("what insertion starts from: blur (default, 11x11 sigma 5), black, gray, mean").build());
+    o.addOption(Option.builder().longOpt("boxes").hasArg().argName("FILE")
+        .desc("pointing-game boxes: [{\"image\": \"cat.png\", \"class\": 285, \"boxes\": [[x0,y0,x1,y1]]}]"
+            + " in model input pixels").build());
+    o.addOption(Option.builder().longOpt("tolerance").hasArg().argName("PIXELS")
+        .desc("pointing-game tolerance (default 15, as TorchRay; 0: the maximum itself)").build());
+    o.addOption(Option.builder().longOpt("sanity").hasArg().argName("LAYERS")
+        .desc("sanity check: randomise this many layers from the output, cumulatively (a number, or all)")
+        .build());
+    return methods.addOptions(o);
+  }
+
+  /** Everything the flags decide, checked before any long work starts. */
+  private record Plan(List<MethodRegistry.Entry> methods, DeletionInsertion.Settings curves, BoxAnnotations boxes,
+      int tolerance, int sanityLayers, long seed) {}
+
+  private Plan plan(CommandLine cl, CliSupport.ModelSpec spec) {
+    DeletionInsertion.Settings curves = new DeletionInsertion.Settings(
+        CliSupport.intOption(cl, "step", 0, 1, Integer.MAX_VALUE),
+        Substrate.parse(cl.getOptionValue("deletion-substrate", "black")),
+        Substrate.parse(cl.getOptionValue("insertion-substrate", "blur")), spec.runtime().maxBatch());
+    return new Plan(methods.parse(cl.getOptionValue("methods")), curves,
+        cl.hasOption("boxes") ? readBoxes(Path.of(cl.getOptionValue("boxes"))) : null,
+        CliSupport.intOption(cl, "tolerance", PointingGame.TORCHRAY_TOLERANCE, 0, 10_000), sanityLayers(cl),
+        CliSupport.seed(cl));
+  }
+
+  @Override
+  public int run(CommandLine cl) {
+    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    Plan plan = plan(cl, spec);
+    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    Path out = CliSupport.outDir(cl, null);
+    byte[] bytes = Classifier.ModelFiles.readModel(spec.path());
+    Onnx.ModelProto proto = OnnxModels.parse(bytes, spec.path().toString());
+    int[] chw = spec.inputShape();
+
+    List<Evaluation.Image> images = new ArrayList<>();
+    List<Evaluation.Row> rows = new ArrayList<>();
+    try (Classifier classifier = spec.openClassifier()) {
+      float[] scores = classifier.run(CliSupport.stack(inputs), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses());
+      for (int i = 0; i < inputs.size(); i++) {
+        images.add(new Evaluation.Image(inputs.get(i).name(), inputs.get(i).tensor(), classes[i]));
+      }
+      DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), plan.curves());
+      Evaluation evaluation = new Evaluation(proto, curves, plan.boxes(), new PointingGame(plan.tolerance()),
+          plan.sanityLayers() < 0 ? null : new SanityCheck(plan.seed(), plan.sanityLayers()));
+      MethodRegistry.Context ctx = new MethodRegistry.Context(cl, spec, plan.seed(), proto);
+      long total = (long) plan.methods().size() * images.stream().mapToInt(im -> im.classes().length).sum();
+      try (ProgressBar bar = CliSupport.progress("evaluate", total, "maps")) {
+        for (MethodRegistry.Entry m : plan.methods()) {
+          rows.addAll(evaluation.run(m.name(), m.open(ctx, chw), images, row -> bar.step()));
+        }
+      }
+      EvaluationReport.write(out, settings(cl, spec, plan, bytes, images, curves.pixelsPerStep()), rows);
+    }
+    System.out.print(EvaluationReport.summaryTable(rows));
+    System.out.println("wrote " + out.resolve(EvaluationReport.JSON) + ", " + out.resolve(EvaluationReport.CSV)
+        + " and " + rows.size() + " curve plots in " + out.resolve(EvaluationReport.CURVES));
+    return 0;
+  }
+
+  /** The run's parameters for evaluation.json, so a result can be reproduced. */
+  private static Map<String, Object> settings(CommandLine cl, CliSupport.ModelSpec spec, Plan plan, byte[] bytes,
+      List<Evaluation.Image> images, int pixelsPerStep) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("model", spec.path().getFileName().toString());
+    settings.put("modelSha256", OnnxModels.sha256(bytes));
+    settings.put("input", spec.inputShape());
+    settings.put("mean", spec.card().mean());
+    settings.put("std", spec.card().std());
+    settings.put("methods", plan.methods().stream().map(MethodRegistry.Entry::name).toList());
+    settings.put("images", images.stream().map(Evaluation.Image::name).toList());
+    settings.put("pixelsPerStep", pixelsPerStep);
+    settings.put("deletionSubstrate", plan.curves().deletionSubstrate().cliName());
+    settings.put("insertionSubstrate", plan.curves().insertionSubstrate().cliName());
+    settings.put("score", spec.card().outputsProbabilities() ? "model probability" : "softmax probability");
+    if (plan.boxes() != null) {
+      settings.put("boxes", cl.getOptionValue("boxes"));
+      settings.put("tolerance", plan.tolerance());
+    }
+    if (plan.sanityLayers() >= 0) {
+      settings.put("sanityLayers", plan.sanityLayers() == 0 ? "all" : plan.sanityLayers());
+    }
+    settings.put("seed", plan.seed());
+    settings.put("arguments", commandLine(cl));
+    return settings;
+  }
+
+  private static BoxAnnotations readBoxes(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw LanterneException.usage("box file " + file + " does not exist; check the --boxes path");
+    }
+    return BoxAnnotations.read(file);
+  }
+
+  /** -1: no sanity check; 0: all layers; else that many. */
+  private static int sanityLayers(CommandLine cl) {
+    if (!cl.hasOption("sanity")) {
+      return -1;
+    }
+    if (cl.getOptionValue("sanity").strip().equalsIgnoreCase("all")) {
+      return 0;
+    }
+    return CliSupport.intOption(cl, "sanity", 0, 1, 100_000);
+  }
+
+  private static List<String> commandLine(CommandLine cl) {
+    List<String> args = new ArrayList<>();
+    for (Option o : cl.getOptions()) {
+      args.add("--" + o.getLongOpt());
+      if (o.getValues() != null) {
+        args.addAll(List.of(o.getValues()));
+      }
+    }
+    return args;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.lanterne.cli;
+
+import dev.lanterne.explain.Explanation;
+import dev.lanterne.explain.ExplanationWriter;
+import dev.lanterne.explain.perturbation.BlackBox;
+import dev.lanterne.explain.perturbation.Fill;
+import dev.lanterne.explain.perturbation.MaskSheet;
+import dev.lanterne.explain.perturbation.MaskType;
+import dev.lanterne.explain.perturbation.ProgressListener;
+import dev.lanterne.explain.perturbation.Rise;
+import dev.lanterne.explain.perturbation.RiseOptions;
+import dev.lanterne.explain.perturbation.ScoreKind;
+import dev.lanterne.model.ModelCard;
+import dev.lanterne.runtime.Classifier;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** `lanterne rise`: RISE saliency maps from masked forward passes (black box). */
+public final class RiseCommand implements Command {
+  @Override
+  public String name() {
+    return "rise";
+  }
+
+  @Override
+  public String summary() {
+    return "RISE: saliency from thousands of randomly masked copies of the image (any model)";
+  }
+
+  @Override
+  public Options options() {
+    Options o = CommonOptions.standard(true);
+    o.addOption(Option.builder().longOpt("masks").hasArg().argName("N")
+        .desc("number of masks (default 4000; the most used with --until-stable)").build());
+    o.addOption(Option.builder().longOpt("grid").hasArg().argName("S").desc("grid cells per side (default 7)").build());
+    o.addOption(Option.builder().longOpt("p").hasArg().argName("P")
+        .desc("probability of keeping a cell (default 0.5)").build());
+    o.addOption(Option.builder().longOpt("score").hasArg().argName("KIND")
+        .desc("probability (default, the paper's) or logit").build());
+    o.addOption(Option.builder().longOpt("mask-type").hasArg().argName("TYPE")
+        .desc("binary (default, the paper's), stripes, hstripes, grid (checkerboard) or noise").build());
+    Outputs.fillOptions(o);
+    o.addOption(Option.builder().longOpt("until-stable").optionalArg(true).hasArg().argName("TOL")
+        .desc("stop when the map changes by less than TOL (default 0.02) three checks in a row; --masks is then the most").build());
+    o.addOption(Option.builder().longOpt("check-every").hasArg().argName("N")
+        .desc("with --until-stable, check after every N masks (default 100)").build());
+    o.addOption(Option.builder().longOpt("save-masks").optionalArg(true).hasArg().argName("K")
+        .desc("write the first K masks of the run (default 32, at most 256) as masks.png").build());
+    return o;
+  }
+
+  @Override
+  public int run(CommandLine cl) throws Exception {
+    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    RiseOptions ro = options(cl, spec.runtime().maxBatch());
+    Path out = CliSupport.outDir(cl, null);
+    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    List<Explanation> all = new ArrayList<>();
+    try (Classifier classifier = spec.openClassifier()) {
+      BlackBox model = BlackBox.of(classifier, spec.card(), spec.labels());
+      float[] scores = classifier.run(CliSupport.stack(inputs), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses());
+      Rise rise = new Rise(ro);
+      for (int i = 0; i < inputs.size(); i++) {
+        float[] pixels = Outputs.pixels(inputs.get(i).tensor(), spec.card());
+        try (ProgressBar bar = CliSupport.progress("rise " + inputs.get(i).name(), ro.masks(), "masks")) {
+          all.addAll(rise.explain(model, pixels, classes[i], i, Outputs.listener(bar)));
+        }
+      }
+    }
+    if (cl.hasOption("save-masks")) {
+      int k = CliSupport.intOption(cl, "save-masks", 32, 1, 256);
+      int[] hw = {spec.card().height(), spec.card().width()};
+      MaskSheet.write(out.resolve("masks.png"), ro.generator(hw[0], hw[1]), ro.seed(), k, hw[0], hw[1], 8);
+    }
+    Outputs.write(out, inputs, all);
+    return 0;
+  }
+
+  static RiseOptions options(CommandLine cl, int batch) {
+    RiseOptions d = RiseOptions.DEFAULTS;
+    RiseOptions o = d.withMasks(CliSupport.intOption(cl, "masks", d.masks(), 1, 10_000_000))
+        .withGrid(CliSupport.intOption(cl, "grid", d.grid(), 1, 1024))
+        .withP(CliSupport.doubleOption(cl, "p", d.p(), 1e-6, 1))
+        .withBatch(batch)
+        .withSeed(CliSupport.seed(cl))
+        .withScore(ScoreKind.parse(cl.getOptionValue("score", "probability")))
+        .withMaskType(MaskType.parse(cl.getOptionValue("mask-type", "binary")))
+        .withFill(Fill.parse(cl.getOptionValue("fill", "black")))
+        .withBlurSigma(CliSupport.doubleOption(cl, "blur-sigma", d.blurSigma(), 0, 1000));
+    if (cl.hasOption("until-stable")) {
+      double tol = cl.getOptionValue("until-stable") == null ? d.tolerance()
+          : CliSupport.doubleOption(cl, "until-stable", d.tolerance(), 1e-9, 10);
+      o = o.withUntilStable(tol, CliSupport.intOption(cl, "check-every", d.checkEvery(), 1, 1_000_000));
+    }
+    return o;
+  }
+
+  /** Flags and output steps that rise and occlusion share. */
+  static final class Outputs {
+    private Outputs() {}
+
+    static void fillOptions(Options o) {
+      o.addOption(Option.builder().longOpt("fill").hasArg().argName("FILL")
+          .desc("what replaces masked pixels: black, gray, mean (colour) or blur").build());
+      o.addOption(Option.builder().longOpt("blur-sigma").hasArg().argName("PX")
+          .desc("blur standard deviation in pixels for --fill blur (default 10)").build());
+    }
+
+    /** Undoes the card's normalisation: pixels in [0,1], where masks act. */
+    static float[] pixels(float[] normalised, ModelCard card) {
+      int plane = card.height() * card.width();
+      float[] px = new float[normalised.length];
+      for (int i = 0; i < px.length; i++) {
+        int c = i / plane;
+        px[i] = normalised[i] * card.std()[c] + card.mean()[c];
+      }
+      return px;
+    }
+
+    static ProgressListener listener(ProgressBar bar) {
+      return (done, total) -> bar.stepTo(done);
+    }
+
+    /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
+    static void write(Path out, List<CliSupport.Input> inputs, List<Explanation> all) {
+      List<String> names = inputs.stream().map(CliSupport.Input::name).toList();
+      List<BufferedImage> shown = inputs.stream().map(CliSupport.Input::shown).toList();
+      new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(names, shown, all);
+      System.out.println("wrote " + all.size() + " map(s) to " + out);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.lanterne.explain.gradient;
+
+import dev.lanterne.model.ModelCard;
+
+/**
+ * The per-channel affine map from pixels in [0,1] to the model's input: {@code (p - mean) / std}.
+ * Noise levels and baselines are stated in pixel space and converted with it.
+ */
+public record Normalization(float[] mean, float[] std) {
+  /** Inputs that are pixels in [0,1] already. */
+  public static final Normalization IDENTITY = new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1});
+
+  public Normalization {
+    if (mean.length != std.length || mean.length == 0) {
+      throw new IllegalArgumentException("mean and std need one value per channel");
+    }
+    for (float s : std) {
+      if (!(s > 0)) {
+        throw new IllegalArgumentException("std must be positive");
+      }
+    }
+    mean = mean.clone();
+    std = std.clone();
+  }
+
+  public static Normalization of(ModelCard card) {
+    return new Normalization(card.mean(), card.std());
+  }
+
+  /** The card's first {@code channels} means and stds (a one-channel model uses the first). */
+  public static Normalization of(ModelCard card, int channels) {
+    return new Normalization(java.util.Arrays.copyOf(card.mean(), channels),
+        java.util.Arrays.copyOf(card.std(), channels));
+  }
+
+  public int channels() {
+    return mean.length;
+  }
+
+  /** The normalised value of pixel value p in channel c. */
+  public float normalise(int c, float p) {
+    return (p - mean[c]) / std[c];
+  }
+
+  /** A pixel-space distance in channel c measured in normalised units. */
+  public float scale(int c, float pixelDistance) {
+    return pixelDistance / std[c];
+  }
+}

@@ -1,0 +1,80 @@
+package dev.lanterne.explain.gradient;
+
+import dev.lanterne.explain.Explanation;
+import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Vanilla gradient saliency (Simonyan, Vedaldi and Zisserman 2014): the gradient of the pre-softmax
+ * class score with respect to the input, reduced over the colour channels. All classes of all images
+ * go to the gradient model in one batch.
+ */
+public final class Saliency {
+  /**
+   * @param reduce how the colour channels are combined
+   * @param signed keep the gradient's sign in the map instead of its magnitude
+   * @param timesInput attribute gradient x input instead of the gradient
+   */
+  public record Options(ChannelReduction reduce, boolean signed, boolean timesInput) {
+    public static final Options DEFAULT = new Options(ChannelReduction.MAX, false, false);
+
+    public Options withReduce(ChannelReduction r) {
+      return new Options(r, signed, timesInput);
+    }
+
+    public Options withSigned(boolean s) {
+      return new Options(reduce, s, timesInput);
+    }
+
+    public Options withTimesInput(boolean t) {
+      return new Options(reduce, signed, t);
+    }
+  }
+
+  private final GradientModel model;
+  private final Scoring scoring;
+
+  public Saliency(GradientModel model, Scoring scoring) {
+    this.model = model;
+    this.scoring = scoring;
+  }
+
+  /**
+   * @param images normalised inputs [n,C,H,W]
+   * @param classes the classes to explain for each image
+   * @return one explanation per (image, class), image-major; raw is the signed gradient (or
+   *     gradient x input) [C,H,W]
+   */
+  public List<Explanation> explain(float[] images, int n, int[][] classes, Options options) {
+    int[] chw = model.inputShape();
+    int plane = chw[1] * chw[2];
+    int per = chw[0] * plane;
+    Inputs.check(images, n, per);
+    Targets targets = Targets.of(n, classes, model.numClasses());
+    float[] x = targets.repeatImages(images, per);
+    GradientModel.Result r = model.gradient(x, targets.size(), targets.seed());
+    float[] grad = r.inputGradient();
+    if (options.timesInput()) {
+      for (int i = 0; i < grad.length; i++) {
+        grad[i] *= x[i];
+      }
+    }
+    List<Explanation> out = new ArrayList<>(targets.size());
+    for (int t = 0; t < targets.size(); t++) {
+      float[] map = options.reduce().reduce(grad, t * per, chw[0], plane, options.signed());
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("reduce", options.reduce().name().toLowerCase(java.util.Locale.ROOT));
+      details.put("signed", options.signed());
+      details.put("timesInput", options.timesInput());
+      Tensor raw = new Tensor(java.util.Arrays.copyOfRange(grad, t * per, (t + 1) * per), chw);
+      out.add(scoring.explanation(targets.image(t), options.timesInput() ? "gradient-x-input" : "saliency",
+          targets.classIndex(t), r.scores(), t, model.numClasses(), new Tensor(map, new int[] {chw[1], chw[2]}),
+          raw, details));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.lanterne.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanterne.explain.perturbation.BlackBox;
+import dev.lanterne.explain.perturbation.Normalizer;
+import dev.lanterne.explain.perturbation.Occlusion;
+import dev.lanterne.explain.perturbation.OcclusionOptions;
+import dev.lanterne.explain.perturbation.Rise;
+import dev.lanterne.explain.perturbation.RiseOptions;
+import dev.lanterne.explain.perturbation.ScoreKind;
+import dev.lanterne.model.Labels;
+import dev.lanterne.onnx.TensorProtos;
+import dev.lanterne.runtime.Classifier;
+import dev.lanterne.runtime.RuntimeOptions;
+import dev.lanterne.tensor.Npy;
+import dev.lanterne.tensor.Tensor;
+import dev.lanterne.testing.TinyModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.apache.commons.cli.DefaultParser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rise and occlusion commands on a tiny linear model given as a --tensor: their maps equal the
+ * library's on the same pixels (so the command undoes the card's normalisation correctly).
+ */
+class RiseCommandTest {
+  private static final int S = 12;
+  private static final float[] MEAN = {0.4f, 0.5f, 0.6f};
+  private static final float[] STD = {0.2f, 0.3f, 0.25f};
+  @TempDir
+  static Path dir;
+  private static float[] pixels;
+  private static Path model;
+  private static Path card;
+  private static Path tensor;
+
+  @BeforeAll
+  static void files() throws Exception {
+    SplittableRandom r = new SplittableRandom(3);
+    float[] w = new float[2 * 3 * S * S];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) r.nextDouble(-1, 1);
+    }
+    model = dir.resolve("linear.onnx");
+    Files.write(model, TinyModels.linear(S, S, 2, w, new float[] {0.1f, -0.1f}).toByteArray());
+    card = dir.resolve("linear.card.json");
+    Files.writeString(card, "{\"name\":\"linear\",\"inputSize\":[12,12],\"resize\":\"crop-then-resize\","
+        + "\"cropFraction\":1.0,\"mean\":[0.4,0.5,0.6],\"std\":[0.2,0.3,0.25],\"output\":\"logits\"}");
+    pixels = new float[3 * S * S];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) r.nextDouble();
+    }
+    tensor = dir.resolve("x.npy");
+    Npy.write(tensor, new Tensor(new Normalizer(MEAN, STD).apply(pixels), new int[] {3, S, S}));
+  }
+
+  @Test
+  void riseWritesTheLibrarysMapsMasksAndJson() throws Exception {
+    Path out = dir.resolve("rise");
+    run(new RiseCommand(), "--model", model.toString(), "--card", card.toString(), "--tensor", tensor.toString(),
+        "--class", "0,1", "--masks", "64", "--grid", "3", "--score", "logit", "--fill", "mean", "--seed", "5",
+        "--batch", "8", "--save-masks", "6", "--out", out.toString());
+    JsonNode json = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
+    assertEquals(2, json.size());
+    assertEquals(64, json.get(0).get("details").get("masks").asInt());
+    try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
+      BlackBox box = new BlackBox(c, new Normalizer(MEAN, STD), Labels.none(), false);
+      RiseOptions o = RiseOptions.DEFAULTS.withMasks(64).withGrid(3).withScore(ScoreKind.LOGIT)
+          .withFill(dev.lanterne.explain.perturbation.Fill.MEAN).withSeed(5).withBatch(8);
+      float[] expected = new Rise(o).explain(box, pixels, new int[] {1}).get(0).map().data();
+      Tensor got = Npy.read(out.resolve(json.get(1).get("files").get("map").asText()));
+      assertArrayEquals(new int[] {S, S}, got.shape());
+      assertArrayEquals(expected, got.data(), 1e-4f);
+    }
+    assertEquals(S, ImageIO.read(out.resolve(json.get(0).get("files").get("overlay").asText()).toFile()).getWidth());
+    java.awt.image.BufferedImage sheet = ImageIO.read(out.resolve("masks.png").toFile());
+    assertEquals(6 * (S + 2) - 2, sheet.getWidth(), "6 tiles in one row of at most 8");
+    assertEquals(S, sheet.getHeight());
+  }
+
+  @Test
+  void occlusionWritesTheLibrarysMap() throws Exception {
+    Path out = dir.resolve("occ");
+    run(new OcclusionCommand(), "--model", model.toString(), "--card", card.toString(), "--tensor",
+        tensor.toString(), "--class", "1", "--window", "4", "--stride", "3", "--out", out.toString());
+    JsonNode json = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
+    assertEquals(1, json.size());
+    try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
+      BlackBox box = new BlackBox(c, new Normalizer(MEAN, STD), Labels.none(), false);
+      float[] expected = new Occlusion(OcclusionOptions.DEFAULTS.withWindow(4, 3)).explain(box, pixels,
+          new int[] {1}).get(0).map().data();
+      float[] got = Npy.read(out.resolve(json.get(0).get("files").get("map").asText())).data();
+      assertArrayEquals(expected, got, 1e-5f);
+      // starts 0, 3, 6 and 8 (flush with the edge) on each axis
+      assertEquals(16, json.get(0).get("details").get("windows").asInt());
+    }
+  }
+
+  private static void run(Command cmd, String... args) throws Exception {
+    assertEquals(0, cmd.run(new DefaultParser().parse(cmd.options(), args)));
+  }
+}
