@@ -88,7 +88,7 @@ public final class DreamCommand implements Command {
     }
     int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
     AscentTrace trace;
-    try (InversionModel model = InvertCommand.openInversion(bytes, ascent.normalizeGradient(), spec);
+    try (InversionModel model = InvertCommand.openInversion(cl, bytes, ascent.normalizeGradient(), spec);
         ProgressBar bar = CliSupport.progress("dream", (long) ascent.steps() * o.octaves(), "step")) {
       trace = DeepDream.run(model, spec.card(), photo, t, classCount, o, InvertCommand.progressListener(bar));
     }

@@ -7,6 +7,7 @@ import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.explain.inversion.InversionOutputs;
 import dev.lanterne.explain.inversion.StepListener;
+import dev.lanterne.grad.FiniteDifferenceGradient;
 import dev.lanterne.runtime.InversionModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,10 @@ public final class InvertCommand implements Command {
         .build());
     o.addOption(Option.builder().longOpt("no-regularization")
         .desc("switch off blur, decay, jitter and clipping (shows the adversarial-noise look)").build());
+    o.addOption(flag("gradient", "HOW", "compiled (the derived gradient graph), fd (black-box finite differences,"
+        + " slow) or auto (compiled, falling back to fd when the model cannot be differentiated; default)"));
+    o.addOption(flag("fd-directions", "M", "random direction pairs per finite-difference gradient (default "
+        + FiniteDifferenceGradient.Options.DEFAULT.directions() + ")"));
     o.addOption(flag("snapshot-every", "K", "a progress-strip picture every K steps (default "
         + d.snapshotEvery() + ")"));
   }
@@ -109,13 +114,28 @@ public final class InvertCommand implements Command {
     return o;
   }
 
-  /** Compiles the inversion-step graph, with a message that says what to do when the model cannot be differentiated. */
-  static InversionModel openInversion(byte[] model, boolean normalize, CliSupport.ModelSpec spec) {
+  /**
+   * The inversion step per --gradient: the compiled graph, finite differences, or the graph with a
+   * fallback to finite differences (with a warning) when the model cannot be differentiated.
+   */
+  static InversionModel openInversion(CommandLine cl, byte[] model, boolean normalize, CliSupport.ModelSpec spec) {
+    String how = CliSupport.choice(cl, "gradient", "auto", "auto", "compiled", "fd");
+    FiniteDifferenceGradient.Options fd = new FiniteDifferenceGradient.Options(
+        CliSupport.intOption(cl, "fd-directions", FiniteDifferenceGradient.Options.DEFAULT.directions(), 1, 100_000),
+        FiniteDifferenceGradient.Options.DEFAULT.sigma(), CliSupport.seed(cl));
+    if (how.equals("fd")) {
+      return InversionModels.finiteDifferences(model, spec.name(), normalize, spec.runtime(), fd);
+    }
     try {
       return InversionModels.compile(model, normalize, spec.runtime());
     } catch (LanterneException e) {
-      throw new LanterneException("cannot derive the gradient graph of " + spec.path().getFileName() + " ("
-          + e.getMessage() + ")", e);
+      if (how.equals("compiled")) {
+        throw new LanterneException("cannot derive the gradient graph of " + spec.path().getFileName() + " ("
+            + e.getMessage() + "); try --gradient fd", e);
+      }
+      System.err.println("lanterne: warning: cannot derive the gradient graph (" + e.getMessage()
+          + "); using finite differences, which is much slower");
+      return InversionModels.finiteDifferences(model, spec.name(), normalize, spec.runtime(), fd);
     }
   }
 
@@ -186,7 +206,7 @@ public final class InvertCommand implements Command {
     byte[] bytes = dev.lanterne.runtime.Classifier.ModelFiles.readModel(spec.path());
     AscentTrace trace;
     int[] classes;
-    try (InversionModel model = openInversion(bytes, o.normalizeGradient(), spec)) {
+    try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
       classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses())[0];
       try (ProgressBar bar = CliSupport.progress("invert", o.steps(), "step")) {
         trace = ClassModelInversion.run(model, spec.card(), classes, startImage, o, progressListener(bar));

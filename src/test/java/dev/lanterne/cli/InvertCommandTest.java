@@ -72,6 +72,16 @@ class InvertCommandTest {
   }
 
   @Test
+  void finiteDifferenceGradientsAlsoClimb() throws Exception {
+    Path model = tinyModel();
+    Path out = tmp.resolve("fd");
+    assertEquals(0, run(new InvertCommand(), "--model", model.toString(), "--preprocess", "inception",
+        "--class", "2", "--steps", "5", "--no-regularization", "--gradient", "fd", "--out", out.toString()));
+    JsonNode img = new ObjectMapper().readTree(out.resolve("explanations.json").toFile()).get("images").get(0);
+    assertTrue(img.get("objectivePerStep").get(5).asDouble() > img.get("objectivePerStep").get(0).asDouble());
+  }
+
+  @Test
   void dreamOnALayerWritesItsOutputs() throws Exception {
     Path model = tinyModel();
     Path photo = tmp.resolve("photo.png");

@@ -1,6 +1,8 @@
 package dev.lanterne.explain.inversion;
 
+import dev.lanterne.grad.FiniteDifferenceGradient;
 import dev.lanterne.grad.Gradients;
+import dev.lanterne.runtime.Classifier;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
@@ -25,6 +27,17 @@ public final class InversionModels {
     String input = imageInput(proto.getGraph());
     return Gradients.inversion(proto, GradientOptions.DEFAULT.withNormalizeInversion(normalize).withLayer(input),
         runtime);
+  }
+
+  /**
+   * The black-box fallback for models the compiler cannot differentiate: gradients estimated by
+   * antithetic finite differences through the plain model (2 * directions forward passes per image
+   * and step, so slow), the update done in Java.
+   */
+  public static InversionModel finiteDifferences(byte[] model, String name, boolean normalize, RuntimeOptions runtime,
+      FiniteDifferenceGradient.Options options) {
+    Classifier classifier = Classifier.open(model, name, runtime);
+    return new GradientInversionModel(new FiniteDifferenceGradient(classifier, options), normalize, classifier);
   }
 
   /** The inversion step on top of any gradient source, e.g. finite differences (slow: one forward per pixel pair). */
