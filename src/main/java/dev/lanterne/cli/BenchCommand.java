@@ -14,7 +14,7 @@ import org.apache.commons.cli.Options;
 
 /** `lanterne bench WHAT`: prints speed figures (images per second and ratios) measured in one run. */
 public final class BenchCommand implements Command, Main.TakesArguments {
-  static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise");
+  static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise", "inversion");
 
   @Override
   public String name() {
@@ -50,6 +50,14 @@ public final class BenchCommand implements Command, Main.TakesArguments {
       }
       case "smoothgrad" -> {
         dev.lanterne.bench.SmoothGradBenchmark.main(rest);
+        return 0;
+      }
+      case "inversion" -> {
+        try {
+          dev.lanterne.bench.InversionBenchmark.main(rest);
+        } catch (Exception e) {
+          throw new LanterneException("inversion benchmark failed: " + e.getMessage(), e);
+        }
         return 0;
       }
       case "rise" -> {

@@ -27,6 +27,8 @@ public final class Main {
     list.add(new ExplainCommand());
     list.add(new RiseCommand());
     list.add(new OcclusionCommand());
+    list.add(new InvertCommand());
+    list.add(new DreamCommand());
     list.add(new EvaluateCommand());
     list.add(new CompileCommand());
     list.add(new LayersCommand());

@@ -29,6 +29,7 @@ import dev.lanterne.grad.rules.MulRule;
 import dev.lanterne.grad.rules.NegRule;
 import dev.lanterne.grad.rules.PadRule;
 import dev.lanterne.grad.rules.PowRule;
+import dev.lanterne.grad.rules.QuantizeLinearRule;
 import dev.lanterne.grad.rules.ReduceRule;
 import dev.lanterne.grad.rules.ReluRule;
 import dev.lanterne.grad.rules.ReshapeRule;
@@ -104,7 +105,7 @@ public final class GradientRules {
       Map.entry("Constant", IDENTITY),
       Map.entry("Identity", IDENTITY),
       Map.entry("Dropout", IDENTITY),
-      Map.entry("QuantizeLinear", IDENTITY),
+      Map.entry("QuantizeLinear", new QuantizeLinearRule()),
       Map.entry("DequantizeLinear", IDENTITY),
       Map.entry("Cast", new CastRule()),
       Map.entry("LRN", new LrnRule()));
