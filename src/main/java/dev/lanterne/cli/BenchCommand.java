@@ -13,7 +13,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /** `lanterne bench WHAT`: prints speed figures (images per second and ratios) measured in one run. */
-public final class BenchCommand implements Command, Main.TakesArguments {
+public final class BenchCommand implements Command, Main.PassesArguments {
   static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise", "inversion");
 
   @Override
@@ -65,6 +65,11 @@ public final class BenchCommand implements Command, Main.TakesArguments {
         return 0;
       }
       default -> { }
+    }
+    try {
+      cl = new org.apache.commons.cli.DefaultParser().parse(options(), rest);
+    } catch (org.apache.commons.cli.ParseException e) {
+      throw LanterneException.usage(e.getMessage() + "; see lanterne bench --help");
     }
     RuntimeOptions runtime = CliSupport.runtime(cl);
     int[] batches = Arrays.stream(cl.getOptionValue("batches", "1,16").split(",")).map(String::strip)

@@ -72,7 +72,8 @@ public final class Main {
         printCommandHelp(cmd);
         return 0;
       }
-      CommandLine cl = new DefaultParser().parse(cmd.options(), rest);
+      // a command that hands its arguments on stops parsing at its first word (lanterne bench rise --steps 5)
+      CommandLine cl = new DefaultParser().parse(cmd.options(), rest, cmd instanceof PassesArguments);
       if (!cl.getArgList().isEmpty() && !acceptsArguments(cmd)) {
         throw LanterneException.usage("unexpected argument '" + cl.getArgList().get(0)
             + "'; options start with --, see lanterne " + cmd.name() + " --help");
@@ -104,6 +105,9 @@ public final class Main {
 
   /** Commands that take positional arguments (e.g. `lanterne fetch NAME`) implement this marker. */
   public interface TakesArguments {}
+
+  /** Commands whose first word selects a tool that parses the remaining arguments itself. */
+  public interface PassesArguments extends TakesArguments {}
 
   private static boolean acceptsArguments(Command c) {
     return c instanceof TakesArguments;

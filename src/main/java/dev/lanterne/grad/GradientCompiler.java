@@ -18,6 +18,13 @@ import java.util.Set;
  * extra input `seed` [N,K] and differentiates sum(seed * y).
  */
 public final class GradientCompiler {
+  /**
+   * Version of the derived graphs, part of every cache key: bump it whenever a gradient rule or the
+   * layout of a derived graph changes, so that no stale graph is ever served from the cache.
+   * 2: clipped straight-through gradient for activation QuantizeLinear.
+   */
+  public static final int VERSION = 2;
+
   public static final String SEED = "seed";
   public static final String GRAD_INPUT = "grad_input";
   public static final String ACTIVATION = "activation";
