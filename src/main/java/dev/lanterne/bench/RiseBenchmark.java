@@ -2,9 +2,10 @@ package dev.lanterne.bench;
 
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.perturbation.BlackBox;
-import dev.lanterne.explain.perturbation.Normalizer;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.perturbation.Rise;
 import dev.lanterne.explain.perturbation.RiseOptions;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
@@ -39,7 +40,7 @@ public final class RiseBenchmark {
       try (Classifier c = Classifier.open(model, options)) {
         BlackBox box = box(c);
         float[] pixels = randomImage(c.inputShape(), 1);
-        float[] batchInput = box.normalizer().apply(repeat(randomImage(c.inputShape(), 2), batch));
+        float[] batchInput = box.normalization().apply(repeat(randomImage(c.inputShape(), 2), batch));
         RiseOptions ro = RiseOptions.DEFAULTS.withBatch(batch).withMasks(masks);
         new Rise(ro.withMasks(2 * batch)).explain(box, pixels, new int[] {0});
         c.run(batchInput, batch);
@@ -117,7 +118,7 @@ public final class RiseBenchmark {
   private static BlackBox box(Classifier c) {
     float[] half = new float[c.inputShape()[0]];
     Arrays.fill(half, 0.5f);
-    return new BlackBox(c, new Normalizer(half, half), Labels.none(), false);
+    return new BlackBox(c, new Normalization(half, half), Labels.none(), false);
   }
 
   private static float[] randomImage(int[] chw, long seed) {

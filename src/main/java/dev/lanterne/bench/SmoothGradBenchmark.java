@@ -1,6 +1,6 @@
 package dev.lanterne.bench;
 
-import dev.lanterne.explain.gradient.Normalization;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.explain.gradient.SmoothGrad;
 import dev.lanterne.grad.GradientOptions;

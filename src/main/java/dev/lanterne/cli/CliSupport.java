@@ -325,23 +325,10 @@ public final class CliSupport {
 
   /** Softmax of scores[offset .. offset+count), or the scores themselves for probability models. */
   public static float[] probabilities(float[] scores, int offset, int count, boolean alreadyProbabilities) {
-    float[] p = new float[count];
     if (alreadyProbabilities) {
-      System.arraycopy(scores, offset, p, 0, count);
-      return p;
+      return java.util.Arrays.copyOfRange(scores, offset, offset + count);
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < count; i++) {
-      max = Math.max(max, scores[offset + i]);
-    }
-    double sum = 0;
-    for (int i = 0; i < count; i++) {
-      sum += Math.exp(scores[offset + i] - max);
-    }
-    for (int i = 0; i < count; i++) {
-      p[i] = (float) (Math.exp(scores[offset + i] - max) / sum);
-    }
-    return p;
+    return dev.lanterne.tensor.Softmax.of(scores, offset, count);
   }
 
   /** The --out folder, created and checked for writing before any long work starts. */

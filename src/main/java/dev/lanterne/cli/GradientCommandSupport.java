@@ -6,7 +6,7 @@ import dev.lanterne.explain.ExplanationWriter;
 import dev.lanterne.explain.gradient.Baseline;
 import dev.lanterne.explain.gradient.ChannelReduction;
 import dev.lanterne.explain.gradient.IntegratedGradients;
-import dev.lanterne.explain.gradient.Normalization;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.explain.gradient.SmoothGrad;
 import dev.lanterne.grad.FiniteDifferenceGradient;

@@ -5,7 +5,7 @@ import dev.lanterne.explain.gradient.CamMethod;
 import dev.lanterne.explain.gradient.GradCam;
 import dev.lanterne.explain.gradient.GradCamPlusPlus;
 import dev.lanterne.explain.gradient.GuidedGradCam;
-import dev.lanterne.explain.gradient.Normalization;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;

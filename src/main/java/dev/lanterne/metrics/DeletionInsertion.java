@@ -174,15 +174,7 @@ public final class DeletionInsertion {
   }
 
   private static float softmaxAt(float[] raw, int offset, int k, int classIndex) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < k; j++) {
-      max = Math.max(max, raw[offset + j]);
-    }
-    double sum = 0;
-    for (int j = 0; j < k; j++) {
-      sum += Math.exp(raw[offset + j] - max);
-    }
-    return (float) (Math.exp(raw[offset + classIndex] - max) / sum);
+    return dev.lanterne.tensor.Softmax.at(raw, offset, k, classIndex);
   }
 
   private void check(float[] image, float[] saliency) {

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanterne.explain.perturbation.BlackBox;
-import dev.lanterne.explain.perturbation.Normalizer;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.perturbation.Occlusion;
 import dev.lanterne.explain.perturbation.OcclusionOptions;
 import dev.lanterne.explain.perturbation.Rise;
 import dev.lanterne.explain.perturbation.RiseOptions;
 import dev.lanterne.explain.perturbation.ScoreKind;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.runtime.Classifier;
@@ -60,7 +61,7 @@ class RiseCommandTest {
       pixels[i] = (float) r.nextDouble();
     }
     tensor = dir.resolve("x.npy");
-    Npy.write(tensor, new Tensor(new Normalizer(MEAN, STD).apply(pixels), new int[] {3, S, S}));
+    Npy.write(tensor, new Tensor(new Normalization(MEAN, STD).apply(pixels), new int[] {3, S, S}));
   }
 
   @Test
@@ -73,7 +74,7 @@ class RiseCommandTest {
     assertEquals(2, json.size());
     assertEquals(64, json.get(0).get("details").get("masks").asInt());
     try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
-      BlackBox box = new BlackBox(c, new Normalizer(MEAN, STD), Labels.none(), false);
+      BlackBox box = new BlackBox(c, new Normalization(MEAN, STD), Labels.none(), false);
       RiseOptions o = RiseOptions.DEFAULTS.withMasks(64).withGrid(3).withScore(ScoreKind.LOGIT)
           .withFill(dev.lanterne.explain.perturbation.Fill.MEAN).withSeed(5).withBatch(8);
       float[] expected = new Rise(o).explain(box, pixels, new int[] {1}).get(0).map().data();
@@ -95,7 +96,7 @@ class RiseCommandTest {
     JsonNode json = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
     assertEquals(1, json.size());
     try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
-      BlackBox box = new BlackBox(c, new Normalizer(MEAN, STD), Labels.none(), false);
+      BlackBox box = new BlackBox(c, new Normalization(MEAN, STD), Labels.none(), false);
       float[] expected = new Occlusion(OcclusionOptions.DEFAULTS.withWindow(4, 3)).explain(box, pixels,
           new int[] {1}).get(0).map().data();
       float[] got = Npy.read(out.resolve(json.get(0).get("files").get("map").asText())).data();

@@ -1,6 +1,7 @@
 package dev.lanterne.explain.perturbation;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.image.Normalization;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -63,7 +64,7 @@ final class MaskedBatchRunner {
     this.plane = model.height() * model.width();
     this.scale = new float[pixels.length];
     this.offset = new float[pixels.length];
-    Normalizer norm = model.normalizer();
+    Normalization norm = model.normalization();
     for (int c = 0; c < channels; c++) {
       float inv = 1f / norm.std()[c];
       float mean = norm.mean()[c];

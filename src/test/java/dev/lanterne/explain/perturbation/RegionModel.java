@@ -1,5 +1,6 @@
 package dev.lanterne.explain.perturbation;
 
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.onnx.Attributes;
 import dev.lanterne.onnx.TensorProtos;
@@ -25,8 +26,8 @@ final class RegionModel {
 
   private RegionModel() {}
 
-  static Normalizer normalizer() {
-    return new Normalizer(MEAN, STD);
+  static Normalization normalization() {
+    return new Normalization(MEAN, STD);
   }
 
   /** Conv weights [2,3,H,W]: 1/(3 |R_k|) inside R_k. */
@@ -65,7 +66,7 @@ final class RegionModel {
 
   static BlackBox open(RuntimeOptions options) {
     Classifier c = Classifier.open(bytes(), "region-model", options);
-    return new BlackBox(c, normalizer(), Labels.of(List.of("top region", "bottom region")), false);
+    return new BlackBox(c, normalization(), Labels.of(List.of("top region", "bottom region")), false);
   }
 
   static byte[] bytes() {
