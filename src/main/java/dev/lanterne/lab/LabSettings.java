@@ -1,0 +1,51 @@
+package dev.lanterne.lab;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sizes of every experiment: the full run (the published results) and the quick run (CI:
+ * the same figures and tables from far fewer steps, masks and samples).
+ *
+ * @param quick whether this is the reduced run
+ * @param seed the root seed; every random choice of the lab derives from it
+ * @param inversionSteps gradient-ascent steps from noise
+ * @param dreamSteps deep-dream steps per octave
+ * @param dreamOctaves deep-dream octaves
+ * @param smoothGradSamples SmoothGrad's noisy copies
+ * @param igSteps Integrated Gradients' path steps
+ * @param riseMasks RISE's mask counts for the convergence sweep
+ * @param riseSweepMasks RISE's masks for the grid, mask-family and fill sweeps
+ * @param riseSummaryMasks RISE's masks in the summary table
+ * @param riseStableMax the most masks the until-stable run may use
+ * @param occlusionWindow occlusion's square side in pixels (stride is half of it)
+ * @param sanityLevels how many layers (from the output) are randomised at each sanity-check point;
+ *     0 stands for all of them
+ * @param sanityPerturbation whether RISE and occlusion also run the sanity check (at the last level
+ *     only: every randomised model costs them a full run of masks or windows)
+ * @param pixelsPerStep deletion/insertion pixels per step (224 as the RISE authors; the quick run
+ *     takes far bigger steps)
+ */
+record LabSettings(boolean quick, long seed, int inversionSteps, int dreamSteps, int dreamOctaves,
+    int smoothGradSamples, int igSteps, List<Integer> riseMasks, int riseSweepMasks, int riseSummaryMasks,
+    int riseStableMax, int occlusionWindow, List<Integer> sanityLevels, boolean sanityPerturbation, int pixelsPerStep) {
+
+  static LabSettings full(long seed) {
+    return new LabSettings(false, seed, 200, 10, 4, 50, 50, List.of(100, 500, 2000), 1000, 4000, 8000, 16,
+        List.of(1, 3, 10, 0), true, 224);
+  }
+
+  static LabSettings quick(long seed) {
+    return new LabSettings(true, seed, 6, 2, 2, 4, 4, List.of(20, 40, 80), 40, 40, 200, 56, List.of(1, 0), true,
+        224 * 16);
+  }
+
+  Map<String, Object> asMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("quick", quick);
+    m.put("seed", seed);
+    m.put("deletionInsertionPixelsPerStep", pixelsPerStep);
+    return m;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.lanterne.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.testing.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `lanterne lab --quick` end to end, as CI runs it: every figure, table and params file of the
+ * report is written, non-empty, and each table has the rows its experiment promises.
+ */
+class LabQuickTest {
+  /** Each table (CSV) and how many data rows it must have. */
+  private static final Map<String, Integer> TABLE_ROWS = Map.ofEntries(
+      Map.entry("inversion/classes.csv", 10), Map.entry("inversion/models.csv", 4),
+      Map.entry("inversion/deepdream.csv", 8),
+      Map.entry("saliency/classes.csv", 11), Map.entry("saliency/methods.csv", 12),
+      Map.entry("rise/settings.csv", 15),
+      Map.entry("summary/summary.csv", 8), Map.entry("summary/rows.csv", 32), Map.entry("summary/sanity.csv", 8));
+
+  private static final List<String> FIGURES = List.of("inversion/inversion.png", "inversion/deepdream.png",
+      "saliency/classes.png", "saliency/methods.png", "rise/maps.png", "rise/masks.png", "summary/maps.png",
+      "summary/curves-coffee.png", "summary/sanity.png");
+
+  @Test
+  void quickRunWritesEveryFigureAndTable(@TempDir Path out) throws IOException {
+    Path shared = SharedData.root();
+    Lab.Report report = new Lab(true, 0, shared, out, null, false).run();
+
+    String readme = Files.readString(out.resolve(Lab.README));
+    for (String fig : FIGURES) {
+      assertNonEmpty(out.resolve(fig));
+      assertTrue(readme.contains("](" + fig + ")"), "README shows " + fig);
+      assertTrue(report.files().contains(fig), "report lists " + fig);
+    }
+    for (Map.Entry<String, Integer> t : TABLE_ROWS.entrySet()) {
+      Path csv = out.resolve(t.getKey());
+      assertNonEmpty(csv);
+      assertNonEmpty(out.resolve(t.getKey().replace(".csv", ".json")));
+      List<String> lines = Files.readAllLines(csv);
+      assertEquals(t.getValue() + 1, lines.size(), t.getKey() + " rows");
+      assertTrue(readme.contains("](" + t.getKey() + ")"), "README links " + t.getKey());
+    }
+    for (String dir : List.of("inversion", "saliency", "rise", "summary")) {
+      assertNonEmpty(out.resolve(dir).resolve("params.json"));
+      assertTrue(report.seconds().containsKey(dir), "timed " + dir);
+    }
+    assertNonEmpty(out.resolve("summary/boxes.json"));
+    // every method of the summary is in its table, with finite deletion and insertion AUCs
+    List<String> summary = Files.readAllLines(out.resolve("summary/summary.csv"));
+    for (String m : List.of("saliency", "smoothgrad", "integrated-gradients", "gradcam", "gradcam++",
+        "guided-gradcam", "rise", "occlusion")) {
+      String row = summary.stream().filter(l -> l.startsWith(m + ",")).findFirst().orElseThrow();
+      String[] cells = row.split(",");
+      double del = Double.parseDouble(cells[1]);
+      double ins = Double.parseDouble(cells[2]);
+      assertTrue(del >= 0 && del <= 1 && ins >= 0 && ins <= 1, m + ": AUCs in [0,1]: " + row);
+    }
+  }
+
+  @Test
+  void missingSharedFolderIsOneClearError(@TempDir Path out) {
+    LanterneException e = org.junit.jupiter.api.Assertions.assertThrows(LanterneException.class,
+        () -> new Lab(true, 0, out.resolve("nowhere"), out.resolve("results"), null, false).run());
+    assertTrue(e.getMessage().contains("--shared"), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"), "one line");
+  }
+
+  private static void assertNonEmpty(Path p) throws IOException {
+    assertTrue(Files.isRegularFile(p), p + " exists");
+    assertTrue(Files.size(p) > 0, p + " is not empty");
+  }
+}
