@@ -2,9 +2,10 @@ package dev.lanterne.bench;
 
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.perturbation.BlackBox;
-import dev.lanterne.explain.perturbation.Normalizer;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.perturbation.Rise;
 import dev.lanterne.explain.perturbation.RiseOptions;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
@@ -23,7 +24,7 @@ import java.util.SplittableRandom;
  * of the model's speed RISE keeps; the target is 0.95), and peak heap against the number of masks.
  */
 public final class RiseBenchmark {
-  private static final int ROUNDS = 3;
+  private static final int ROUNDS = 5;
 
   private RiseBenchmark() {}
 
@@ -33,13 +34,13 @@ public final class RiseBenchmark {
    * processes hits both alike. Medians over the rounds.
    */
   public static void run(List<Path> models, int masks, int batch, RuntimeOptions options, PrintStream out) {
-    out.printf("%-30s %5s %6s %13s %13s %7s %11s%n", "model", "batch", "masks", "forward img/s", "RISE img/s",
-        "ratio", "model share");
+    out.printf("%-30s %5s %6s %13s %13s %7s %11s %14s %13s%n", "model", "batch", "masks", "forward img/s",
+        "RISE img/s", "ratio", "model share", "draw ms/mask", "acc ms/mask");
     for (Path model : models) {
       try (Classifier c = Classifier.open(model, options)) {
         BlackBox box = box(c);
         float[] pixels = randomImage(c.inputShape(), 1);
-        float[] batchInput = box.normalizer().apply(repeat(randomImage(c.inputShape(), 2), batch));
+        float[] batchInput = box.normalization().apply(repeat(randomImage(c.inputShape(), 2), batch));
         RiseOptions ro = RiseOptions.DEFAULTS.withBatch(batch).withMasks(masks);
         new Rise(ro.withMasks(2 * batch)).explain(box, pixels, new int[] {0});
         c.run(batchInput, batch);
@@ -48,6 +49,8 @@ public final class RiseBenchmark {
         double[] rise = new double[ROUNDS];
         double[] ratio = new double[ROUNDS];
         double[] share = new double[ROUNDS];
+        double[] draw = new double[ROUNDS];
+        double[] acc = new double[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
           long t0 = System.nanoTime();
           for (int i = 0; i < calls; i++) {
@@ -59,10 +62,13 @@ public final class RiseBenchmark {
           double seconds = (System.nanoTime() - t1) / 1e9;
           rise[r] = masks / seconds;
           ratio[r] = rise[r] / fwd[r];
-          share[r] = ((Number) e.details().get("modelSeconds")).doubleValue() / seconds;
+          share[r] = seconds(e, "modelSeconds") / seconds;
+          draw[r] = 1000 * seconds(e, "drawSeconds") / masks;
+          acc[r] = 1000 * seconds(e, "accumulateSeconds") / masks;
         }
-        out.printf("%-30s %5d %6d %13.1f %13.1f %7.3f %11.3f%n", model.getFileName(), batch, masks, median(fwd),
-            median(rise), median(ratio), median(share));
+        out.printf("%-30s %5d %6d %13.1f %13.1f %7.3f %11.3f %14.3f %13.3f%n", model.getFileName()
+            + (c.batched() ? "" : " (1 by 1)"), batch, masks, median(fwd), median(rise), median(ratio), median(share),
+            median(draw), median(acc));
       }
     }
   }
@@ -94,6 +100,10 @@ public final class RiseBenchmark {
     }
   }
 
+  private static double seconds(Explanation e, String key) {
+    return ((Number) e.details().get(key)).doubleValue();
+  }
+
   private static List<MemoryPoolMXBean> heapPools() {
     List<MemoryPoolMXBean> pools = new ArrayList<>();
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -108,7 +118,7 @@ public final class RiseBenchmark {
   private static BlackBox box(Classifier c) {
     float[] half = new float[c.inputShape()[0]];
     Arrays.fill(half, 0.5f);
-    return new BlackBox(c, new Normalizer(half, half), Labels.none(), false);
+    return new BlackBox(c, new Normalization(half, half), Labels.none(), false);
   }
 
   private static float[] randomImage(int[] chw, long seed) {

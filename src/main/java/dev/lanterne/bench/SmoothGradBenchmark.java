@@ -1,16 +1,15 @@
 package dev.lanterne.bench;
 
-import dev.lanterne.explain.gradient.Normalization;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.explain.gradient.SmoothGrad;
-import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
-import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.grad.Gradients;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -21,9 +20,14 @@ import java.util.SplittableRandom;
 public final class SmoothGradBenchmark {
   private SmoothGradBenchmark() {}
 
+  public static void run(List<Path> models, int samples, RuntimeOptions options, PrintStream out) {
+    for (Path model : models) {
+      run(model, samples, options, out);
+    }
+  }
+
   public static void run(Path model, int samples, RuntimeOptions options, PrintStream out) {
-    try (GradientModel saliency = new SaliencySession(
-        GradientCompiler.compileSaliency(OnnxModels.load(model), GradientOptions.DEFAULT), options)) {
+    try (GradientModel saliency = Gradients.saliency(model, GradientOptions.DEFAULT, options)) {
       int[] chw = saliency.inputShape();
       int per = chw[0] * chw[1] * chw[2];
       int k = saliency.numClasses();

@@ -64,9 +64,14 @@ public final class CliSupport {
   /** One input image: its name, the picture as the model saw it, and the normalised tensor [3,H,W]. */
   public record Input(String name, BufferedImage shown, float[] tensor) {}
 
-  public static ModelSpec model(CommandLine cl) {
-    RuntimeOptions runtime = new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)),
+  /** --device, --threads, --batch. */
+  public static RuntimeOptions runtime(CommandLine cl) {
+    return new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)),
         intOption(cl, CommonOptions.THREADS, 0, 0, 1024), intOption(cl, CommonOptions.BATCH, 32, 1, 4096));
+  }
+
+  public static ModelSpec model(CommandLine cl) {
+    RuntimeOptions runtime = runtime(cl);
     Path path;
     if (cl.hasOption(CommonOptions.MODEL)) {
       path = Path.of(cl.getOptionValue(CommonOptions.MODEL));
@@ -320,23 +325,10 @@ public final class CliSupport {
 
   /** Softmax of scores[offset .. offset+count), or the scores themselves for probability models. */
   public static float[] probabilities(float[] scores, int offset, int count, boolean alreadyProbabilities) {
-    float[] p = new float[count];
     if (alreadyProbabilities) {
-      System.arraycopy(scores, offset, p, 0, count);
-      return p;
+      return java.util.Arrays.copyOfRange(scores, offset, offset + count);
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < count; i++) {
-      max = Math.max(max, scores[offset + i]);
-    }
-    double sum = 0;
-    for (int i = 0; i < count; i++) {
-      sum += Math.exp(scores[offset + i] - max);
-    }
-    for (int i = 0; i < count; i++) {
-      p[i] = (float) (Math.exp(scores[offset + i] - max) / sum);
-    }
-    return p;
+    return dev.lanterne.tensor.Softmax.of(scores, offset, count);
   }
 
   /** The --out folder, created and checked for writing before any long work starts. */

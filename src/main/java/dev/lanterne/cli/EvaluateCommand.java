@@ -54,7 +54,7 @@ public final class EvaluateCommand implements Command {
     o.addOption(Option.builder().longOpt("methods").hasArg().argName("LIST").required()
         .desc("comma-separated methods: " + String.join(",", methods.names())).build());
     o.addOption(Option.builder().longOpt("step").hasArg().argName("PIXELS")
-        .desc("pixels deleted/inserted per step (default H*W/224: 224 at 224x224)").build());
+        .desc("deletion/insertion: pixels changed per step (default H*W/224: 224 at 224x224)").build());
     o.addOption(Option.builder().longOpt("deletion-substrate").hasArg().argName("S")
         .desc("what deleted pixels become: black (default), gray, mean, blur").build());
     o.addOption(Option.builder().longOpt("insertion-substrate").hasArg().argName("S")
@@ -70,20 +70,27 @@ public final class EvaluateCommand implements Command {
     return methods.addOptions(o);
   }
 
-  @Override
-  public int run(CommandLine cl) {
-    List<MethodRegistry.Entry> chosen = methods.parse(cl.getOptionValue("methods"));
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
-    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
-    Path out = CliSupport.outDir(cl, null);
-    DeletionInsertion.Settings curveSettings = new DeletionInsertion.Settings(
+  /** Everything the flags decide, checked before any long work starts. */
+  private record Plan(List<MethodRegistry.Entry> methods, DeletionInsertion.Settings curves, BoxAnnotations boxes,
+      int tolerance, int sanityLayers, long seed) {}
+
+  private Plan plan(CommandLine cl, CliSupport.ModelSpec spec) {
+    DeletionInsertion.Settings curves = new DeletionInsertion.Settings(
         CliSupport.intOption(cl, "step", 0, 1, Integer.MAX_VALUE),
         Substrate.parse(cl.getOptionValue("deletion-substrate", "black")),
         Substrate.parse(cl.getOptionValue("insertion-substrate", "blur")), spec.runtime().maxBatch());
-    int tolerance = CliSupport.intOption(cl, "tolerance", PointingGame.TORCHRAY_TOLERANCE, 0, 10_000);
-    BoxAnnotations boxes = cl.hasOption("boxes") ? readBoxes(Path.of(cl.getOptionValue("boxes"))) : null;
-    long seed = CliSupport.seed(cl);
-    int sanityLayers = sanityLayers(cl);
+    return new Plan(methods.parse(cl.getOptionValue("methods")), curves,
+        cl.hasOption("boxes") ? readBoxes(Path.of(cl.getOptionValue("boxes"))) : null,
+        CliSupport.intOption(cl, "tolerance", PointingGame.TORCHRAY_TOLERANCE, 0, 10_000), sanityLayers(cl),
+        CliSupport.seed(cl));
+  }
+
+  @Override
+  public int run(CommandLine cl) {
+    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    Plan plan = plan(cl, spec);
+    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    Path out = CliSupport.outDir(cl, null);
     byte[] bytes = Classifier.ModelFiles.readModel(spec.path());
     Onnx.ModelProto proto = OnnxModels.parse(bytes, spec.path().toString());
     int[] chw = spec.inputShape();
@@ -96,43 +103,49 @@ public final class EvaluateCommand implements Command {
       for (int i = 0; i < inputs.size(); i++) {
         images.add(new Evaluation.Image(inputs.get(i).name(), inputs.get(i).tensor(), classes[i]));
       }
-      DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), curveSettings);
-      Evaluation evaluation = new Evaluation(proto, curves, boxes, new PointingGame(tolerance),
-          sanityLayers < 0 ? null : new SanityCheck(seed, sanityLayers));
-      MethodRegistry.Context ctx = new MethodRegistry.Context(cl, spec, seed);
-      long total = (long) chosen.size() * images.stream().mapToInt(im -> im.classes().length).sum();
+      DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), plan.curves());
+      Evaluation evaluation = new Evaluation(proto, curves, plan.boxes(), new PointingGame(plan.tolerance()),
+          plan.sanityLayers() < 0 ? null : new SanityCheck(plan.seed(), plan.sanityLayers()));
+      MethodRegistry.Context ctx = new MethodRegistry.Context(cl, spec, plan.seed(), proto);
+      long total = (long) plan.methods().size() * images.stream().mapToInt(im -> im.classes().length).sum();
       try (ProgressBar bar = CliSupport.progress("evaluate", total, "maps")) {
-        for (MethodRegistry.Entry m : chosen) {
+        for (MethodRegistry.Entry m : plan.methods()) {
           rows.addAll(evaluation.run(m.name(), m.open(ctx, chw), images, row -> bar.step()));
         }
       }
-      Map<String, Object> settings = new LinkedHashMap<>();
-      settings.put("model", spec.path().getFileName().toString());
-      settings.put("modelSha256", OnnxModels.sha256(bytes));
-      settings.put("input", chw);
-      settings.put("mean", spec.card().mean());
-      settings.put("std", spec.card().std());
-      settings.put("methods", chosen.stream().map(MethodRegistry.Entry::name).toList());
-      settings.put("images", images.stream().map(Evaluation.Image::name).toList());
-      settings.put("pixelsPerStep", curves.pixelsPerStep());
-      settings.put("deletionSubstrate", curveSettings.deletionSubstrate().cliName());
-      settings.put("insertionSubstrate", curveSettings.insertionSubstrate().cliName());
-      settings.put("score", spec.card().outputsProbabilities() ? "model probability" : "softmax probability");
-      if (boxes != null) {
-        settings.put("boxes", cl.getOptionValue("boxes"));
-        settings.put("tolerance", tolerance);
-      }
-      if (sanityLayers >= 0) {
-        settings.put("sanityLayers", sanityLayers == 0 ? "all" : sanityLayers);
-      }
-      settings.put("seed", seed);
-      settings.put("arguments", commandLine(cl));
-      EvaluationReport.write(out, settings, rows);
+      EvaluationReport.write(out, settings(cl, spec, plan, bytes, images, curves.pixelsPerStep()), rows);
     }
     System.out.print(EvaluationReport.summaryTable(rows));
     System.out.println("wrote " + out.resolve(EvaluationReport.JSON) + ", " + out.resolve(EvaluationReport.CSV)
         + " and " + rows.size() + " curve plots in " + out.resolve(EvaluationReport.CURVES));
     return 0;
+  }
+
+  /** The run's parameters for evaluation.json, so a result can be reproduced. */
+  private static Map<String, Object> settings(CommandLine cl, CliSupport.ModelSpec spec, Plan plan, byte[] bytes,
+      List<Evaluation.Image> images, int pixelsPerStep) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("model", spec.path().getFileName().toString());
+    settings.put("modelSha256", OnnxModels.sha256(bytes));
+    settings.put("input", spec.inputShape());
+    settings.put("mean", spec.card().mean());
+    settings.put("std", spec.card().std());
+    settings.put("methods", plan.methods().stream().map(MethodRegistry.Entry::name).toList());
+    settings.put("images", images.stream().map(Evaluation.Image::name).toList());
+    settings.put("pixelsPerStep", pixelsPerStep);
+    settings.put("deletionSubstrate", plan.curves().deletionSubstrate().cliName());
+    settings.put("insertionSubstrate", plan.curves().insertionSubstrate().cliName());
+    settings.put("score", spec.card().outputsProbabilities() ? "model probability" : "softmax probability");
+    if (plan.boxes() != null) {
+      settings.put("boxes", cl.getOptionValue("boxes"));
+      settings.put("tolerance", plan.tolerance());
+    }
+    if (plan.sanityLayers() >= 0) {
+      settings.put("sanityLayers", plan.sanityLayers() == 0 ? "all" : plan.sanityLayers());
+    }
+    settings.put("seed", plan.seed());
+    settings.put("arguments", commandLine(cl));
+    return settings;
   }
 
   private static BoxAnnotations readBoxes(Path file) {

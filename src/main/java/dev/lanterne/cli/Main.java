@@ -19,9 +19,24 @@ public final class Main {
   /** Every command, in the order `lanterne --help` lists them. */
   static List<Command> commands() {
     List<Command> list = new ArrayList<>();
+    list.add(new DemoCommand());
     list.add(new ClassifyCommand());
     list.add(new PreprocessCommand());
+    list.add(new SaliencyCommand());
+    list.add(new GradCamCommand());
+    list.add(new ExplainCommand());
+    list.add(new RiseCommand());
+    list.add(new OcclusionCommand());
+    list.add(new InvertCommand());
+    list.add(new DreamCommand());
+    list.add(new EvaluateCommand());
+    list.add(new LabCommand());
+    list.add(new CompileCommand());
+    list.add(new LayersCommand());
+    list.add(new CheckCommand());
+    list.add(new ConvertCommand());
     list.add(new FetchCommand());
+    list.add(new BenchCommand());
     return list;
   }
 
@@ -58,7 +73,8 @@ public final class Main {
         printCommandHelp(cmd);
         return 0;
       }
-      CommandLine cl = new DefaultParser().parse(cmd.options(), rest);
+      // a command that hands its arguments on stops parsing at its first word (lanterne bench rise --steps 5)
+      CommandLine cl = new DefaultParser().parse(cmd.options(), rest, cmd instanceof PassesArguments);
       if (!cl.getArgList().isEmpty() && !acceptsArguments(cmd)) {
         throw LanterneException.usage("unexpected argument '" + cl.getArgList().get(0)
             + "'; options start with --, see lanterne " + cmd.name() + " --help");
@@ -90,6 +106,9 @@ public final class Main {
 
   /** Commands that take positional arguments (e.g. `lanterne fetch NAME`) implement this marker. */
   public interface TakesArguments {}
+
+  /** Commands whose first word selects a tool that parses the remaining arguments itself. */
+  public interface PassesArguments extends TakesArguments {}
 
   private static boolean acceptsArguments(Command c) {
     return c instanceof TakesArguments;

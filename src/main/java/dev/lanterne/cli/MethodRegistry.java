@@ -4,6 +4,7 @@ import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.metrics.BaselineMaps;
 import dev.lanterne.metrics.Evaluation;
+import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +22,11 @@ import org.apache.commons.cli.Options;
  * entry serves the scores on the original model and the sanity check on randomised copies.
  */
 public final class MethodRegistry {
-  /** What a method needs from the command line: its options, the model description and the seed. */
-  public record Context(CommandLine cl, CliSupport.ModelSpec model, long seed) {}
+  /**
+   * What a method needs: the command line (its options), the model description, the seed, and the
+   * original model (methods may cache what they derive from it, but not from randomised copies).
+   */
+  public record Context(CommandLine cl, CliSupport.ModelSpec model, long seed, Onnx.ModelProto original) {}
 
   /**
    * One method.
@@ -51,6 +55,7 @@ public final class MethodRegistry {
         (ctx, chw, image, idx, c) -> BaselineMaps.center(chw[1], chw[2])));
     r.add(baseline("edges", "image gradient magnitude, ignores the model (fails the sanity check)",
         (ctx, chw, image, idx, c) -> BaselineMaps.edges(image, chw[0], chw[1], chw[2])));
+    GradientMethods.addAll(r);
     r.add(PerturbationMethods.rise());
     r.add(PerturbationMethods.occlusion());
     return r;

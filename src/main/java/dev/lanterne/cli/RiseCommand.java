@@ -1,9 +1,7 @@
 package dev.lanterne.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanterne.explain.Explanation;
+import dev.lanterne.explain.ExplanationWriter;
 import dev.lanterne.explain.perturbation.BlackBox;
 import dev.lanterne.explain.perturbation.Fill;
 import dev.lanterne.explain.perturbation.MaskSheet;
@@ -14,14 +12,10 @@ import dev.lanterne.explain.perturbation.RiseOptions;
 import dev.lanterne.explain.perturbation.ScoreKind;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.Classifier;
-import dev.lanterne.tensor.AtomicFiles;
-import dev.lanterne.tensor.Npy;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -53,11 +47,11 @@ public final class RiseCommand implements Command {
         .desc("binary (default, the paper's), stripes, hstripes, grid (checkerboard) or noise").build());
     Outputs.fillOptions(o);
     o.addOption(Option.builder().longOpt("until-stable").optionalArg(true).hasArg().argName("TOL")
-        .desc("stop when the map changes by less than TOL (default 0.01) three checks in a row").build());
+        .desc("stop when the map changes by less than TOL (default 0.02) three checks in a row; --masks is then the most").build());
     o.addOption(Option.builder().longOpt("check-every").hasArg().argName("N")
         .desc("with --until-stable, check after every N masks (default 100)").build());
     o.addOption(Option.builder().longOpt("save-masks").optionalArg(true).hasArg().argName("K")
-        .desc("write the first K masks (default 32) as masks.png").build());
+        .desc("write the first K masks of the run (default 32, at most 256) as masks.png").build());
     return o;
   }
 
@@ -81,10 +75,9 @@ public final class RiseCommand implements Command {
       }
     }
     if (cl.hasOption("save-masks")) {
-      int k = Integer.parseInt(cl.getOptionValue("save-masks", "32"));
+      int k = CliSupport.intOption(cl, "save-masks", 32, 1, 256);
       int[] hw = {spec.card().height(), spec.card().width()};
-      MaskSheet.write(out.resolve("masks.png"), ro.generator(hw[0], hw[1]), ro.seed(), Math.max(1, Math.min(k, 256)),
-          hw[0], hw[1], 8);
+      MaskSheet.write(out.resolve("masks.png"), ro.generator(hw[0], hw[1]), ro.seed(), k, hw[0], hw[1], 8);
     }
     Outputs.write(out, inputs, all);
     return 0;
@@ -109,10 +102,7 @@ public final class RiseCommand implements Command {
     return o;
   }
 
-  /**
-   * Writing perturbation results: per explanation a .npy map and a PNG overlay, and one
-   * explanations.json. (Replace with the shared explanation writer once it exists.)
-   */
+  /** Flags and output steps that rise and occlusion share. */
   static final class Outputs {
     private Outputs() {}
 
@@ -138,58 +128,12 @@ public final class RiseCommand implements Command {
       return (done, total) -> bar.stepTo(done);
     }
 
-    static void write(Path out, List<CliSupport.Input> inputs, List<Explanation> all) throws Exception {
-      ObjectMapper json = new ObjectMapper();
-      ArrayNode list = json.createArrayNode();
-      for (Explanation e : all) {
-        CliSupport.Input in = inputs.get(e.image());
-        String base = CliSupport.stem(in.name()) + "_" + e.method() + "_c" + e.classIndex();
-        Npy.write(out.resolve(base + ".npy"), e.map());
-        BufferedImage overlay = overlay(in.shown(), e.map().data(), e.height(), e.width());
-        AtomicFiles.write(out.resolve(base + ".png"), o -> ImageIO.write(overlay, "png", o));
-        ObjectNode n = list.addObject();
-        n.put("image", in.name());
-        n.put("method", e.method());
-        n.put("class", e.classIndex());
-        n.put("label", e.label());
-        n.put("score", e.score());
-        n.put("probability", e.probability());
-        n.put("map", base + ".npy");
-        n.put("overlay", base + ".png");
-        ObjectNode d = n.putObject("details");
-        for (Map.Entry<String, Object> kv : e.details().entrySet()) {
-          d.putPOJO(kv.getKey(), kv.getValue());
-        }
-      }
-      byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(list);
-      AtomicFiles.write(out.resolve("explanations.json"), bytes);
-      System.out.println("wrote " + all.size() + " explanation(s) to " + out);
-    }
-
-    /** The min-max normalised map over the image: half image, half a black-red-yellow-white ramp. */
-    static BufferedImage overlay(BufferedImage shown, float[] map, int h, int w) {
-      float min = Float.POSITIVE_INFINITY;
-      float max = Float.NEGATIVE_INFINITY;
-      for (float v : map) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      float range = max > min ? max - min : 1;
-      BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          float t = (map[y * w + x] - min) / range;
-          int r = Math.round(255 * Math.min(1, 3 * t));
-          int g = Math.round(255 * Math.min(1, Math.max(0, 3 * t - 1)));
-          int b = Math.round(255 * Math.min(1, Math.max(0, 3 * t - 2)));
-          int rgb = shown != null && shown.getWidth() == w && shown.getHeight() == h ? shown.getRGB(x, y) : 0;
-          int pr = (((rgb >> 16) & 255) + r) / 2;
-          int pg = (((rgb >> 8) & 255) + g) / 2;
-          int pb = ((rgb & 255) + b) / 2;
-          out.setRGB(x, y, (pr << 16) | (pg << 8) | pb);
-        }
-      }
-      return out;
+    /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
+    static void write(Path out, List<CliSupport.Input> inputs, List<Explanation> all) {
+      List<String> names = inputs.stream().map(CliSupport.Input::name).toList();
+      List<BufferedImage> shown = inputs.stream().map(CliSupport.Input::shown).toList();
+      new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(names, shown, all);
+      System.out.println("wrote " + all.size() + " map(s) to " + out);
     }
   }
 }

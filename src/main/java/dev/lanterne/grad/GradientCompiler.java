@@ -18,6 +18,13 @@ import java.util.Set;
  * extra input `seed` [N,K] and differentiates sum(seed * y).
  */
 public final class GradientCompiler {
+  /**
+   * Version of the derived graphs, part of every cache key: bump it whenever a gradient rule or the
+   * layout of a derived graph changes, so that no stale graph is ever served from the cache.
+   * 2: clipped straight-through gradient for activation QuantizeLinear.
+   */
+  public static final int VERSION = 2;
+
   public static final String SEED = "seed";
   public static final String GRAD_INPUT = "grad_input";
   public static final String ACTIVATION = "activation";
@@ -25,6 +32,8 @@ public final class GradientCompiler {
   public static final String NEXT = "x_next";
   public static final String LR = "lr";
   public static final String L2 = "l2";
+  /** Metadata key of the Grad-CAM graph that names its layer. */
+  public static final String LAYER_KEY = "lanterne.layer";
   private static final String PREFIX = "lanterne/";
 
   private GradientCompiler() {}
@@ -46,12 +55,26 @@ public final class GradientCompiler {
 
   public static Graphs compile(Onnx.ModelProto model, GradientOptions options) {
     Prepared p = prepare(model);
-    String layer = options.layer() != null ? options.layer() : p.defaultLayer();
+    String layer = options.layer() != null ? options.layer() : defaultLayerOrInput(p);
     if (options.layer() != null && !p.shapes().has(layer)) {
       throw LanterneException.usage("the model has no tensor named '" + layer
           + "'; list the candidates with 'lanterne layers --model M'");
     }
-    return new Graphs(saliency(p, options), gradcam(p, options, layer), inversion(p, options), layer);
+    Onnx.ModelProto cam = gradcam(p, options, layer).toBuilder().addMetadataProps(
+        Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer)).build();
+    return new Graphs(saliency(p, options), cam, inversion(p, options), layer);
+  }
+
+  /**
+   * A model without spatial activations (no Grad-CAM layer) still gets its saliency and inversion
+   * graphs; its Grad-CAM graph then reports the input itself.
+   */
+  private static String defaultLayerOrInput(Prepared p) {
+    try {
+      return p.defaultLayer();
+    } catch (LanterneException e) {
+      return p.input();
+    }
   }
 
   /** Only the saliency graph (y, dy/dx). */

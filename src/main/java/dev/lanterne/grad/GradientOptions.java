@@ -33,6 +33,6 @@ public record GradientOptions(Variant variant, String layer, boolean normalizeIn
 
   /** A stable text form for cache keys. */
   public String key() {
-    return "v1;" + variant + ";" + (layer == null ? "" : layer) + ";" + normalizeInversion;
+    return "v" + GradientCompiler.VERSION + ";" + variant + ";" + (layer == null ? "" : layer) + ";" + normalizeInversion;
   }
 }

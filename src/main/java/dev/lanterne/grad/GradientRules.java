@@ -1,5 +1,6 @@
 package dev.lanterne.grad;
 
+import dev.lanterne.grad.rules.AbsRule;
 import dev.lanterne.grad.rules.AddRule;
 import dev.lanterne.grad.rules.AveragePoolRule;
 import dev.lanterne.grad.rules.BatchNormalizationRule;
@@ -10,6 +11,7 @@ import dev.lanterne.grad.rules.ConvRule;
 import dev.lanterne.grad.rules.DivRule;
 import dev.lanterne.grad.rules.ErfRule;
 import dev.lanterne.grad.rules.ExpRule;
+import dev.lanterne.grad.rules.ExpandRule;
 import dev.lanterne.grad.rules.GatherRule;
 import dev.lanterne.grad.rules.GemmRule;
 import dev.lanterne.grad.rules.GlobalAveragePoolRule;
@@ -20,12 +22,14 @@ import dev.lanterne.grad.rules.LeakyReluRule;
 import dev.lanterne.grad.rules.LogRule;
 import dev.lanterne.grad.rules.LrnRule;
 import dev.lanterne.grad.rules.MatMulRule;
+import dev.lanterne.grad.rules.MaxMinRule;
 import dev.lanterne.grad.rules.MaxPoolRule;
 import dev.lanterne.grad.rules.MeanRule;
 import dev.lanterne.grad.rules.MulRule;
 import dev.lanterne.grad.rules.NegRule;
 import dev.lanterne.grad.rules.PadRule;
 import dev.lanterne.grad.rules.PowRule;
+import dev.lanterne.grad.rules.QuantizeLinearRule;
 import dev.lanterne.grad.rules.ReduceRule;
 import dev.lanterne.grad.rules.ReluRule;
 import dev.lanterne.grad.rules.ReshapeRule;
@@ -80,6 +84,10 @@ public final class GradientRules {
       Map.entry("Exp", new ExpRule()),
       Map.entry("Log", new LogRule()),
       Map.entry("Neg", new NegRule()),
+      Map.entry("Abs", new AbsRule()),
+      Map.entry("Max", new MaxMinRule(true)),
+      Map.entry("Min", new MaxMinRule(false)),
+      Map.entry("Expand", new ExpandRule()),
       Map.entry("Softmax", new SoftmaxRule(false)),
       Map.entry("LogSoftmax", new SoftmaxRule(true)),
       Map.entry("ReduceMean", new ReduceRule(true)),
@@ -97,7 +105,7 @@ public final class GradientRules {
       Map.entry("Constant", IDENTITY),
       Map.entry("Identity", IDENTITY),
       Map.entry("Dropout", IDENTITY),
-      Map.entry("QuantizeLinear", IDENTITY),
+      Map.entry("QuantizeLinear", new QuantizeLinearRule()),
       Map.entry("DequantizeLinear", IDENTITY),
       Map.entry("Cast", new CastRule()),
       Map.entry("LRN", new LrnRule()));

@@ -6,7 +6,7 @@ import dev.lanterne.explain.gradient.GradCam;
 import dev.lanterne.explain.gradient.GradCamPlusPlus;
 import dev.lanterne.explain.gradient.GuidedGradCam;
 import dev.lanterne.explain.gradient.IntegratedGradients;
-import dev.lanterne.explain.gradient.Normalization;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.gradient.Saliency;
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.explain.gradient.SmoothGrad;

@@ -2,6 +2,7 @@ package dev.lanterne.metrics;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.model.ModelCard;
+import java.util.Arrays;
 
 /**
  * The deletion and insertion games of RISE (Petsiuk, Das, Saenko, BMVC 2018, section 4.1), as the
@@ -141,7 +142,7 @@ public final class DeletionInsertion {
       System.arraycopy(start, 0, buffer, filled * per, per);
       filled++;
       if (filled == b || i == nSteps) {
-        float[] x = filled == b ? buffer : java.util.Arrays.copyOf(buffer, filled * per);
+        float[] x = filled == b ? buffer : Arrays.copyOf(buffer, filled * per);
         scoreBatch(model.run(x, filled), filled, classIndex, scores, first);
         first += filled;
         filled = 0;
@@ -173,15 +174,7 @@ public final class DeletionInsertion {
   }
 
   private static float softmaxAt(float[] raw, int offset, int k, int classIndex) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < k; j++) {
-      max = Math.max(max, raw[offset + j]);
-    }
-    double sum = 0;
-    for (int j = 0; j < k; j++) {
-      sum += Math.exp(raw[offset + j] - max);
-    }
-    return (float) (Math.exp(raw[offset + classIndex] - max) / sum);
+    return dev.lanterne.tensor.Softmax.at(raw, offset, k, classIndex);
   }
 
   private void check(float[] image, float[] saliency) {

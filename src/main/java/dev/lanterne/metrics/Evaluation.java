@@ -1,6 +1,5 @@
 package dev.lanterne.metrics;
 
-import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.ArrayList;
@@ -42,10 +41,11 @@ public final class Evaluation {
    *
    * @param millis the explanation's time; a call that explains several classes at once is shared
    *     equally among them
+   * @param curveMillis the time both games took (deletion and insertion)
    * @param pointing the pointing game's result, empty when no boxes are known for this image and class
    * @param sanity the sanity check's cascade, empty unless asked for
    */
-  public record Row(String image, String method, int classIndex, String label, double millis,
+  public record Row(String image, String method, int classIndex, String label, double millis, double curveMillis,
       CausalCurve deletion, CausalCurve insertion, Optional<PointingGame.Point> pointing,
       Optional<SanityCheck.Result> sanity, Explanation explanation) {
     public double deletionAuc() {
@@ -100,17 +100,15 @@ public final class Evaluation {
           listener.rowDone(row);
         }
       }
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new LanterneException("method " + method + " failed to release its resources: " + e.getMessage(), e);
     }
     return rows;
   }
 
   private Row score(String method, MethodFactory factory, Image img, int index, Explanation e, double millis) {
     float[] map = e.map().data();
+    long t0 = System.nanoTime();
     DeletionInsertion.Result r = curves.evaluate(img.tensor(), map, e.classIndex());
+    double curveMillis = (System.nanoTime() - t0) / 1e6;
     Optional<PointingGame.Point> point = Optional.empty();
     if (boxes != null) {
       point = boxes.boxes(img.name(), e.classIndex()).map(b -> pointing.play(map, e.height(), e.width(), b));
@@ -121,15 +119,11 @@ public final class Evaluation {
       check = Optional.of(sanity.run(model, randomised -> {
         try (Method m = factory.open(randomised)) {
           return m.explain(img.tensor(), cls, index).get(0).map().data();
-        } catch (RuntimeException x) {
-          throw x;
-        } catch (Exception x) {
-          throw new LanterneException("method " + method + " failed on a randomised model: " + x.getMessage(), x);
         }
       }));
     }
-    return new Row(img.name(), method, e.classIndex(), e.label(), millis, r.deletion(), r.insertion(), point, check,
-        e);
+    return new Row(img.name(), method, e.classIndex(), e.label(), millis, curveMillis, r.deletion(), r.insertion(),
+        point, check, e);
   }
 
   /** Means per method, in the order the methods first appear. */

@@ -79,6 +79,7 @@ public final class EvaluationReport {
       o.put("deletionAuc", r.deletionAuc());
       o.put("insertionAuc", r.insertionAuc());
       o.put("timeMs", r.millis());
+      o.put("curvesTimeMs", r.curveMillis());
       o.put("curves", curvePath(r));
       curve(o.putObject("deletion"), r.deletion());
       curve(o.putObject("insertion"), r.insertion());

@@ -144,19 +144,40 @@ public final class BatchRewrite {
   }
 
   private static Onnx.NodeProto reshape(Onnx.NodeProto n, ConstantRewriter constants) {
-    long[] shape = constants.longs(n.getInput(1));
+    boolean shapeAttribute = n.getInputCount() < 2; // Reshape-1 (opsets 1-4) has a shape attribute
+    long[] shape = shapeAttribute ? Attributes.getInts(n, "shape") : constants.longs(n.getInput(1));
     if (shape == null) {
       // a computed shape: dynamic already if it is derived from the input's Shape
-      return n;
+      return shapeAttribute ? null : n;
     }
-    if (shape.length == 0) {
+    long[] fixed = batchFreeTarget(shape, Attributes.getInt(n, "allowzero", 0) != 0);
+    if (fixed == null || fixed == shape) {
+      return fixed == null ? null : n;
+    }
+    if (shapeAttribute) {
+      Onnx.NodeProto.Builder nb = n.toBuilder();
+      for (int i = 0; i < nb.getAttributeCount(); i++) {
+        if (nb.getAttribute(i).getName().equals("shape")) {
+          nb.setAttribute(i, Attributes.ofInts("shape", fixed));
+        }
+      }
+      return nb.build();
+    }
+    return n.toBuilder().setInput(1, constants.replacement(n.getInput(1), fixed)).build();
+  }
+
+  /**
+   * A Reshape target that keeps the batch: the target itself when it already does (0 or -1 first),
+   * [1, K...] made [-1, K...] (or [0, K...] when another axis is -1), or null when the target
+   * merges the batch into other axes.
+   */
+  private static long[] batchFreeTarget(long[] shape, boolean allowZero) {
+    boolean keepsBatch = shape.length > 0 && (shape[0] == -1 || shape[0] == 1 || (shape[0] == 0 && !allowZero));
+    if (!keepsBatch) {
       return null;
-    }
-    if (shape[0] == 0 || shape[0] == -1) {
-      return n;
     }
     if (shape[0] != 1) {
-      return null;
+      return shape;
     }
     long[] fixed = shape.clone();
     boolean hasInferred = false;
@@ -165,12 +186,12 @@ public final class BatchRewrite {
     }
     if (!hasInferred) {
       fixed[0] = -1;
-    } else if (Attributes.getInt(n, "allowzero", 0) == 0) {
+    } else if (!allowZero) {
       fixed[0] = 0;
     } else {
       return null;
     }
-    return n.toBuilder().setInput(1, constants.replacement(n.getInput(1), fixed)).build();
+    return fixed;
   }
 
   /** Opset 10+: starts, ends, axes, steps are inputs. A slice of axis 0 must keep it whole. */

@@ -5,6 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.Classifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,6 +35,19 @@ public final class OnnxModels {
     Onnx.ModelProto model = parse(bytes, file.toString());
     Path dir = file.toAbsolutePath().getParent();
     return hasExternalData(model.getGraph()) ? inlineExternalData(model, dir) : model;
+  }
+
+  /**
+   * The model's bytes as ONNX Runtime can load them from memory: the file itself, or, when its
+   * tensors live in external data files, the model with that data inlined (and checked).
+   */
+  public static byte[] readBytes(Path file) {
+    byte[] bytes = Classifier.ModelFiles.readModel(file);
+    Onnx.ModelProto model = parse(bytes, file.toString());
+    if (!hasExternalData(model.getGraph())) {
+      return bytes;
+    }
+    return inlineExternalData(model, file.toAbsolutePath().getParent()).toByteArray();
   }
 
   /** Parses ONNX bytes; fails with a user-facing message when they are not an ONNX model. */

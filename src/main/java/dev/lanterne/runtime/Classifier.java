@@ -47,9 +47,9 @@ public final class Classifier implements AutoCloseable {
     this.options = options;
   }
 
-  /** Reads the model file; see {@link #open(byte[], String, RuntimeOptions)}. */
+  /** Reads the model file (external data inlined); see {@link #open(byte[], String, RuntimeOptions)}. */
   public static Classifier open(Path model, RuntimeOptions options) {
-    return open(ModelFiles.readModel(model), model.getFileName().toString(), options);
+    return open(dev.lanterne.onnx.OnnxModels.readBytes(model), model.getFileName().toString(), options);
   }
 
   /**

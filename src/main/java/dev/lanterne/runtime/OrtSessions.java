@@ -13,9 +13,16 @@ public final class OrtSessions {
     return OrtEnvironment.getEnvironment();
   }
 
-  /** A session over serialized ONNX bytes. The caller closes it. */
+  /** A session over serialized ONNX bytes, fully optimised. The caller closes it. */
   public static OrtSession create(byte[] modelBytes, RuntimeOptions options, String what) {
+    return create(modelBytes, options, what, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+  }
+
+  /** A session at a chosen graph-optimisation level. The caller closes it. */
+  public static OrtSession create(byte[] modelBytes, RuntimeOptions options, String what,
+      OrtSession.SessionOptions.OptLevel level) {
     try (OrtSession.SessionOptions so = sessionOptions(options)) {
+      so.setOptimizationLevel(level);
       return environment().createSession(modelBytes, so);
     } catch (OrtException e) {
       throw new LanterneException(

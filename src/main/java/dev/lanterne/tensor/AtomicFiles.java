@@ -35,6 +35,7 @@ public final class AtomicFiles {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
       }
+      readableByAll(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -43,7 +44,7 @@ public final class AtomicFiles {
       tmp = null;
     } catch (IOException e) {
       throw new LanterneException(
-          "cannot write " + file + " (" + e.getMessage() + "); choose an --out folder you can write to", e);
+          "cannot write " + file + " (" + reason(e) + "); choose an --out folder you can write to", e);
     } finally {
       if (tmp != null) {
         try {
@@ -52,6 +53,13 @@ public final class AtomicFiles {
           // best effort: the temporary file is hidden and named after the target
         }
       }
+    }
+  }
+
+  /** Temporary files are created private (rw-------); results are ordinary files (rw-r--r--). */
+  private static void readableByAll(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 
@@ -67,7 +75,24 @@ public final class AtomicFiles {
       return dir;
     } catch (IOException | UnsupportedOperationException e) {
       throw new LanterneException(
-          "cannot write to output folder " + dir + " (" + e.getMessage() + "); pass an --out folder you can write to");
+          "cannot write to output folder " + dir + " (" + reason(e) + "); pass an --out folder you can write to");
     }
+  }
+
+  /** What went wrong, without repeating the path that java.nio puts in its messages. */
+  static String reason(Exception e) {
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "a file with that name is in the way";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "a parent folder cannot be created";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -111,6 +111,36 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void saliencyOfTheLinearModelIsItsWeightsAndFailsNoSanityCheck() throws Exception {
+    System.setProperty("lanterne.cache", dir.resolve("cache").toString());
+    try {
+      String[] base = setUp();
+      String[] args = new String[base.length + 4];
+      System.arraycopy(base, 0, args, 0, base.length);
+      args[base.length] = "--methods";
+      args[base.length + 1] = "saliency,random";
+      args[base.length + 2] = "--sanity";
+      args[base.length + 3] = "1";
+      assertEquals(0, evaluate(args));
+    } finally {
+      System.clearProperty("lanterne.cache");
+    }
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("out/evaluation.json").toFile());
+    Map<String, JsonNode> byKey = new HashMap<>();
+    for (JsonNode r : json.get("rows")) {
+      byKey.put(r.get("method").asText() + "/" + r.get("image").asText(), r);
+    }
+    for (String img : List.of("x.npy[0]", "x.npy[1]")) {
+      JsonNode sal = byKey.get("saliency/" + img);
+      // |d logit0 / dx| is 0.5 on the square and 0 elsewhere: deletion empties the square first
+      assertTrue(sal.get("deletionAuc").asDouble() + 0.2 < byKey.get("random/" + img).get("deletionAuc").asDouble());
+      assertEquals(1, sal.get("sanity").size());
+      assertTrue(sal.get("sanity").get(0).get("spearman").asDouble() < 0.5, sal.get("sanity").toString());
+    }
+    assertTrue(Files.isDirectory(dir.resolve("cache")), "the original model's graphs are cached");
+  }
+
+  @Test
   void unknownMethodIsAUsageError() throws Exception {
     String[] base = setUp();
     String[] args = new String[base.length + 2];

@@ -2,17 +2,17 @@ package dev.lanterne.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanterne.explain.perturbation.BlackBox;
-import dev.lanterne.explain.perturbation.Normalizer;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.perturbation.Occlusion;
 import dev.lanterne.explain.perturbation.OcclusionOptions;
 import dev.lanterne.explain.perturbation.Rise;
 import dev.lanterne.explain.perturbation.RiseOptions;
 import dev.lanterne.explain.perturbation.ScoreKind;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.runtime.Classifier;
@@ -61,7 +61,7 @@ class RiseCommandTest {
       pixels[i] = (float) r.nextDouble();
     }
     tensor = dir.resolve("x.npy");
-    Npy.write(tensor, new Tensor(new Normalizer(MEAN, STD).apply(pixels), new int[] {3, S, S}));
+    Npy.write(tensor, new Tensor(new Normalization(MEAN, STD).apply(pixels), new int[] {3, S, S}));
   }
 
   @Test
@@ -74,16 +74,18 @@ class RiseCommandTest {
     assertEquals(2, json.size());
     assertEquals(64, json.get(0).get("details").get("masks").asInt());
     try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
-      BlackBox box = new BlackBox(c, new Normalizer(MEAN, STD), Labels.none(), false);
+      BlackBox box = new BlackBox(c, new Normalization(MEAN, STD), Labels.none(), false);
       RiseOptions o = RiseOptions.DEFAULTS.withMasks(64).withGrid(3).withScore(ScoreKind.LOGIT)
           .withFill(dev.lanterne.explain.perturbation.Fill.MEAN).withSeed(5).withBatch(8);
       float[] expected = new Rise(o).explain(box, pixels, new int[] {1}).get(0).map().data();
-      Tensor got = Npy.read(out.resolve(json.get(1).get("map").asText()));
+      Tensor got = Npy.read(out.resolve(json.get(1).get("files").get("map").asText()));
       assertArrayEquals(new int[] {S, S}, got.shape());
       assertArrayEquals(expected, got.data(), 1e-4f);
     }
-    assertEquals(S, ImageIO.read(out.resolve(json.get(0).get("overlay").asText()).toFile()).getWidth());
-    assertEquals(2 * (S + 2) - 2, ImageIO.read(out.resolve("masks.png").toFile()).getHeight(), "6 tiles, 8 a row");
+    assertEquals(S, ImageIO.read(out.resolve(json.get(0).get("files").get("overlay").asText()).toFile()).getWidth());
+    java.awt.image.BufferedImage sheet = ImageIO.read(out.resolve("masks.png").toFile());
+    assertEquals(6 * (S + 2) - 2, sheet.getWidth(), "6 tiles in one row of at most 8");
+    assertEquals(S, sheet.getHeight());
   }
 
   @Test
@@ -94,12 +96,13 @@ class RiseCommandTest {
     JsonNode json = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
     assertEquals(1, json.size());
     try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
-      BlackBox box = new BlackBox(c, new Normalizer(MEAN, STD), Labels.none(), false);
+      BlackBox box = new BlackBox(c, new Normalization(MEAN, STD), Labels.none(), false);
       float[] expected = new Occlusion(OcclusionOptions.DEFAULTS.withWindow(4, 3)).explain(box, pixels,
           new int[] {1}).get(0).map().data();
-      float[] got = Npy.read(out.resolve(json.get(0).get("map").asText())).data();
+      float[] got = Npy.read(out.resolve(json.get(0).get("files").get("map").asText())).data();
       assertArrayEquals(expected, got, 1e-5f);
-      assertTrue(json.get(0).get("details").get("windows").asInt() == 9);
+      // starts 0, 3, 6 and 8 (flush with the edge) on each axis
+      assertEquals(16, json.get(0).get("details").get("windows").asInt());
     }
   }
 

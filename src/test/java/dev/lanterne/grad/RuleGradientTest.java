@@ -61,6 +61,10 @@ class RuleGradientTest {
         ofInt("group", 2), ofInts("dilations", 2, 2), ofInts("pads", 1, 0, 1, 2))));
     l.add(c("Conv SAME_UPPER stride 2 odd size", 11, new long[] {2, 5, 5},
         m -> m.node("Conv", in("x", m.random(2, 2, 3, 3)), ofString("auto_pad", "SAME_UPPER"), ofInts("strides", 2, 2))));
+    l.add(c("Conv depthwise stride 2 asymmetric pads", 11, m -> m.node("Conv", in("x", m.random(2, 1, 3, 3)),
+        ofInt("group", 2), ofInts("strides", 2, 2), ofInts("pads", 0, 0, 1, 1))));
+    l.add(c("Conv 1x1 (outputs off the kinks) then Clip 0..6", 11, m -> m.node("Clip", in(m.node("Conv", in("x", m.floats(new long[] {3, 2, 1, 1}, 1, 0, 0, -1, 2, 0))),
+        m.scalar(0f), m.scalar(6f)))));
     l.add(c("Gemm transB alpha beta", 11, m -> m.node("Gemm", in(m.node("Flatten", "x"), m.random(5, 32), m.random(5)),
         ofInt("transB", 1), ofFloat("alpha", 0.7f), ofFloat("beta", 0.3f))));
     l.add(c("Gemm transA after Transpose", 9, m -> m.node("Gemm", in(m.node("Transpose", m.node("Flatten", "x"),
@@ -145,6 +149,12 @@ class RuleGradientTest {
     l.add(c("Dropout ratio input, mask output", 13, m -> m.nodeN("Dropout", in("x", m.scalar(0.3f)), 2)[0]));
     l.add(c("LRN", 11, new long[] {5, 3, 3}, m -> m.node("LRN", "x", ofInt("size", 3), ofFloat("alpha", 0.5f),
         ofFloat("beta", 0.75f), ofFloat("bias", 1.5f))));
+    l.add(c("Abs", 13, m -> m.node("Abs", "x")));
+    l.add(c("Max with a constant, and of x and -x", 13, m -> m.node("Max", in(m.node("Max", in("x", m.scalar(0.3f))),
+        m.node("Max", in(m.node("Neg", "x"), "x"))))));
+    l.add(c("Min with broadcast", 11, m -> m.node("Min", in(m.random(2, 1, 1), "x"))));
+    l.add(c("Expand", 13, m -> m.node("Mul", in(m.node("Expand", in(m.node("ReduceSum", in("x", m.ints(2))),
+        m.ints(1, 2, 3, 4))), m.random(3, 4)))));
     l.add(c("Sum with broadcast", 11, m -> m.node("Sum", in("x", m.node("Tanh", "x"), m.random(4)))));
     l.add(c("Mean", 11, m -> m.node("Mean", in("x", m.node("Sigmoid", "x"), m.random(2, 1, 1)))));
     return l.stream();

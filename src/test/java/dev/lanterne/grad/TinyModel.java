@@ -12,10 +12,17 @@ final class TinyModel {
   private final Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("tiny");
   private final SplittableRandom rnd = new SplittableRandom(5);
   private int counter;
+  private boolean fixedBatch;
 
   TinyModel(int opset, long... chw) {
     this.opset = opset;
     this.chw = chw;
+  }
+
+  /** Declares a fixed batch of 1 instead of a dynamic one. */
+  TinyModel fixedBatch() {
+    fixedBatch = true;
+    return this;
   }
 
   int opset() {
@@ -77,7 +84,8 @@ final class TinyModel {
     g.addNode(Onnx.NodeProto.newBuilder().setOpType("Flatten").addInput(last).addOutput("y")
         .addAttribute(dev.lanterne.onnx.Attributes.ofInt("axis", 1)));
     Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder()
-        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        .addDim(fixedBatch ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1)
+            : Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
     for (long d : chw) {
       shape.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }

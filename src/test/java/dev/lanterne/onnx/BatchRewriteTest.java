@@ -97,6 +97,22 @@ class BatchRewriteTest {
   }
 
   @Test
+  void oldReshapeWithShapeAttributeIsRewritten() {
+    Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder()
+        .addInput(floats("x", 1, 2, 2, 2)).addOutput(floats("y", 1, 8))
+        .addNode(node("Reshape", List.of("x"), "y", Attributes.ofInts("shape", 1, 8)));
+    byte[] rewritten = BatchRewrite.makeBatchDynamic(TinyModels.model(4, g).toByteArray()).orElseThrow();
+    Onnx.NodeProto n = OnnxModels.parse(rewritten, "r").getGraph().getNode(0);
+    assertArrayEquals(new long[] {-1, 8}, Attributes.getInts(n, "shape"));
+  }
+
+  @Test
+  void reshapeThatMergesTheBatchIsRefused() {
+    Onnx.ModelProto m = transposeReshape(new long[] {0, 2, 3, 1}, new long[] {8}, new long[] {8});
+    assertTrue(BatchRewrite.makeBatchDynamic(m.toByteArray()).isEmpty());
+  }
+
+  @Test
   void refusesGraphsThatMoveTheBatchAxis() {
     Onnx.ModelProto moved = transposeReshape(new long[] {1, 0, 2, 3}, new long[] {2, 4}, new long[] {2, 4});
     assertTrue(BatchRewrite.makeBatchDynamic(moved.toByteArray()).isEmpty());

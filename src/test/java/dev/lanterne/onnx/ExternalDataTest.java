@@ -59,6 +59,16 @@ class ExternalDataTest {
   }
 
   @Test
+  void readBytesInlinesExternalDataForOnnxRuntime() throws IOException {
+    Files.createDirectories(dir.resolve("model/data"));
+    Files.write(dir.resolve("model/data/weights.bin"), weights());
+    Path file = dir.resolve("model/m.onnx");
+    Files.write(file, modelWithExternalWeights("data/weights.bin", 4).toByteArray());
+    float[] y = TinyModels.run(OnnxModels.readBytes(file), "x", new float[] {1, 1, 1}, new long[] {1, 3}, "y");
+    assertArrayEquals(new float[] {2.5f, -1, 11}, y);
+  }
+
+  @Test
   void externalDataOutsideTheFolderIsRefused() throws IOException {
     Files.createDirectories(dir.resolve("model"));
     Files.write(dir.resolve("outside.bin"), weights());

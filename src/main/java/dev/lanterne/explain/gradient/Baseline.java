@@ -1,6 +1,7 @@
 package dev.lanterne.explain.gradient;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.image.Normalization;
 import java.util.Locale;
 import java.util.SplittableRandom;
 

@@ -1,7 +1,7 @@
 package dev.lanterne.explain.gradient;
 
-import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Explanation;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.tensor.Tensor;
 import java.util.ArrayList;
@@ -41,14 +41,6 @@ public final class IntegratedGradients {
         w[k] = this == TRAPEZOID && m > 1 ? ((k == 0 || k == m - 1) ? 0.5 : 1.0) / (m - 1) : 1.0 / m;
       }
       return w;
-    }
-
-    public static Rule parse(String name) {
-      try {
-        return valueOf(name.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw LanterneException.usage("unknown integration rule '" + name + "'; use trapezoid or midpoint");
-      }
     }
   }
 

@@ -28,14 +28,6 @@ public record Scoring(Labels labels, boolean outputsProbabilities) {
   }
 
   static float softmax(float[] scores, int off, int numClasses, int k) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < numClasses; j++) {
-      max = Math.max(max, scores[off + j]);
-    }
-    double sum = 0;
-    for (int j = 0; j < numClasses; j++) {
-      sum += Math.exp(scores[off + j] - max);
-    }
-    return (float) (Math.exp(scores[off + k] - max) / sum);
+    return dev.lanterne.tensor.Softmax.at(scores, off, numClasses, k);
   }
 }

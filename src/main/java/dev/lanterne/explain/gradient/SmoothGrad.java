@@ -1,6 +1,7 @@
 package dev.lanterne.explain.gradient;
 
 import dev.lanterne.explain.Explanation;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.tensor.Tensor;
 import java.util.ArrayList;

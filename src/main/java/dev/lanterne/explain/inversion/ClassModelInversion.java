@@ -29,7 +29,8 @@ public final class ClassModelInversion {
     SplittableRandom jitter = root.split();
     PixelRange range = PixelRange.of(card);
     float[] x0 = start(options, model.inputShape(), classes.length, range, startImage, noise);
-    AscentObjective objective = new ModelObjective(model, classes, card.outputsProbabilities());
+    AscentObjective objective = new ModelObjective(model, classes, card.outputsProbabilities())
+        .climbingLogProbability(options.logProbability());
     return new GradientAscent(objective, options, range).run(x0, classes.length, jitter, listener);
   }
 

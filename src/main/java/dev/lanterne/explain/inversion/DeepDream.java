@@ -70,7 +70,8 @@ public final class DeepDream {
       System.arraycopy(photo, 0, full, i * per, per);
     }
     PixelRange range = PixelRange.of(card);
-    ModelObjective atModelSize = new ModelObjective(model, targets, probabilityClasses, card.outputsProbabilities());
+    ModelObjective atModelSize = new ModelObjective(model, targets, probabilityClasses, card.outputsProbabilities())
+        .climbingLogProbability(options.ascent().logProbability());
     SplittableRandom rng = new SplittableRandom(options.ascent().seed());
     int[][] sizes = octaveSizes(chw[1], chw[2], options);
     int steps = options.ascent().steps();

@@ -11,14 +11,21 @@ import dev.lanterne.runtime.InversionModel;
 public final class GradientInversionModel implements InversionModel {
   private final GradientModel gradients;
   private final boolean normalize;
+  private final AutoCloseable owned;
 
   /**
    * @param gradients the gradient source; closed with this model
    * @param normalize divide each image's gradient by its mean absolute value in the update
    */
   public GradientInversionModel(GradientModel gradients, boolean normalize) {
+    this(gradients, normalize, null);
+  }
+
+  /** @param owned also closed with this model (e.g. the classifier a finite-difference estimator reads), or null */
+  public GradientInversionModel(GradientModel gradients, boolean normalize, AutoCloseable owned) {
     this.gradients = gradients;
     this.normalize = normalize;
+    this.owned = owned;
   }
 
   @Override
@@ -50,5 +57,12 @@ public final class GradientInversionModel implements InversionModel {
   @Override
   public void close() {
     gradients.close();
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot close " + owned, e);
+      }
+    }
   }
 }

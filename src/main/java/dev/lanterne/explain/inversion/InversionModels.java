@@ -1,12 +1,13 @@
 package dev.lanterne.explain.inversion;
 
-import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.grad.FiniteDifferenceGradient;
+import dev.lanterne.grad.Gradients;
+import dev.lanterne.runtime.Classifier;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.InversionModel;
-import dev.lanterne.runtime.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
 
 /** Opens the inversion step for a classifier: the compiled graph, or any gradient source. */
@@ -14,8 +15,8 @@ public final class InversionModels {
   private InversionModels() {}
 
   /**
-   * Compiles the inversion-step graph of a classifier (QDQ models included: quantize/dequantize pairs
-   * pass gradients straight through).
+   * The inversion-step graph of a classifier, compiled on first use and then read from the graph
+   * cache (QDQ models included: quantize/dequantize pairs pass gradients straight through).
    *
    * @param normalize whether the graph's update divides the gradient by its per-image mean |g|
    */
@@ -24,9 +25,19 @@ public final class InversionModels {
     // compile() also derives a Grad-CAM graph; naming the input as its layer skips the search for a
     // spatial layer, which models without one (and layer-objective rewrites) would fail
     String input = imageInput(proto.getGraph());
-    GradientCompiler.Graphs graphs = GradientCompiler.compile(proto,
-        GradientOptions.DEFAULT.withNormalizeInversion(normalize).withLayer(input));
-    return new InversionSession(graphs.inversion(), runtime);
+    return Gradients.inversion(proto, GradientOptions.DEFAULT.withNormalizeInversion(normalize).withLayer(input),
+        runtime);
+  }
+
+  /**
+   * The black-box fallback for models the compiler cannot differentiate: gradients estimated by
+   * antithetic finite differences through the plain model (2 * directions forward passes per image
+   * and step, so slow), the update done in Java.
+   */
+  public static InversionModel finiteDifferences(byte[] model, String name, boolean normalize, RuntimeOptions runtime,
+      FiniteDifferenceGradient.Options options) {
+    Classifier classifier = Classifier.open(model, name, runtime);
+    return new GradientInversionModel(new FiniteDifferenceGradient(classifier, options), normalize, classifier);
   }
 
   /** The inversion step on top of any gradient source, e.g. finite differences (slow: one forward per pixel pair). */

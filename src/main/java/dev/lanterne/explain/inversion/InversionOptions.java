@@ -22,6 +22,8 @@ package dev.lanterne.explain.inversion;
  * @param clip clip to the valid pixel range after each step
  * @param snapshotEvery keep a copy of the image every k steps for the progress strip (0: none)
  * @param seed seeds the start noise and the jitter; the same seed gives the same images
+ * @param logProbability climb the class's log-probability instead of its pre-softmax score (see
+ *     {@link ModelObjective}); for quantized models whose logits saturate
  */
 public record InversionOptions(
     Start start,
@@ -39,7 +41,8 @@ public record InversionOptions(
     double rotateJitterDegrees,
     boolean clip,
     int snapshotEvery,
-    long seed) {
+    long seed,
+    boolean logProbability) {
 
   /** Where the optimised image starts. */
   public enum Start {
@@ -71,73 +74,78 @@ public record InversionOptions(
   }
 
   /**
-   * Defaults for class-model inversion from noise: Adam, lr 0.05 on normalised gradients, 200 steps,
+   * Defaults for class-model inversion from noise: Adam, lr 0.1 on normalised gradients, 200 steps,
    * blur sigma 1.0 every 4 steps (Yosinski et al. 2015), jitter 2 px, clipping on.
    */
   public static InversionOptions defaults() {
-    return new InversionOptions(Start.UNIFORM_NOISE, 0.1, Optimizer.ADAM, 0.05, 0.0, 200, true, 4, 1.0, 0.0, 2,
-        0.0, 0.0, true, 20, 0L);
+    return new InversionOptions(Start.UNIFORM_NOISE, 0.1, Optimizer.ADAM, 0.1, 0.0, 200, true, 4, 1.0, 0.0, 2,
+        0.0, 0.0, true, 20, 0L, false);
   }
 
   /** No regularisation at all (no blur, decay, jitter or clipping): the images look like adversarial noise. */
   public InversionOptions unregularized() {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient, 0,
-        blurSigma, 0.0, 0, 0.0, 0.0, false, snapshotEvery, seed);
+        blurSigma, 0.0, 0, 0.0, 0.0, false, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withStart(Start s) {
     return new InversionOptions(s, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withNoiseAmplitude(double a) {
     return new InversionOptions(start, a, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withOptimizer(Optimizer o, double lr, double mom) {
     return new InversionOptions(start, noiseAmplitude, o, lr, mom, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withSteps(int t) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, t, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withNormalizeGradient(boolean on) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, on,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withBlur(int every, double sigma) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        every, sigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed);
+        every, sigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withL2(double decay) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, decay, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed);
+        blurEvery, blurSigma, decay, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withJitter(int pixels, double scale, double rotateDegrees) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, pixels, scale, rotateDegrees, clip, snapshotEvery, seed);
+        blurEvery, blurSigma, l2, pixels, scale, rotateDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withClip(boolean on) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, on, snapshotEvery, seed);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, on, snapshotEvery, seed, logProbability);
   }
 
   public InversionOptions withSnapshotEvery(int k) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, k, seed);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, k, seed, logProbability);
   }
 
   public InversionOptions withSeed(long s) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, s);
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, s, logProbability);
+  }
+
+  public InversionOptions withLogProbability(boolean on) {
+    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
+        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, on);
   }
 
   /** Whether the image is blurred after step t (1-based): every blurEvery-th step. */

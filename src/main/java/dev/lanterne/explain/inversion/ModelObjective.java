@@ -3,8 +3,15 @@ package dev.lanterne.explain.inversion;
 import dev.lanterne.runtime.InversionModel;
 
 /**
- * The score of one output column per image, through an {@link InversionModel}: image i climbs
- * scores[i, target[i]]. The seed rows are one-hot, so one step call serves all n images.
+ * One output column per image, through an {@link InversionModel}: image i climbs scores[i, target[i]]
+ * (the pre-softmax score), or optionally its log-probability. One step call serves all n images.
+ *
+ * <p>The log-probability log p_c = y_c - logsumexp(y) has gradient sum_k (delta_kc - p_k) dy_k/dx: the
+ * same graph with the seed row onehot(c) - p. The graph takes the seed before it computes p, so p
+ * comes from the previous step (the first step climbs the plain score); steps are small, so the lag
+ * is harmless. It matters for quantized models, whose logits saturate at the top of their
+ * quantization range: there the straight-through gradient keeps pushing a saturated target score
+ * and drags other classes up to the same ceiling, while the log-probability pushes them down.
  */
 public final class ModelObjective implements AscentObjective {
   private final InversionModel model;
@@ -12,6 +19,7 @@ public final class ModelObjective implements AscentObjective {
   private final int probabilityClasses;
   private final boolean outputsProbabilities;
   private final float[] seed;
+  private boolean logProbability;
 
   /**
    * @param targets the output column each image climbs
@@ -37,6 +45,15 @@ public final class ModelObjective implements AscentObjective {
     }
   }
 
+  /** Climb log p_c instead of the score y_c (not for layer objectives or probability outputs). */
+  public ModelObjective climbingLogProbability(boolean on) {
+    if (on && outputsProbabilities) {
+      throw new IllegalArgumentException("the log-probability objective needs a model that outputs logits");
+    }
+    this.logProbability = on;
+    return this;
+  }
+
   /** Class-score objective on all the model's outputs. */
   public ModelObjective(InversionModel model, int[] classes, boolean outputsProbabilities) {
     this(model, classes, model.numClasses(), outputsProbabilities);
@@ -53,7 +70,32 @@ public final class ModelObjective implements AscentObjective {
       throw new IllegalArgumentException("this objective has " + targets.length + " images, got " + n);
     }
     InversionModel.Result r = model.step(x, n, seed, lr, l2);
+    if (logProbability) {
+      reseed(r.scores());
+    }
     return new Step(r.next(), r.gradient(), r.scores());
+  }
+
+  /** Seed rows onehot(c) - softmax(scores) for the next step, for images whose target is a class. */
+  private void reseed(float[] scores) {
+    int k = model.numClasses();
+    for (int i = 0; i < targets.length; i++) {
+      if (targets[i] >= probabilityClasses) {
+        continue;
+      }
+      int base = i * k;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < probabilityClasses; c++) {
+        max = Math.max(max, scores[base + c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < probabilityClasses; c++) {
+        sum += Math.exp(scores[base + c] - max);
+      }
+      for (int c = 0; c < probabilityClasses; c++) {
+        seed[base + c] = (float) ((c == targets[i] ? 1 : 0) - Math.exp(scores[base + c] - max) / sum);
+      }
+    }
   }
 
   @Override

@@ -15,10 +15,12 @@ public final class TransferCheck {
   private TransferCheck() {}
 
   /**
+   * The other model's scores for the saved images.
+   *
    * @param images n generated images [n,3,H,W], normalised for {@code from}
-   * @return the other model's top-1 class for each image
+   * @return scores [n,K] of the other model
    */
-  public static int[] top1(float[] images, int n, ModelCard from, Classifier other, ModelCard otherCard) {
+  public static float[] scores(float[] images, int n, ModelCard from, Classifier other, ModelCard otherCard) {
     Preprocessor source = Preprocessor.forCard(from);
     Preprocessor target = Preprocessor.forCard(otherCard);
     int per = images.length / n;
@@ -30,7 +32,24 @@ public final class TransferCheck {
       BufferedImage small = PilResize.resize(rgb, otherCard.width(), otherCard.height());
       System.arraycopy(target.normalize(small), 0, batch, i * otherPer, otherPer);
     }
-    float[] scores = other.run(batch, n);
+    return other.run(batch, n);
+  }
+
+  /** The 1-based rank of class c among the k scores of row i (1: top-1). */
+  public static int rank(float[] scores, int i, int k, int c) {
+    float v = scores[i * k + c];
+    int r = 1;
+    for (int j = 0; j < k; j++) {
+      if (scores[i * k + j] > v) {
+        r++;
+      }
+    }
+    return r;
+  }
+
+  /** The other model's top-1 class for each image. */
+  public static int[] top1(float[] images, int n, ModelCard from, Classifier other, ModelCard otherCard) {
+    float[] scores = scores(images, n, from, other, otherCard);
     int k = other.numClasses();
     int[] top = new int[n];
     for (int i = 0; i < n; i++) {

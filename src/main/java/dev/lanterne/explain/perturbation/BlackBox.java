@@ -1,6 +1,7 @@
 package dev.lanterne.explain.perturbation;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.Classifier;
@@ -10,20 +11,20 @@ import dev.lanterne.runtime.Classifier;
  * Normalisation happens here, after masking, as the model card says.
  *
  * @param classifier the model (not closed here)
- * @param normalizer the model's normalisation of pixels in [0,1]
+ * @param normalization the model's normalisation of pixels in [0,1]
  * @param labels class labels for the explanations
  * @param outputsProbabilities whether the model already outputs probabilities (no softmax on top)
  */
-public record BlackBox(Classifier classifier, Normalizer normalizer, Labels labels, boolean outputsProbabilities) {
+public record BlackBox(Classifier classifier, Normalization normalization, Labels labels, boolean outputsProbabilities) {
   public BlackBox {
-    if (normalizer.channels() != classifier.inputShape()[0]) {
-      throw new LanterneException("the model card normalises " + normalizer.channels() + " channels but "
+    if (normalization.channels() != classifier.inputShape()[0]) {
+      throw new LanterneException("the model card normalises " + normalization.channels() + " channels but "
           + classifier.name() + " takes " + classifier.inputShape()[0] + "; pass the card that matches the model");
     }
   }
 
   public static BlackBox of(Classifier classifier, ModelCard card, Labels labels) {
-    return new BlackBox(classifier, Normalizer.of(card), labels, card.outputsProbabilities());
+    return new BlackBox(classifier, Normalization.of(card), labels, card.outputsProbabilities());
   }
 
   public int channels() {
@@ -54,7 +55,7 @@ public record BlackBox(Classifier classifier, Normalizer normalizer, Labels labe
   /** The raw model outputs [K] for one unperturbed image. */
   public float[] rawScores(float[] pixels) {
     checkImage(pixels);
-    return classifier.run(normalizer.apply(pixels), 1);
+    return classifier.run(normalization.apply(pixels), 1);
   }
 
   /** Softmax probabilities [K] from raw outputs (unchanged for a probability model). */
@@ -74,19 +75,6 @@ public record BlackBox(Classifier classifier, Normalizer normalizer, Labels labe
   }
 
   static void softmaxRows(float[] x, int n, int k) {
-    for (int r = 0; r < n; r++) {
-      int o = r * k;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        max = Math.max(max, x[o + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < k; j++) {
-        sum += Math.exp(x[o + j] - max);
-      }
-      for (int j = 0; j < k; j++) {
-        x[o + j] = (float) (Math.exp(x[o + j] - max) / sum);
-      }
-    }
+    dev.lanterne.tensor.Softmax.rowsInPlace(x, n, k);
   }
 }

@@ -1,9 +1,8 @@
 package dev.lanterne.explain.perturbation;
 
-import dev.lanterne.tensor.AtomicFiles;
+import dev.lanterne.image.Png;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * A sample of masks as one grayscale PNG grid (white = kept), for --save-masks. The tiles are
@@ -51,7 +50,6 @@ public final class MaskSheet {
 
   /** Renders and writes the sheet as a PNG, atomically. */
   public static void write(Path file, MaskGenerator masks, long seed, int count, int height, int width, int columns) {
-    BufferedImage sheet = render(masks, seed, count, height, width, columns);
-    AtomicFiles.write(file, out -> ImageIO.write(sheet, "png", out));
+    Png.write(file, render(masks, seed, count, height, width, columns));
   }
 }

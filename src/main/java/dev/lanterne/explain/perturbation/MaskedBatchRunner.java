@@ -1,6 +1,7 @@
 package dev.lanterne.explain.perturbation;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.image.Normalization;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -28,9 +29,12 @@ final class MaskedBatchRunner {
    * @param used masks passed to the sink
    * @param seconds wall time of the whole run
    * @param modelSeconds time spent inside the model
+   * @param drawSeconds time the producer spent drawing masks and composing inputs (overlaps the model)
+   * @param accumulateSeconds time spent passing scores and masks to the sink
    * @param bufferBytes bytes of the batch buffers (independent of the number of masks)
    */
-  record Result(long used, double seconds, double modelSeconds, long bufferBytes) {}
+  record Result(long used, double seconds, double modelSeconds, double drawSeconds, double accumulateSeconds,
+      long bufferBytes) {}
 
   private final BlackBox model;
   private final MaskGenerator masks;
@@ -42,6 +46,8 @@ final class MaskedBatchRunner {
   /** masked input = M * scale + offset, with scale = (x - fill)/std and offset = (fill - mean)/std. */
   private final float[] scale;
   private final float[] offset;
+  /** Written by the producer thread, read after it has been joined. */
+  private volatile long drawNanos;
 
   MaskedBatchRunner(BlackBox model, float[] pixels, float[] fill, MaskGenerator masks, long seed, int batch,
       ScoreKind scoreKind) {
@@ -58,7 +64,7 @@ final class MaskedBatchRunner {
     this.plane = model.height() * model.width();
     this.scale = new float[pixels.length];
     this.offset = new float[pixels.length];
-    Normalizer norm = model.normalizer();
+    Normalization norm = model.normalization();
     for (int c = 0; c < channels; c++) {
       float inv = 1f / norm.std()[c];
       float mean = norm.mean()[c];
@@ -100,6 +106,8 @@ final class MaskedBatchRunner {
     producer.start();
     long used = 0;
     long modelNanos = 0;
+    long sinkNanos = 0;
+    drawNanos = 0;
     try {
       while (true) {
         Batch b = filled.take();
@@ -116,10 +124,12 @@ final class MaskedBatchRunner {
         model.toScores(scores, b.n, scoreKind);
         int k = model.numClasses();
         boolean go = true;
+        long s0 = System.nanoTime();
         for (int i = 0; i < b.n && go; i++) {
           go = sink.accept(b.start + i, b.masks, i * plane, scores, i * k);
           used++;
         }
+        sinkNanos += System.nanoTime() - s0;
         free.put(b);
         progress.progress(used, count);
         if (!go) {
@@ -137,7 +147,8 @@ final class MaskedBatchRunner {
         Thread.currentThread().interrupt();
       }
     }
-    return new Result(used, (System.nanoTime() - t0) / 1e9, modelNanos / 1e9, bufferBytes());
+    return new Result(used, (System.nanoTime() - t0) / 1e9, modelNanos / 1e9, drawNanos / 1e9, sinkNanos / 1e9,
+        bufferBytes());
   }
 
   private void produce(long count, BlockingQueue<Batch> free, BlockingQueue<Batch> filled, Batch end) {
@@ -146,6 +157,7 @@ final class MaskedBatchRunner {
         Batch b = free.take();
         b.start = start;
         b.n = (int) Math.min(batch, count - start);
+        long d0 = System.nanoTime();
         try {
           draw(b);
         } catch (RuntimeException | Error e) {
@@ -153,6 +165,7 @@ final class MaskedBatchRunner {
           filled.put(b);
           return;
         }
+        drawNanos += System.nanoTime() - d0;
         filled.put(b);
       }
       filled.put(end);

@@ -22,6 +22,8 @@ final class Perturbations {
   static void putTiming(Map<String, Object> details, MaskedBatchRunner.Result run, long accumulatorBytes) {
     details.put("seconds", run.seconds());
     details.put("modelSeconds", run.modelSeconds());
+    details.put("drawSeconds", run.drawSeconds());
+    details.put("accumulateSeconds", run.accumulateSeconds());
     details.put("imagesPerSecond", run.seconds() > 0 ? run.used() / run.seconds() : 0.0);
     details.put("workingBytes", run.bufferBytes() + accumulatorBytes);
   }

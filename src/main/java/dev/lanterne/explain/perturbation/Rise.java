@@ -64,7 +64,9 @@ public final class Rise {
       if (options.untilStable()) {
         details.put("untilStable", true);
         details.put("tolerance", options.tolerance());
-        details.put("lastChange", sums.lastChange());
+        if (!Double.isNaN(sums.lastChange())) {
+          details.put("lastChange", sums.lastChange());
+        }
       }
       Perturbations.putTiming(details, run, sums.bytes());
       Tensor map = new Tensor(sums.map(k, run.used(), masks.meanValue()), new int[] {h, w});

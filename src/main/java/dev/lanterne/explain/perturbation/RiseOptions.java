@@ -15,7 +15,9 @@ package dev.lanterne.explain.perturbation;
  * @param blurSigma blur standard deviation in pixels for {@link Fill#BLUR}
  * @param untilStable stop once the map stops changing
  * @param tolerance untilStable's threshold on the relative L2 change of the min-max normalised map
- *     between checks
+ *     between checks. Adding m masks to n moves the running mean by about m/n of the new masks'
+ *     deviation, so a run stops near n = checkEvery * noise / tolerance: noisier maps take more
+ *     masks (measured: MobileNetV2 on rocket.jpg, 0.02 and every 100 stopped at 3700 masks)
  * @param checkEvery untilStable checks after every this many masks (a count, not a batch, so the
  *     stopping point does not depend on the batch size)
  */
@@ -34,7 +36,7 @@ public record RiseOptions(
     int checkEvery) {
 
   public static final RiseOptions DEFAULTS = new RiseOptions(4000, 7, 0.5, 32, 0, ScoreKind.PROBABILITY,
-      MaskType.BINARY, Fill.BLACK, 10, false, 0.01, 100);
+      MaskType.BINARY, Fill.BLACK, 10, false, 0.02, 100);
 
   /** Consecutive checks below the tolerance before untilStable stops. */
   public static final int PATIENCE = 3;

@@ -6,12 +6,11 @@ import dev.lanterne.grad.GraphEmitter;
 import dev.lanterne.grad.ProbedShapes;
 import dev.lanterne.onnx.Attributes;
 import dev.lanterne.onnx.proto.Onnx;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * AveragePool: dy divided by each window's element count (which, without count_include_pad, is
- * smaller at padded borders), spread over the window by a depthwise ConvTranspose of ones.
+ * smaller at padded borders), added back over every window position by {@link WindowScatter}.
  */
 public final class AveragePoolRule implements GradientRule {
   @Override
@@ -61,16 +60,8 @@ public final class AveragePoolRule implements GradientRule {
     }
     String scaled = e.mul(dy[0], e.floats(countDims, inverse));
 
-    long[] wDims = new long[g.r + 2];
-    wDims[0] = channels;
-    wDims[1] = 1;
-    System.arraycopy(g.kernel, 0, wDims, 2, g.r);
-    float[] ones = new float[(int) (channels * g.kernelVolume())];
-    Arrays.fill(ones, 1f);
-    String spread = e.op("ConvTranspose", List.of(scaled, e.floats(wDims, ones)),
-        Attributes.ofInts("kernel_shape", g.kernel), Attributes.ofInts("strides", g.strides),
-        Attributes.ofInts("dilations", g.dilations), Attributes.ofInt("group", channels));
-    dx[0] = g.cropToInput(e, spread);
+    List<String> parts = java.util.Collections.nCopies((int) g.kernelVolume(), scaled);
+    dx[0] = WindowScatter.scatter(e, parts, g, channels);
     return dx;
   }
 }

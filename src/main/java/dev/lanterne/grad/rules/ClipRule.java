@@ -6,12 +6,14 @@ import dev.lanterne.grad.GraphEmitter;
 import dev.lanterne.onnx.Attributes;
 import dev.lanterne.onnx.proto.Onnx;
 
-/** Clip: dy where min < x < max; bounds are attributes before opset 11 and optional inputs after. */
+/**
+ * Clip: dy where min < x < max; bounds are attributes before opset 11 and optional inputs after.
+ * With min = 0 the guided and deconvnet variants treat it as a ReLU.
+ */
 public final class ClipRule implements GradientRule {
   @Override
   public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
     GraphEmitter e = ctx.emit();
-    String x = node.getInput(0);
     String lo;
     String hi;
     if (ctx.opset() >= 11) {
@@ -24,16 +26,38 @@ public final class ClipRule implements GradientRule {
     if (ctx.needs(1) || ctx.needs(2)) {
       throw ctx.unsupported("bounds that depend on the input");
     }
+    // lo < x < hi exactly where lo < y < hi for the clipped output y
+    String y = node.getOutput(0);
     String inside = null;
     if (lo != null) {
-      inside = e.greater(x, lo);
+      inside = e.positive(e.sub(y, lo));
     }
     if (hi != null) {
-      String below = e.less(x, hi);
-      inside = inside == null ? below : e.op("And", inside, below);
+      String below = e.positive(e.sub(hi, y));
+      inside = inside == null ? below : e.mul(inside, below);
     }
     String[] dx = new String[node.getInputCount()];
-    dx[0] = inside == null ? dy[0] : e.mul(dy[0], e.mask(inside));
+    String g = dy[0];
+    if (ctx.variant() != dev.lanterne.grad.Variant.STANDARD && isZero(ctx, node, lo)) {
+      // Clip(0, max) is a rectifier (ReLU6): guided backpropagation and deconvnet treat it as a ReLU
+      g = e.op("Relu", g);
+      if (ctx.variant() == dev.lanterne.grad.Variant.DECONVNET) {
+        dx[0] = g;
+        return dx;
+      }
+    }
+    dx[0] = inside == null ? g : e.mul(g, inside);
     return dx;
+  }
+
+  private static boolean isZero(BackwardContext ctx, Onnx.NodeProto node, String lo) {
+    if (lo == null) {
+      return false;
+    }
+    if (ctx.opset() < 11) {
+      return Attributes.getFloat(node, "min", -1f) == 0f;
+    }
+    Onnx.TensorProto t = ctx.constant(lo);
+    return t != null && dev.lanterne.onnx.TensorProtos.count(t) == 1 && dev.lanterne.onnx.TensorProtos.toFloats(t)[0] == 0f;
   }
 }

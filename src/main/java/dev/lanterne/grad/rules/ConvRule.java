@@ -9,8 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Conv: the input gradient is a ConvTranspose of dy with the same weights, strides, pads, dilations
- * and groups; output_padding restores input sizes that the forward strides did not reach.
+ * Conv: the input gradient is a transposed convolution of dy with the same weights, strides, pads,
+ * dilations and groups. ONNX Runtime's ordinary Conv is much faster than its ConvTranspose, so for
+ * unit strides and depthwise convolutions it is written as a Conv (see {@link ConvAsCorrelation});
+ * otherwise as ConvTranspose, with output_padding restoring input sizes the strides did not reach.
  */
 public final class ConvRule implements GradientRule {
   @Override
@@ -28,6 +30,13 @@ public final class ConvRule implements GradientRule {
     long[] wDims = s.dims(w);
     PoolGeometry g = new PoolGeometry(node, s.dims(x), s.dims(node.getOutput(0)),
         Arrays.copyOfRange(wDims, 2, wDims.length));
+    long group = Attributes.getInt(node, "group", 1);
+    boolean depthwise = group == wDims[0] && wDims[1] == 1;
+    boolean unitStride = java.util.Arrays.stream(g.strides).allMatch(v -> v == 1);
+    if (ctx.opset() >= 10 && (unitStride || depthwise) && ConvAsCorrelation.applies(g)) {
+      dx[0] = ConvAsCorrelation.inputGradient(ctx.emit(), dy[0], w, wDims, group, g, s.dims(x)[1]);
+      return dx;
+    }
     long[] outputPadding = new long[g.r];
     long[] pads = new long[2 * g.r];
     for (int i = 0; i < g.r; i++) {
@@ -41,8 +50,7 @@ public final class ConvRule implements GradientRule {
     dx[0] = ctx.emit().op("ConvTranspose", List.of(dy[0], w),
         Attributes.ofInts("kernel_shape", g.kernel), Attributes.ofInts("strides", g.strides),
         Attributes.ofInts("dilations", g.dilations), Attributes.ofInts("pads", pads),
-        Attributes.ofInts("output_padding", outputPadding),
-        Attributes.ofInt("group", Attributes.getInt(node, "group", 1)));
+        Attributes.ofInts("output_padding", outputPadding), Attributes.ofInt("group", group));
     return dx;
   }
 }

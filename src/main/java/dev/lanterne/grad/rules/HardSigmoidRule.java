@@ -12,9 +12,9 @@ public final class HardSigmoidRule implements GradientRule {
   public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
     GraphEmitter e = ctx.emit();
     float alpha = Attributes.getFloat(node, "alpha", 0.2f);
-    float beta = Attributes.getFloat(node, "beta", 0.5f);
-    String v = e.add(e.mul(node.getInput(0), e.scalar(alpha)), e.scalar(beta));
-    String inside = e.op("And", e.greater(v, e.scalar(0f)), e.less(v, e.scalar(1f)));
-    return new String[] {e.mul(e.mul(dy[0], e.scalar(alpha)), e.mask(inside))};
+    // the output y lies in [0, 1]; the slope is alpha strictly inside
+    String y = node.getOutput(0);
+    String inside = e.mul(e.positive(y), e.positive(e.sub(e.scalar(1f), y)));
+    return new String[] {e.mul(e.mul(dy[0], e.scalar(alpha)), inside)};
   }
 }

@@ -2,17 +2,12 @@ package dev.lanterne.grad.rules;
 
 import dev.lanterne.grad.BackwardContext;
 import dev.lanterne.grad.GradientRule;
-import dev.lanterne.grad.GraphEmitter;
 import dev.lanterne.onnx.proto.Onnx;
 
-/** Identity, Dropout (inference), and the straight-through QuantizeLinear/DequantizeLinear of activations: dy passes unchanged. */
+/** Identity, Dropout (inference), and the DequantizeLinear half of an activation's Q/DQ pair: dy passes unchanged. */
 public final class IdentityRule implements GradientRule {
   @Override
   public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
-    GraphEmitter e = ctx.emit();
-    String x = node.getInput(0);
-    String y = node.getOutput(0);
-    String g = dy[0];
-    return new String[] {g};
+    return new String[] {dy[0]};
   }
 }

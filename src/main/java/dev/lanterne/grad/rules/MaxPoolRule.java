@@ -14,8 +14,7 @@ import java.util.List;
  * PyTorch does), and gradients of overlapping windows that pick the same pixel add up. Without
  * scatter-add (opset 16), every kernel offset is handled at once: the input shifted by that offset and
  * strided like the outputs is compared with the pooled value, positions already taken by an earlier
- * offset are masked out, and a depthwise ConvTranspose whose kernels are one-hot at the offsets places
- * all the masked gradients back, summing overlaps.
+ * offset are masked out, and {@link WindowScatter} adds the masked gradients back, summing overlaps.
  */
 public final class MaxPoolRule implements GradientRule {
   @Override
@@ -39,7 +38,10 @@ public final class MaxPoolRule implements GradientRule {
       pads[2 + i] = g.padBegin[i];
       pads[r + 4 + i] = Math.max(g.padEnd[i], g.covered(i) - g.in[i] - g.padBegin[i]);
     }
-    String padded = e.pad(x, pads, Float.NEGATIVE_INFINITY);
+    // scaled by 2^60 (exact, so equality is kept) so that Min(Y - W, 1) is 1 wherever w < y
+    String scale = e.scalar(0x1p60f);
+    String padded = e.pad(e.mul(x, scale), pads, Float.NEGATIVE_INFINITY);
+    String pooled = e.mul(y, scale);
     boolean strided = false;
     for (long st : g.strides) {
       strided |= st != 1;
@@ -48,9 +50,15 @@ public final class MaxPoolRule implements GradientRule {
     java.util.Arrays.fill(ones, 1);
 
     List<String> parts = new ArrayList<>();
-    String taken = null;
+    // the gradient not yet given to an earlier (row-major) maximum of its window
+    String remaining = dy[0];
     long[] offset = new long[r];
     for (long t = 0; t < kk; t++) {
+      if (t == kk - 1) {
+        // whatever remains had its maximum at the last offset
+        parts.add(remaining);
+        break;
+      }
       long rem = t;
       for (int i = r - 1; i >= 0; i--) {
         offset[i] = rem % g.kernel[i];
@@ -67,37 +75,18 @@ public final class MaxPoolRule implements GradientRule {
         window = e.op("MaxPool", window, Attributes.ofInts("kernel_shape", ones),
             Attributes.ofInts("strides", g.strides));
       }
-      String hit = e.op("Not", e.less(window, y));
-      if (taken == null) {
-        taken = hit;
-      } else {
-        hit = e.op("And", hit, e.op("Not", taken));
-        taken = e.op("Or", taken, hit);
-      }
-      parts.add(e.unsqueeze(e.mul(dy[0], e.mask(hit)), new long[] {2}));
+      // 0 where this offset holds the maximum (it takes what remains), 1 where it is below
+      String left = e.mul(remaining, below(e, pooled, window));
+      parts.add(e.sub(remaining, left));
+      remaining = left;
     }
-    String stacked = parts.size() == 1 ? parts.get(0) : e.op("Concat", parts, Attributes.ofInt("axis", 2));
-    long[] flatShape = new long[r + 2];
-    flatShape[1] = channels * kk;
-    for (int i = 0; i < r; i++) {
-      flatShape[i + 2] = g.out[i];
-    }
-    String flat = e.reshape(stacked, e.ints(flatShape));
-
-    long[] wDims = new long[r + 2];
-    wDims[0] = channels * kk;
-    wDims[1] = 1;
-    System.arraycopy(g.kernel, 0, wDims, 2, r);
-    float[] w = new float[(int) (channels * kk * kk)];
-    for (long c = 0; c < channels; c++) {
-      for (long t = 0; t < kk; t++) {
-        w[(int) ((c * kk + t) * kk + t)] = 1f;
-      }
-    }
-    String placed = e.op("ConvTranspose", List.of(flat, e.floats(wDims, w)),
-        Attributes.ofInts("kernel_shape", g.kernel), Attributes.ofInts("strides", g.strides),
-        Attributes.ofInts("dilations", g.dilations), Attributes.ofInt("group", channels));
-    dx[0] = g.cropToInput(e, placed);
+    dx[0] = WindowScatter.scatter(e, parts, g, channels);
     return dx;
+  }
+
+  /** 1 where the window value is below the pooled maximum, 0 where it equals it (both scaled by 2^60). */
+  private static String below(GraphEmitter e, String pooled, String window) {
+    String difference = e.sub(pooled, window);
+    return e.opset() >= 8 ? e.op("Min", difference, e.scalar(1f)) : e.positive(difference);
   }
 }

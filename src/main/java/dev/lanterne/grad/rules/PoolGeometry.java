@@ -79,16 +79,16 @@ final class PoolGeometry {
   }
 
   /**
-   * Turns a tensor laid out over the covered padded extent (what a ConvTranspose without pads
-   * returns) into one over the input: drops the leading pads and trims or zero-extends the end.
+   * Turns a tensor laid out over the padded input from position 0 with the given lengths into one
+   * over the input: drops the leading pads and trims, or zero-extends, the end.
    */
-  String cropToInput(GraphEmitter e, String t) {
+  String cropToInput(GraphEmitter e, String t, long[] length) {
     long[] extend = new long[2 * (r + 2)];
     boolean needExtend = false;
     long[] starts = new long[r];
     long[] ends = new long[r];
     for (int i = 0; i < r; i++) {
-      long missing = padBegin[i] + in[i] - covered(i);
+      long missing = padBegin[i] + in[i] - length[i];
       if (missing > 0) {
         extend[r + 2 + i + 2] = missing;
         needExtend = true;

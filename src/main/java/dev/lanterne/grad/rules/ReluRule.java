@@ -13,10 +13,11 @@ public final class ReluRule implements GradientRule {
   @Override
   public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
     GraphEmitter e = ctx.emit();
-    String x = node.getInput(0);
+    // x > 0 exactly where the output y = max(x, 0) is positive
+    String y = node.getOutput(0);
     String g = switch (ctx.variant()) {
-      case STANDARD -> e.mul(dy[0], e.mask(e.greater(x, e.scalar(0f))));
-      case GUIDED -> e.mul(e.op("Relu", dy[0]), e.mask(e.greater(x, e.scalar(0f))));
+      case STANDARD -> e.mul(dy[0], e.positive(y));
+      case GUIDED -> e.mul(e.op("Relu", dy[0]), e.positive(y));
       case DECONVNET -> e.op("Relu", dy[0]);
     };
     return new String[] {g};

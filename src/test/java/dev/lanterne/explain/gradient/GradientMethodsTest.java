@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.explain.Explanation;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.runtime.GradientModel;
 import java.util.List;
 import java.util.SplittableRandom;

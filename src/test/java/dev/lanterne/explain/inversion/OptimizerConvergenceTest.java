@@ -3,6 +3,7 @@ package dev.lanterne.explain.inversion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanterne.grad.FiniteDifferenceGradient;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.InversionModel;
 import dev.lanterne.runtime.RuntimeOptions;
@@ -10,6 +11,20 @@ import org.junit.jupiter.api.Test;
 
 /** Every optimiser must reach the known optimum t_k of score_k = -||x - t_k||^2, for two classes at once. */
 class OptimizerConvergenceTest {
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path graphCache;
+
+  @org.junit.jupiter.api.BeforeEach
+  void privateGraphCache() {
+    // compiled graphs go to a temporary cache, not the user's
+    System.setProperty("lanterne.cache", graphCache.toString());
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void clearGraphCache() {
+    System.clearProperty("lanterne.cache");
+  }
+
   private static final ModelCard CARD = ModelCard.inception(Quadratic.H, Quadratic.W);
   private final Quadratic q = new Quadratic(2, 11);
 
@@ -77,6 +92,21 @@ class OptimizerConvergenceTest {
       AscentTrace t = ClassModelInversion.run(m, CARD, new int[] {0, 1}, null,
           base(400).withOptimizer(InversionOptions.Optimizer.ADAM, 0.02, 0), StepListener.NONE);
       assertConverged(t, 5e-3);
+    }
+  }
+
+  @Test
+  void finiteDifferenceFallbackClimbsTowardsTheOptimum() {
+    // black-box gradients through the plain ONNX model: noisy, so only ask for most of the way
+    FiniteDifferenceGradient.Options fd = new FiniteDifferenceGradient.Options(64, 0.02, 1);
+    try (InversionModel m = InversionModels.finiteDifferences(q.onnx(), "quadratic", false,
+        RuntimeOptions.DEFAULT.withThreads(1), fd)) {
+      AscentTrace t = ClassModelInversion.run(m, CARD, new int[] {0, 1}, null,
+          base(80).withOptimizer(InversionOptions.Optimizer.SGD, 0.1, 0), StepListener.NONE);
+      for (int i = 0; i < 2; i++) {
+        assertTrue(t.finalObjective(i) > 0.05 * t.objective()[i][0], t.objective()[i][0] + " -> "
+            + t.finalObjective(i));
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lanterne.explain.perturbation;
 
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.onnx.Attributes;
 import dev.lanterne.onnx.TensorProtos;
@@ -7,6 +8,7 @@ import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.testing.TinyModels;
+import java.util.List;
 
 /**
  * A tiny ONNX classifier built in the test: it undoes the normalisation (x * std + mean, back to
@@ -24,8 +26,8 @@ final class RegionModel {
 
   private RegionModel() {}
 
-  static Normalizer normalizer() {
-    return new Normalizer(MEAN, STD);
+  static Normalization normalization() {
+    return new Normalization(MEAN, STD);
   }
 
   /** Conv weights [2,3,H,W]: 1/(3 |R_k|) inside R_k. */
@@ -64,24 +66,21 @@ final class RegionModel {
 
   static BlackBox open(RuntimeOptions options) {
     Classifier c = Classifier.open(bytes(), "region-model", options);
-    return new BlackBox(c, normalizer(), Labels.of(java.util.List.of("top region", "bottom region")), false);
+    return new BlackBox(c, normalization(), Labels.of(List.of("top region", "bottom region")), false);
   }
 
   static byte[] bytes() {
-    Onnx.GraphProto graph = Onnx.GraphProto.newBuilder()
-        .setName("region")
-        .addInput(TinyModels.floatInput("input", "N", 3, H, W))
-        .addOutput(TinyModels.floatInput("scores", "N", 2))
+    return TinyModels.model(13, Onnx.GraphProto.newBuilder()
+        .addInput(TinyModels.floats("input", -1, 3, H, W))
+        .addOutput(TinyModels.floats("scores", -1, 2))
         .addInitializer(TensorProtos.ofFloats("std", new long[] {1, 3, 1, 1}, STD))
         .addInitializer(TensorProtos.ofFloats("mean", new long[] {1, 3, 1, 1}, MEAN))
         .addInitializer(TensorProtos.ofFloats("w", new long[] {2, 3, H, W}, weights()))
-        .addNode(TinyModels.node("Mul", new String[] {"input", "std"}, new String[] {"scaled"}))
-        .addNode(TinyModels.node("Add", new String[] {"scaled", "mean"}, new String[] {"pixels"}))
-        .addNode(TinyModels.node("Conv", new String[] {"pixels", "w"}, new String[] {"conv"}))
-        .addNode(TinyModels.node("Flatten", new String[] {"conv"}, new String[] {"scores"},
-            Attributes.ofInt("axis", 1)))
-        .build();
-    return TinyModels.model(graph, 13).toByteArray();
+        .addNode(TinyModels.node("Mul", List.of("input", "std"), "scaled"))
+        .addNode(TinyModels.node("Add", List.of("scaled", "mean"), "pixels"))
+        .addNode(TinyModels.node("Conv", List.of("pixels", "w"), "conv"))
+        .addNode(TinyModels.node("Flatten", List.of("conv"), "scores", Attributes.ofInt("axis", 1))))
+        .toByteArray();
   }
 
   /** A seeded test image in [0.2, 1]. */

@@ -198,7 +198,7 @@ class RiseTest {
       assertClose(reference, m, 1e-6);
     }
     try (var twoThreads = RegionModel.open(RuntimeOptions.DEFAULT.withThreads(2)).classifier()) {
-      BlackBox other = new BlackBox(twoThreads, model.normalizer(), model.labels(), false);
+      BlackBox other = new BlackBox(twoThreads, model.normalization(), model.labels(), false);
       float[] m = new Rise(o.withBatch(32)).explain(other, x, new int[] {0}).get(0).map().data();
       assertClose(reference, m, 1e-6);
     }

@@ -1,10 +1,10 @@
-package dev.lanterne.explain.gradient;
+package dev.lanterne.image;
 
 import dev.lanterne.model.ModelCard;
 
 /**
  * The per-channel affine map from pixels in [0,1] to the model's input: {@code (p - mean) / std}.
- * Noise levels and baselines are stated in pixel space and converted with it.
+ * Noise levels, baselines and masks are stated in pixel space and converted with it.
  */
 public record Normalization(float[] mean, float[] std) {
   /** Inputs that are pixels in [0,1] already. */
@@ -27,8 +27,35 @@ public record Normalization(float[] mean, float[] std) {
     return new Normalization(card.mean(), card.std());
   }
 
+  /** The card's first {@code channels} means and stds (a one-channel model uses the first). */
+  public static Normalization of(ModelCard card, int channels) {
+    return new Normalization(java.util.Arrays.copyOf(card.mean(), channels),
+        java.util.Arrays.copyOf(card.std(), channels));
+  }
+
+  /** No normalisation, for a model that takes pixels in [0,1]. */
+  public static Normalization identity(int channels) {
+    float[] s = new float[channels];
+    java.util.Arrays.fill(s, 1f);
+    return new Normalization(new float[channels], s);
+  }
+
   public int channels() {
     return mean.length;
+  }
+
+  /** Normalises pixels [C,H,W] into a new array. */
+  public float[] apply(float[] pixels) {
+    int plane = pixels.length / channels();
+    float[] out = new float[pixels.length];
+    for (int c = 0; c < channels(); c++) {
+      float m = mean[c];
+      float inv = 1f / std[c];
+      for (int i = c * plane, end = i + plane; i < end; i++) {
+        out[i] = (pixels[i] - m) * inv;
+      }
+    }
+    return out;
   }
 
   /** The normalised value of pixel value p in channel c. */

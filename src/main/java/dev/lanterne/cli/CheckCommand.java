@@ -1,0 +1,101 @@
+package dev.lanterne.cli;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.grad.GradientCheck;
+import dev.lanterne.grad.GradientOptions;
+import dev.lanterne.grad.Gradients;
+import dev.lanterne.onnx.Dequantize;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.onnx.QdqFolding;
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.Classifier;
+import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.runtime.RuntimeOptions;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * `lanterne check`: compares the compiled gradient with central finite differences of the plain
+ * model (random directions and a coarse pixel grid), prints the relative errors, and exits with 1
+ * when any check exceeds its tolerance.
+ */
+public final class CheckCommand implements Command {
+  @Override
+  public String name() {
+    return "check";
+  }
+
+  @Override
+  public String summary() {
+    return "check the compiled input gradient against finite differences of the model";
+  }
+
+  @Override
+  public Options options() {
+    Options o = CommonOptions.model(new Options());
+    CommonOptions.inputs(o);
+    CommonOptions.classes(o);
+    CommonOptions.seed(o);
+    GradientCheck.Options d = GradientCheck.Options.DEFAULT;
+    o.addOption(Option.builder().longOpt("directions").hasArg().argName("K")
+        .desc("random directions for the directional check (default " + d.directions() + ")").build());
+    o.addOption(Option.builder().longOpt("grid").hasArg().argName("G")
+        .desc("pixels per side of the coordinate grid (default " + d.grid() + ")").build());
+    o.addOption(Option.builder().longOpt("directional-tolerance").hasArg().argName("T")
+        .desc("largest relative error of the directional derivatives (default " + d.directionTolerance() + ")")
+        .build());
+    o.addOption(Option.builder().longOpt("grid-tolerance").hasArg().argName("T")
+        .desc("largest relative error of the pixel-grid partials (default " + d.gridTolerance() + ")").build());
+    return o;
+  }
+
+  @Override
+  public int run(CommandLine cl) {
+    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    GradientCheck.Options options = options(cl);
+    Onnx.ModelProto model = OnnxModels.load(spec.path());
+    if (isQuantized(model)) {
+      // finite differences of a quantized model measure rounding steps, not a gradient
+      System.err.println("lanterne check: note: " + spec.path().getFileName()
+          + " is quantized; checking its dequantized float32 version (as `lanterne convert --dequantize`)");
+      model = Dequantize.apply(model);
+    }
+    boolean allPassed = true;
+    try (Classifier plain = Classifier.open(OnnxModels.toBytes(model), spec.name(), spec.runtime());
+        GradientModel gradient = saliencyModel(model, spec.runtime())) {
+      float[] scores = plain.run(CliSupport.stack(inputs), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), plain.numClasses());
+      for (int i = 0; i < inputs.size(); i++) {
+        for (int c : classes[i]) {
+          System.out.printf("%s, class %d (%s):%n", inputs.get(i).name(), c, spec.labels().get(c));
+          GradientCheck.Report report = GradientCheck.run(gradient, plain, inputs.get(i).tensor(), c, options);
+          System.out.print(report.format().indent(2));
+          allPassed &= report.passed();
+        }
+      }
+    }
+    System.out.println(allPassed ? "all checks passed"
+        : "some checks FAILED: the compiled gradient disagrees with finite differences of the model");
+    return allPassed ? 0 : LanterneException.FAILURE;
+  }
+
+  /** The gradient under test: the compiled saliency graph (from the graph cache when built before). */
+  static GradientModel saliencyModel(Onnx.ModelProto model, RuntimeOptions runtime) {
+    return Gradients.saliency(model, GradientOptions.DEFAULT, runtime);
+  }
+
+  private static boolean isQuantized(Onnx.ModelProto model) {
+    return model.getGraph().getNodeList().stream().anyMatch(QdqFolding::isQuantizeOrDequantize);
+  }
+
+  private static GradientCheck.Options options(CommandLine cl) {
+    GradientCheck.Options d = GradientCheck.Options.DEFAULT;
+    return new GradientCheck.Options(CliSupport.intOption(cl, "directions", d.directions(), 1, 1000),
+        CliSupport.intOption(cl, "grid", d.grid(), 1, 64), d.directionSteps(), d.pixelSteps(), d.scoreTolerance(),
+        CliSupport.doubleOption(cl, "directional-tolerance", d.directionTolerance(), 0, 2),
+        CliSupport.doubleOption(cl, "grid-tolerance", d.gridTolerance(), 0, 2), d.jitter(), CliSupport.seed(cl));
+  }
+}
