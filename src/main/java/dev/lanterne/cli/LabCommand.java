@@ -49,24 +49,4 @@ public final class LabCommand implements Command {
         r.files().size() - 1, r.totalSeconds());
     return 0;
   }
-
-  /**
-   * Runs `lanterne lab` without the dispatcher (until Main registers the command):
-   * {@code java -cp ... dev.lanterne.cli.LabCommand [--quick] [--out DIR] ...}.
-   */
-  public static void main(String[] args) {
-    System.setProperty("java.awt.headless", "true");
-    LabCommand cmd = new LabCommand();
-    int code;
-    try {
-      code = cmd.run(new org.apache.commons.cli.DefaultParser().parse(cmd.options(), args));
-    } catch (org.apache.commons.cli.ParseException e) {
-      System.err.println("lanterne lab: " + Main.oneLine(e.getMessage()) + "; see lanterne lab --help");
-      code = dev.lanterne.LanterneException.USAGE;
-    } catch (dev.lanterne.LanterneException e) {
-      System.err.println("lanterne lab: error: " + Main.oneLine(e.getMessage()));
-      code = e.exitCode();
-    }
-    System.exit(code);
-  }
 }
