@@ -34,15 +34,20 @@ public final class ForwardBenchmark {
             x[i] = (float) r.nextDouble(-1, 1);
           }
           long[] shape = {n, chw[0], chw[1], chw[2]};
-          double tRaw = Timing.median(2, 7, () -> {
+          Runnable rawCall = () -> {
             try (OnnxTensor t = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x), shape);
                 OrtSession.Result res = raw.run(Map.of(c.inputName(), t))) {
               res.get(0).getValue();
             } catch (OrtException e) {
               throw new IllegalStateException(e);
             }
-          });
-          double tLan = Timing.median(2, 7, () -> c.run(x, n));
+          };
+          Runnable lanterneCall = () -> c.run(x, n);
+          // ONNX Runtime's idle threads spin for a while after a run and slow whichever session runs
+          // next on few cores, so the two alternate which goes first in every round.
+          double[][] t = Timing.alternating(3, 15, rawCall, lanterneCall);
+          double tRaw = t[0][0];
+          double tLan = t[1][0];
           out.printf("%-34s %6d %14.1f %14.1f %8.3f%n", model.getFileName(), n, n / tRaw, n / tLan, tRaw / tLan);
         }
       } catch (OrtException e) {

@@ -11,7 +11,6 @@ import dev.lanterne.runtime.SaliencySession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -71,22 +70,12 @@ public final class GradientBenchmark {
         for (int i = 0; i < batch; i++) {
           seed[i * k + i] = 1f;
         }
-        double fwd = medianMillis(() -> plain.run(x, batch), repeats);
-        double bwd = medianMillis(() -> grad.gradient(x, batch, seed), repeats);
+        // alternating order: ONNX Runtime's spinning idle threads slow whichever session runs next
+        double[][] t = Timing.alternating(1, repeats, () -> plain.run(x, batch), () -> grad.gradient(x, batch, seed));
+        double fwd = t[0][0] * 1e3;
+        double bwd = t[1][0] * 1e3;
         System.out.printf("%-34s %5d %12.1f %12.1f %7.2f%n", modelFile.getFileName(), batch, fwd, bwd, bwd / fwd);
       }
     }
-  }
-
-  private static double medianMillis(Runnable r, int repeats) {
-    r.run();
-    double[] t = new double[repeats];
-    for (int i = 0; i < repeats; i++) {
-      long start = System.nanoTime();
-      r.run();
-      t[i] = (System.nanoTime() - start) / 1e6;
-    }
-    Arrays.sort(t);
-    return t[repeats / 2];
   }
 }
