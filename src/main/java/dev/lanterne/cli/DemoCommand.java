@@ -217,6 +217,11 @@ public final class DemoCommand implements Command {
       md.append(meanTable(Files.readAllLines(csv, StandardCharsets.UTF_8)));
       md.append("\nPer picture: [evaluate/evaluation.csv](evaluate/evaluation.csv); curves in `evaluate/curves/`.\n\n");
     }
+    if (inverted) {
+      md.append("## What the model imagines each shape to be\n\n")
+          .append("Class-model inversion from noise, 150 steps with a blur every 4 steps ")
+          .append("(`lanterne invert`):\n\n![inversion](invert/invert-grid.png)\n\n");
+    }
     md.append("## Files\n\n- `gradients/grid.png`, `rise/grid.png`, `occlusion/grid.png`: overlays with titles\n")
         .append("- `*/explanations.json`: one entry per map (method, class, label, score, files)\n")
         .append("- `rise/masks.png`: the first RISE masks\n");
