@@ -20,19 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InvertCommandTest {
-  @org.junit.jupiter.api.io.TempDir
-  java.nio.file.Path graphCache;
-
-  @org.junit.jupiter.api.BeforeEach
-  void privateGraphCache() {
-    // compiled graphs go to a temporary cache, not the user's
-    System.setProperty("lanterne.cache", graphCache.toString());
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void clearGraphCache() {
-    System.clearProperty("lanterne.cache");
-  }
 
   @TempDir
   Path tmp;

@@ -19,19 +19,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LayerObjectiveTest {
-  @org.junit.jupiter.api.io.TempDir
-  java.nio.file.Path graphCache;
-
-  @org.junit.jupiter.api.BeforeEach
-  void privateGraphCache() {
-    // compiled graphs go to a temporary cache, not the user's
-    System.setProperty("lanterne.cache", graphCache.toString());
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void clearGraphCache() {
-    System.clearProperty("lanterne.cache");
-  }
 
   private static final int[] CHW = {3, 4, 4};
   private static final int PER = 48;

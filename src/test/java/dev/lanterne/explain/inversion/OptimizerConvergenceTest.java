@@ -11,19 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** Every optimiser must reach the known optimum t_k of score_k = -||x - t_k||^2, for two classes at once. */
 class OptimizerConvergenceTest {
-  @org.junit.jupiter.api.io.TempDir
-  java.nio.file.Path graphCache;
-
-  @org.junit.jupiter.api.BeforeEach
-  void privateGraphCache() {
-    // compiled graphs go to a temporary cache, not the user's
-    System.setProperty("lanterne.cache", graphCache.toString());
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void clearGraphCache() {
-    System.clearProperty("lanterne.cache");
-  }
 
   private static final ModelCard CARD = ModelCard.inception(Quadratic.H, Quadratic.W);
   private final Quadratic q = new Quadratic(2, 11);

@@ -22,19 +22,6 @@ import org.junit.jupiter.api.Test;
  * final image rounded to 8-bit RGB as it is saved.
  */
 class PretrainedInversionTest {
-  @org.junit.jupiter.api.io.TempDir
-  java.nio.file.Path graphCache;
-
-  @org.junit.jupiter.api.BeforeEach
-  void privateGraphCache() {
-    // compiled graphs go to a temporary cache, not the user's
-    System.setProperty("lanterne.cache", graphCache.toString());
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void clearGraphCache() {
-    System.clearProperty("lanterne.cache");
-  }
 
   private static final int[] CLASSES = {130, 954};
 
