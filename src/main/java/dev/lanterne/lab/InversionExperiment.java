@@ -24,6 +24,8 @@ import java.util.Map;
 final class InversionExperiment implements Experiment {
   /** flamingo, leopard, acoustic guitar, sports car, banana: animal, animal, object, vehicle, fruit. */
   static final int[] CLASSES = {130, 288, 402, 817, 954};
+  /** The course's seven classes, for the acceptance run on the main model. */
+  static final int[] COURSE_CLASSES = {130, 208, 288, 402, 620, 817, 954};
   static final String DREAM_PHOTO = "cat.png";
   static final int[] DREAM_CLASSES = {130, 288, 954, 817};
   static final int BLUR_EVERY = 5;
@@ -36,7 +38,7 @@ final class InversionExperiment implements Experiment {
 
   @Override
   public long units(LabSettings s) {
-    return 2L * 2 * s.inversionSteps() + 2L * s.dreamSteps() * s.dreamOctaves();
+    return 2L * 2 * s.inversionSteps() + 2L * s.inversionSteps() + 2L * s.dreamSteps() * s.dreamOctaves();
   }
 
   /** Adam on normalised gradients from uniform noise; nothing else (no jitter, decay or clipping). */
@@ -83,6 +85,36 @@ final class InversionExperiment implements Experiment {
     out.table(perModel);
     out.png("inversion.png", Figures.grid(grid, labels));
 
+    // The course's seven classes on the main model with Yosinski et al.'s regularisation (blur 1.0 every
+    // 4 steps, jitter, clipping), once with the pre-softmax score and once with the log-probability:
+    // the quantized model's logits saturate, after which only the probability objective separates classes.
+    Table course = new Table("course", "objective", "class", "label", "final p", "p above 0.9");
+    List<List<PanelGrid.Panel>> cgrid = new ArrayList<>();
+    List<String> clabels = new ArrayList<>();
+    for (boolean logprob : new boolean[] {false, true}) {
+      InversionOptions o = InversionOptions.defaults().withSteps(s.inversionSteps()).withSeed(seed)
+          .withSnapshotEvery(0).withLogProbability(logprob);
+      long t0 = System.nanoTime();
+      AscentTrace t;
+      try (InversionModel im = session(ctx, ctx.main())) {
+        t = ClassModelInversion.run(im, ctx.main().card(), COURSE_CLASSES, null, o, (step, obj, p) -> progress.step(1));
+      }
+      ctx.addTime("inversion, course classes (" + ctx.main().name() + ")", (System.nanoTime() - t0) / 1e9);
+      String objective = logprob ? "log-probability" : "pre-softmax score";
+      List<PanelGrid.Panel> row = new ArrayList<>();
+      for (int i = 0; i < COURSE_CLASSES.length; i++) {
+        int c = COURSE_CLASSES[i];
+        double p = t.finalProbability(i);
+        course.add(objective, c, ctx.main().label(c), p, p > 0.9 ? "yes" : "no");
+        row.add(Figures.panel(ctx.main().preprocessor().toImage(t.image(i)),
+            String.format(Locale.ROOT, "%d %s p %.3f", c, ctx.main().label(c), p)));
+      }
+      cgrid.add(row);
+      clabels.add(objective);
+    }
+    out.table(course);
+    out.png("course.png", Figures.grid(cgrid, clabels));
+
     Table dream = new Table("deepdream", "model", "class", "label", "p on the photo", "p after deep dream");
     List<List<PanelGrid.Panel>> dgrid = new ArrayList<>();
     List<String> dlabels = new ArrayList<>();
@@ -123,7 +155,10 @@ final class InversionExperiment implements Experiment {
     params.put("deepDream", Map.of("photo", DREAM_PHOTO, "classes", DREAM_CLASSES, "octaves",
         dreamOptions.octaves(), "octaveScale", dreamOptions.octaveScale(), "ascent", dreamOptions.ascent()));
     out.params(params);
-    return section(out, s, perClass, perModel, dream);
+    params.put("courseClasses", COURSE_CLASSES);
+    params.put("courseRun", "main model, InversionOptions.defaults(): Adam on normalised gradients, blur 1.0 every 4"
+        + " steps, jitter, clipping; objectives: pre-softmax score and log-probability");
+    return section(out, s, perClass, perModel, dream, course);
   }
 
   static DeepDream.Options dreamOptions(LabSettings s, long seed) {
@@ -191,7 +226,8 @@ final class InversionExperiment implements Experiment {
     return (double) hits / CLASSES.length;
   }
 
-  private static Section section(LabOutput out, LabSettings s, Table perClass, Table perModel, Table dream) {
+  private static Section section(LabOutput out, LabSettings s, Table perClass, Table perModel, Table dream,
+      Table course) {
     Section sec = new Section("1. Class-model inversion and deep dream");
     sec.text("Both models climb the pre-softmax score of classes " + java.util.Arrays.toString(CLASSES)
         + " (flamingo, leopard, acoustic guitar, sports car, banana) from the same uniform noise (mid-gray"
@@ -204,6 +240,28 @@ final class InversionExperiment implements Experiment {
     sec.table(perModel, out.link("models.csv"));
     sec.table(perClass, out.link("classes.csv"));
     sec.text(inversionComment(perModel, perClass));
+    sec.heading("The course's seven classes, with Yosinski et al.'s regularisation");
+    int scoreHits = 0;
+    int logHits = 0;
+    for (int i = 0; i < course.size(); i++) {
+      List<Object> r = course.row(i);
+      if (r.get(4).equals("yes")) {
+        if (r.get(0).equals("log-probability")) {
+          logHits++;
+        } else {
+          scoreHits++;
+        }
+      }
+    }
+    sec.text("The main model, classes " + java.util.Arrays.toString(COURSE_CLASSES) + ", " + s.inversionSteps()
+        + " Adam steps from noise with a Gaussian blur (sigma 1.0) every 4 steps, random jitter and clipping to the"
+        + " valid pixel range, once climbing the pre-softmax score and once the log-probability. Above p 0.9: "
+        + scoreHits + "/" + COURSE_CLASSES.length + " with the score, " + logHits + "/" + COURSE_CLASSES.length
+        + " with the log-probability. The quantized logits saturate at the top of their range, after which a higher"
+        + " score no longer separates the target from the other classes; the log-probability keeps pushing the"
+        + " others down.");
+    sec.figure("the course's classes, both objectives", out.link("course.png"));
+    sec.table(course, out.link("course.csv"));
     sec.heading("Deep dream from one photo");
     sec.text("Each image starts from " + DREAM_PHOTO + " and climbs one class score over " + s.dreamOctaves()
         + " octaves (scale 1.4) of " + s.dreamSteps() + " normalised gradient-ascent steps each (lr 0.01,"

@@ -21,12 +21,13 @@ class LabQuickTest {
   /** Each table (CSV) and how many data rows it must have. */
   private static final Map<String, Integer> TABLE_ROWS = Map.ofEntries(
       Map.entry("inversion/classes.csv", 10), Map.entry("inversion/models.csv", 4),
-      Map.entry("inversion/deepdream.csv", 8),
+      Map.entry("inversion/deepdream.csv", 8), Map.entry("inversion/course.csv", 14),
       Map.entry("saliency/classes.csv", 11), Map.entry("saliency/methods.csv", 12),
       Map.entry("rise/settings.csv", 15),
       Map.entry("summary/summary.csv", 8), Map.entry("summary/rows.csv", 32), Map.entry("summary/sanity.csv", 8));
 
   private static final List<String> FIGURES = List.of("inversion/inversion.png", "inversion/deepdream.png",
+      "inversion/course.png",
       "saliency/classes.png", "saliency/methods.png", "rise/maps.png", "rise/masks.png", "summary/maps.png",
       "summary/curves-coffee.png", "summary/sanity.png");
 
