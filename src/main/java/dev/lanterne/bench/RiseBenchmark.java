@@ -67,8 +67,8 @@ public final class RiseBenchmark {
           acc[r] = 1000 * seconds(e, "accumulateSeconds") / masks;
         }
         out.printf("%-30s %5d %6d %13.1f %13.1f %7.3f %11.3f %14.3f %13.3f%n", model.getFileName()
-            + (c.batched() ? "" : " (1 by 1)"), batch, masks, median(fwd), median(rise), median(ratio), median(share),
-            median(draw), median(acc));
+            + (c.batched() ? "" : " (1 by 1)"), batch, masks, Timing.median(fwd), Timing.median(rise),
+            Timing.median(ratio), Timing.median(share), Timing.median(draw), Timing.median(acc));
       }
     }
   }
@@ -136,12 +136,6 @@ public final class RiseBenchmark {
       System.arraycopy(x, 0, out, i * x.length, x.length);
     }
     return out;
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
   }
 
   /**

@@ -11,12 +11,9 @@ public final class Timing {
     }
     double[] t = new double[repeats];
     for (int i = 0; i < repeats; i++) {
-      long start = System.nanoTime();
-      task.run();
-      t[i] = (System.nanoTime() - start) / 1e9;
+      t[i] = time(task);
     }
-    java.util.Arrays.sort(t);
-    return repeats % 2 == 1 ? t[repeats / 2] : 0.5 * (t[repeats / 2 - 1] + t[repeats / 2]);
+    return median(t);
   }
 
   /**
@@ -50,7 +47,8 @@ public final class Timing {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private static double median(double[] v) {
+  /** The median of the values (the mean of the middle two for an even count). */
+  public static double median(double[] v) {
     double[] s = v.clone();
     java.util.Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);

@@ -1,6 +1,7 @@
 package dev.lanterne.explain.inversion;
 
 import dev.lanterne.runtime.InversionModel;
+import dev.lanterne.tensor.Softmax;
 
 /**
  * One output column per image, through an {@link InversionModel}: image i climbs scores[i, target[i]]
@@ -84,16 +85,9 @@ public final class ModelObjective implements AscentObjective {
         continue;
       }
       int base = i * k;
-      double max = Double.NEGATIVE_INFINITY;
+      float[] p = Softmax.of(scores, base, probabilityClasses);
       for (int c = 0; c < probabilityClasses; c++) {
-        max = Math.max(max, scores[base + c]);
-      }
-      double sum = 0;
-      for (int c = 0; c < probabilityClasses; c++) {
-        sum += Math.exp(scores[base + c] - max);
-      }
-      for (int c = 0; c < probabilityClasses; c++) {
-        seed[base + c] = (float) ((c == targets[i] ? 1 : 0) - Math.exp(scores[base + c] - max) / sum);
+        seed[base + c] = (c == targets[i] ? 1 : 0) - p[c];
       }
     }
   }
@@ -112,14 +106,6 @@ public final class ModelObjective implements AscentObjective {
     if (outputsProbabilities) {
       return scores[base + targets[i]];
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int c = 0; c < probabilityClasses; c++) {
-      max = Math.max(max, scores[base + c]);
-    }
-    double sum = 0;
-    for (int c = 0; c < probabilityClasses; c++) {
-      sum += Math.exp(scores[base + c] - max);
-    }
-    return (float) (Math.exp(scores[base + targets[i]] - max) / sum);
+    return Softmax.at(scores, base, probabilityClasses, targets[i]);
   }
 }
