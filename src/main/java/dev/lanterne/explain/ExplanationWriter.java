@@ -34,6 +34,16 @@ import java.util.Set;
  * </ul>
  */
 public final class ExplanationWriter {
+  /**
+   * Writes overlays, .npy maps, grid.png and explanations.json for explanations of a batch, with the
+   * default drawing options.
+   *
+   * @return the files written
+   */
+  public static Written save(Path dir, Images images, List<Explanation> explanations) {
+    return new ExplanationWriter(dir, Options.defaults()).write(images.names(), images.shown(), explanations);
+  }
+
   public static final String GRID = "grid.png";
   public static final String JSON_FILE = "explanations.json";
   private static final int MIN_PANEL = 224;

@@ -14,7 +14,7 @@ import java.util.Map;
  * pytorch-grad-cam's BaseCAM): {@code cam = ReLU(sum_k w_k A_k)}, resized bilinearly to the input
  * size. Subclasses give only the channel weights w. All classes of all images run in one batch.
  */
-public abstract class CamMethod {
+public abstract class CamMethod implements dev.lanterne.explain.Attribution {
   /** @param relu clip the weighted sum at 0 (the published methods do; off shows negative evidence) */
   public record Options(boolean relu) {
     public static final Options DEFAULT = new Options(true);
@@ -25,14 +25,51 @@ public abstract class CamMethod {
 
   protected final CamModel model;
   protected final Scoring scoring;
+  private final dev.lanterne.explain.LanternModel owner;
+  private final Options options;
 
+  /** On a bare Grad-CAM session (no model object: {@link #attribute} needs explicit classes). */
   protected CamMethod(CamModel model, Scoring scoring) {
     this.model = model;
     this.scoring = scoring;
+    this.owner = null;
+    this.options = Options.DEFAULT;
+  }
+
+  /**
+   * On a model, at a layer.
+   *
+   * @param layer the layer tensor, or null for the default (the map feeding the last global pooling)
+   */
+  protected CamMethod(dev.lanterne.explain.LanternModel model, String layer, Options options) {
+    this.model = model.camGraph(layer);
+    this.scoring = Scoring.of(model.card(), model.labels());
+    this.owner = model;
+    this.options = options;
   }
 
   /** Method name in titles and explanations.json. */
   public abstract String method();
+
+  @Override
+  public String name() {
+    return method();
+  }
+
+  @Override
+  public dev.lanterne.explain.LanternModel model() {
+    return owner;
+  }
+
+  /** The layer whose activation this CAM weights. */
+  public String layer() {
+    return model.layer();
+  }
+
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
+    return explain(images.tensor(), images.size(), classes, options);
+  }
 
   /**
    * Channel weights w [channels] for one image.

@@ -4,8 +4,24 @@ import dev.lanterne.runtime.CamModel;
 
 /** Grad-CAM (Selvaraju et al. 2017): channel weights are the spatial mean of the gradient dA. */
 public final class GradCam extends CamMethod {
+  /** On a bare Grad-CAM session. */
   public GradCam(CamModel model, Scoring scoring) {
     super(model, scoring);
+  }
+
+  /** At the model's default layer (the map feeding the last global pooling). */
+  public GradCam(dev.lanterne.explain.LanternModel model) {
+    this(model, null);
+  }
+
+  /** At a layer (null: the default). */
+  public GradCam(dev.lanterne.explain.LanternModel model, String layer) {
+    this(model, layer, Options.DEFAULT);
+  }
+
+  /** At a layer, with options. */
+  public GradCam(dev.lanterne.explain.LanternModel model, String layer, Options options) {
+    super(model, layer, options);
   }
 
   @Override

@@ -12,8 +12,24 @@ import dev.lanterne.runtime.CamModel;
 public final class GradCamPlusPlus extends CamMethod {
   private static final double RELATIVE_EPS = 1e-6;
 
+  /** On a bare Grad-CAM session. */
   public GradCamPlusPlus(CamModel model, Scoring scoring) {
     super(model, scoring);
+  }
+
+  /** At the model's default layer (the map feeding the last global pooling). */
+  public GradCamPlusPlus(dev.lanterne.explain.LanternModel model) {
+    this(model, null);
+  }
+
+  /** At a layer (null: the default). */
+  public GradCamPlusPlus(dev.lanterne.explain.LanternModel model, String layer) {
+    this(model, layer, Options.DEFAULT);
+  }
+
+  /** At a layer, with options. */
+  public GradCamPlusPlus(dev.lanterne.explain.LanternModel model, String layer, Options options) {
+    super(model, layer, options);
   }
 
   @Override

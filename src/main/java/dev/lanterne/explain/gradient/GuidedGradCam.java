@@ -14,15 +14,45 @@ import java.util.Map;
  * pixel-wise by the upsampled Grad-CAM map. The gradient model must be the guided-backpropagation
  * graph (ReLU backward passes only positive gradients at positive inputs).
  */
-public final class GuidedGradCam {
+public final class GuidedGradCam implements dev.lanterne.explain.Attribution {
   private final GradCam gradCam;
   private final GradientModel guided;
   private final Scoring scoring;
 
+  private final dev.lanterne.explain.LanternModel owner;
+
+  /** On bare sessions: the Grad-CAM graph and the guided-backpropagation saliency graph. */
   public GuidedGradCam(CamModel cam, GradientModel guided, Scoring scoring) {
     this.gradCam = new GradCam(cam, scoring);
     this.guided = guided;
     this.scoring = scoring;
+    this.owner = null;
+  }
+
+  /** On a model, at a layer (null: the default). */
+  public GuidedGradCam(dev.lanterne.explain.LanternModel model, String layer) {
+    this.gradCam = new GradCam(model, layer);
+    this.guided = model.saliencyGraph(dev.lanterne.grad.Variant.GUIDED);
+    this.scoring = Scoring.of(model.card(), model.labels());
+    this.owner = model;
+  }
+
+  /** The method name in titles and explanations.json. */
+  public static final String METHOD = "guided-gradcam";
+
+  @Override
+  public String name() {
+    return METHOD;
+  }
+
+  @Override
+  public dev.lanterne.explain.LanternModel model() {
+    return owner;
+  }
+
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
+    return explain(images.tensor(), images.size(), classes, CamMethod.Options.DEFAULT);
   }
 
   /**

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * classes, go to the gradient model in one call, after two rows for the input and the baseline whose
  * scores give the completeness gap {@code sum(attribution) - (score(x) - score(x'))}.
  */
-public final class IntegratedGradients {
+public final class IntegratedGradients implements dev.lanterne.explain.Attribution {
   /** Quadrature on [0,1]. */
   public enum Rule {
     TRAPEZOID,
@@ -94,10 +94,47 @@ public final class IntegratedGradients {
 
   private final GradientModel model;
   private final Scoring scoring;
+  private final dev.lanterne.explain.LanternModel owner;
+  private final Options options;
 
+  /** On a bare gradient session (no model object: {@link #attribute} needs explicit classes). */
   public IntegratedGradients(GradientModel model, Scoring scoring) {
     this.model = model;
     this.scoring = scoring;
+    this.owner = null;
+    this.options = null;
+  }
+
+  /** Integrated Gradients with the default options (50 steps, black baseline) on a model. */
+  public IntegratedGradients(dev.lanterne.explain.LanternModel model) {
+    this(model, Options.defaults(model.normalization()));
+  }
+
+  /** Integrated Gradients with the given options on a model. */
+  public IntegratedGradients(dev.lanterne.explain.LanternModel model, Options options) {
+    this.model = model.saliencyGraph(dev.lanterne.grad.Variant.STANDARD);
+    this.scoring = Scoring.of(model.card(), model.labels());
+    this.owner = model;
+    this.options = options;
+  }
+
+  /** The method name in titles and explanations.json. */
+  public static final String METHOD = "integrated-gradients";
+
+  @Override
+  public String name() {
+    return METHOD;
+  }
+
+  @Override
+  public dev.lanterne.explain.LanternModel model() {
+    return owner;
+  }
+
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
+    return explain(images.tensor(), images.size(), classes,
+        options != null ? options : Options.defaults(dev.lanterne.image.Normalization.IDENTITY));
   }
 
   /**

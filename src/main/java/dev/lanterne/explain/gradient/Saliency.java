@@ -13,7 +13,7 @@ import java.util.Map;
  * class score with respect to the input, reduced over the colour channels. All classes of all images
  * go to the gradient model in one batch.
  */
-public final class Saliency {
+public final class Saliency implements dev.lanterne.explain.Attribution {
   /**
    * @param reduce how the colour channels are combined
    * @param signed keep the gradient's sign in the map instead of its magnitude
@@ -37,10 +37,45 @@ public final class Saliency {
 
   private final GradientModel model;
   private final Scoring scoring;
+  private final dev.lanterne.explain.LanternModel owner;
+  private final Options options;
 
+  /** On a bare gradient session (no model object: {@link #attribute} needs explicit classes). */
   public Saliency(GradientModel model, Scoring scoring) {
+    this(model, scoring, null, Options.DEFAULT);
+  }
+
+  /** Vanilla saliency with the default options on a model. */
+  public Saliency(dev.lanterne.explain.LanternModel model) {
+    this(model, Options.DEFAULT);
+  }
+
+  /** Saliency with the given options on a model (its saliency graph is compiled on first use). */
+  public Saliency(dev.lanterne.explain.LanternModel model, Options options) {
+    this(model.saliencyGraph(dev.lanterne.grad.Variant.STANDARD), Scoring.of(model.card(), model.labels()), model,
+        options);
+  }
+
+  private Saliency(GradientModel model, Scoring scoring, dev.lanterne.explain.LanternModel owner, Options options) {
     this.model = model;
     this.scoring = scoring;
+    this.owner = owner;
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return options.timesInput() ? "gradient-x-input" : "saliency";
+  }
+
+  @Override
+  public dev.lanterne.explain.LanternModel model() {
+    return owner;
+  }
+
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
+    return explain(images.tensor(), images.size(), classes, options);
   }
 
   /**

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * colour channels. All noisy copies of an image (for all its classes) go to the gradient model in one
  * call, with the clean image as one extra row for the reported score; the model chunks as it needs.
  */
-public final class SmoothGrad {
+public final class SmoothGrad implements dev.lanterne.explain.Attribution {
   /** How the noisy gradients are aggregated. */
   public enum Variant {
     SMOOTHGRAD("smoothgrad"),
@@ -90,10 +90,44 @@ public final class SmoothGrad {
 
   private final GradientModel model;
   private final Scoring scoring;
+  private final dev.lanterne.explain.LanternModel owner;
+  private final Options options;
 
+  /** On a bare gradient session (no model object: {@link #attribute} needs explicit classes). */
   public SmoothGrad(GradientModel model, Scoring scoring) {
     this.model = model;
     this.scoring = scoring;
+    this.owner = null;
+    this.options = null;
+  }
+
+  /** SmoothGrad with the default options (50 samples, noise 0.15, max over channels) on a model. */
+  public SmoothGrad(dev.lanterne.explain.LanternModel model) {
+    this(model, Options.defaults(model.normalization()));
+  }
+
+  /** SmoothGrad (or its squared / VarGrad variant) with the given options on a model. */
+  public SmoothGrad(dev.lanterne.explain.LanternModel model, Options options) {
+    this.model = model.saliencyGraph(dev.lanterne.grad.Variant.STANDARD);
+    this.scoring = Scoring.of(model.card(), model.labels());
+    this.owner = model;
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return options == null ? Variant.SMOOTHGRAD.method() : options.variant().method();
+  }
+
+  @Override
+  public dev.lanterne.explain.LanternModel model() {
+    return owner;
+  }
+
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
+    return explain(images.tensor(), images.size(), classes,
+        options != null ? options : Options.defaults(dev.lanterne.image.Normalization.IDENTITY));
   }
 
   /**

@@ -12,13 +12,46 @@ import java.util.Map;
  * Occlusion (Zeiler and Fergus 2014), the deterministic baseline: each pixel's attribution is the
  * mean score drop, score(x) - score(x occluded), over the windows that cover it.
  */
-public final class Occlusion {
+public final class Occlusion implements dev.lanterne.explain.Attribution {
   public static final String METHOD = "occlusion";
 
   private final OcclusionOptions options;
 
+  private final dev.lanterne.explain.LanternModel owner;
+
+  /** The method alone; call {@link #explain} with a {@link BlackBox}. */
   public Occlusion(OcclusionOptions options) {
     this.options = options;
+    this.owner = null;
+  }
+
+  /** On a model: {@link #attribute} takes the model's normalised images and undoes the normalisation. */
+  public Occlusion(dev.lanterne.explain.LanternModel model, OcclusionOptions options) {
+    this.options = options;
+    this.owner = model;
+  }
+
+  @Override
+  public String name() {
+    return METHOD;
+  }
+
+  @Override
+  public dev.lanterne.explain.LanternModel model() {
+    return owner;
+  }
+
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
+    if (owner == null) {
+      throw new IllegalStateException("this Occlusion was made without a model; use explain(BlackBox, ...)");
+    }
+    BlackBox box = BlackBox.of(owner.classifier(), owner.card(), owner.labels());
+    List<Explanation> out = new java.util.ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      out.addAll(explain(box, owner.pixels(images.tensor(i)), classes[i], i, ProgressListener.NONE));
+    }
+    return out;
   }
 
   public List<Explanation> explain(BlackBox model, float[] pixels, int[] classes) {

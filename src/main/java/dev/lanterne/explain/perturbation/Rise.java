@@ -12,13 +12,46 @@ import java.util.Map;
  * class c is sum_i score_c(x masked by M_i) * M_i / (N p), masks applied in pixel space before
  * normalisation. Every class of interest comes from the same forward passes.
  */
-public final class Rise {
+public final class Rise implements dev.lanterne.explain.Attribution {
   public static final String METHOD = "rise";
 
   private final RiseOptions options;
 
+  private final dev.lanterne.explain.LanternModel owner;
+
+  /** The method alone; call {@link #explain} with a {@link BlackBox}. */
   public Rise(RiseOptions options) {
     this.options = options;
+    this.owner = null;
+  }
+
+  /** On a model: {@link #attribute} takes the model's normalised images and undoes the normalisation. */
+  public Rise(dev.lanterne.explain.LanternModel model, RiseOptions options) {
+    this.options = options;
+    this.owner = model;
+  }
+
+  @Override
+  public String name() {
+    return METHOD;
+  }
+
+  @Override
+  public dev.lanterne.explain.LanternModel model() {
+    return owner;
+  }
+
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
+    if (owner == null) {
+      throw new IllegalStateException("this Rise was made without a model; use explain(BlackBox, ...)");
+    }
+    BlackBox box = BlackBox.of(owner.classifier(), owner.card(), owner.labels());
+    List<Explanation> out = new java.util.ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      out.addAll(explain(box, owner.pixels(images.tensor(i)), classes[i], i, ProgressListener.NONE));
+    }
+    return out;
   }
 
   public RiseOptions options() {

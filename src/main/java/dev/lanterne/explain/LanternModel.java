@@ -1,0 +1,537 @@
+package dev.lanterne.explain;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.grad.GradientOptions;
+import dev.lanterne.grad.GraphCache;
+import dev.lanterne.grad.Variant;
+import dev.lanterne.image.Normalization;
+import dev.lanterne.image.Preprocessor;
+import dev.lanterne.model.Labels;
+import dev.lanterne.model.ModelCard;
+import dev.lanterne.model.ModelRegistry;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.CamModel;
+import dev.lanterne.runtime.Classifier;
+import dev.lanterne.runtime.Device;
+import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.runtime.InversionModel;
+import dev.lanterne.runtime.InversionSession;
+import dev.lanterne.runtime.RuntimeOptions;
+import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.tensor.Softmax;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * An image classifier loaded once, in the style of DJL's {@code Model}: the ONNX file is read, parsed
+ * and hashed once; its model card (preprocessing) and labels are resolved (by SHA-256, then file
+ * name, then the card or preset given); the plain ONNX Runtime session is opened; derived gradient
+ * graphs (saliency, Grad-CAM, inversion step) are compiled lazily, per kind, through the graph cache,
+ * and their sessions are kept for the model's lifetime.
+ *
+ * <pre>{@code
+ * try (LanternModel model = LanternModel.open(Path.of("mobilenetv2.onnx"))) {
+ *   Images photo = model.load(Path.of("cat.jpg"));
+ *   List<Explanation> maps = new GradCam(model).attribute(photo, Target.predicted());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: a {@code LanternModel} is safe for concurrent use by several threads (ONNX
+ * Runtime sessions run concurrently; lazily compiled graphs are created once under a lock).
+ * {@link #close()} is idempotent; calls after close fail with a clear exception.
+ */
+public final class LanternModel implements AutoCloseable {
+  private final Path path;
+  private final String name;
+  private final String sha256;
+  private final Onnx.ModelProto proto;
+  private final ModelCard card;
+  private final Labels labels;
+  private final RuntimeOptions runtime;
+  private final GraphCache cache;
+  private final Classifier classifier;
+  private final int[] chw;
+  private final Map<String, AutoCloseable> sessions = new HashMap<>();
+  private volatile boolean closed;
+
+  private LanternModel(Path path, String name, String sha256, Onnx.ModelProto proto, ModelCard card, Labels labels,
+      RuntimeOptions runtime, GraphCache cache, Classifier classifier) {
+    this.path = path;
+    this.name = name;
+    this.sha256 = sha256;
+    this.proto = proto;
+    this.card = card;
+    this.labels = labels;
+    this.runtime = runtime;
+    this.cache = cache;
+    this.classifier = classifier;
+    this.chw = classifier.inputShape();
+  }
+
+  /** Opens a model with its card and labels found automatically, on the CPU with default threads. */
+  public static LanternModel open(Path onnxFile) {
+    return builder(onnxFile).open();
+  }
+
+  /** Opens the bundled demo model (a small CNN on generated shapes), extracted once to the cache. */
+  public static LanternModel demo() {
+    return open(demoModelFile());
+  }
+
+  /** The bundled demo model as a file: extracted to the cache folder on first use, re-extracted if damaged. */
+  public static Path demoModelFile() {
+    byte[] bytes = ModelRegistry.readResource("demo/shapes.onnx");
+    String sha = OnnxModels.sha256(bytes);
+    Path file = GraphCache.defaultDir().getParent().resolve("demo").resolve(sha.substring(0, 16) + "-shapes.onnx");
+    try {
+      if (!Files.isRegularFile(file) || !OnnxModels.sha256(Files.readAllBytes(file)).equals(sha)) {
+        dev.lanterne.tensor.AtomicFiles.write(file, bytes);
+      }
+    } catch (IOException e) {
+      throw new LanterneException("cannot read the cached demo model " + file + " (" + e.getMessage() + ")", e);
+    }
+    return file;
+  }
+
+  /** A builder for a model file: card, labels, device, threads, batch and cache can be set. */
+  public static Builder builder(Path onnxFile) {
+    return new Builder(onnxFile);
+  }
+
+  /**
+   * The same model with other weights (e.g. a randomised copy for the sanity check): same card,
+   * labels and runtime options; its derived graphs are compiled in memory, never cached.
+   */
+  public LanternModel withGraph(Onnx.ModelProto otherWeights) {
+    ensureOpen();
+    Classifier c = Classifier.open(otherWeights.toByteArray(), name, runtime);
+    return new LanternModel(path, name, OnnxModels.sha256(otherWeights.toByteArray()), otherWeights, card, labels,
+        runtime, null, c);
+  }
+
+  /** The model file (for the bundled demo model: its extracted copy). */
+  public Path path() {
+    return path;
+  }
+
+  /** The file name without extension, as shown in reports. */
+  public String name() {
+    return name;
+  }
+
+  /** SHA-256 of the model file, lower-case hex. */
+  public String sha256() {
+    return sha256;
+  }
+
+  /** The parsed ONNX model (external data inlined). */
+  public Onnx.ModelProto proto() {
+    return proto;
+  }
+
+  /** How inputs are preprocessed and outputs read. */
+  public ModelCard card() {
+    return card;
+  }
+
+  /** Class labels ("class N" where the model has none). */
+  public Labels labels() {
+    return labels;
+  }
+
+  /** Device, threads and the largest batch per ONNX Runtime call. */
+  public RuntimeOptions runtime() {
+    return runtime;
+  }
+
+  /** {channels, height, width} of one input image. */
+  public int[] inputShape() {
+    return chw.clone();
+  }
+
+  /** Number of classes the model scores. */
+  public int numClasses() {
+    return classifier.numClasses();
+  }
+
+  /** The pixel normalisation of the model card. */
+  public Normalization normalization() {
+    return Normalization.of(card, chw[0]);
+  }
+
+  /** The preprocessing of the model card (decode, resize, crop, normalise). */
+  public Preprocessor preprocessor() {
+    return Preprocessor.forCard(card);
+  }
+
+  /** The plain classifier session (owned by this model: do not close it). */
+  public Classifier classifier() {
+    ensureOpen();
+    return classifier;
+  }
+
+  /** Raw scores [n,K] (logits, or probabilities for probability models) of normalised inputs [n,C,H,W]. */
+  public float[] scores(float[] x, int n) {
+    ensureOpen();
+    return classifier.run(x, n);
+  }
+
+  /** Softmax probabilities of raw scores [n,K] (unchanged when the model outputs probabilities). */
+  public float[] probabilities(float[] scores, int n) {
+    float[] p = scores.clone();
+    if (!card.outputsProbabilities()) {
+      Softmax.rowsInPlace(p, n, numClasses());
+    }
+    return p;
+  }
+
+  /** Reads and preprocesses image files as the model card says. */
+  public Images load(Path... files) {
+    return load(Arrays.asList(files));
+  }
+
+  /** Reads and preprocesses image files as the model card says. */
+  public Images load(List<Path> files) {
+    if (files.isEmpty()) {
+      throw LanterneException.usage("no image to load");
+    }
+    Preprocessor pre = preprocessor();
+    List<String> names = new ArrayList<>();
+    List<BufferedImage> shown = new ArrayList<>();
+    float[] x = new float[files.size() * chw[0] * chw[1] * chw[2]];
+    int per = chw[0] * chw[1] * chw[2];
+    for (int i = 0; i < files.size(); i++) {
+      Preprocessor.Prepared p = pre.prepare(files.get(i));
+      names.add(files.get(i).getFileName().toString());
+      shown.add(p.shown());
+      System.arraycopy(p.tensor(), 0, x, i * per, per);
+    }
+    return new Images(names, shown, x, chw);
+  }
+
+  /** Preprocesses decoded pictures (any size) as the model card says; named "image 0", "image 1", ... */
+  public Images images(BufferedImage... pictures) {
+    Preprocessor pre = preprocessor();
+    List<String> names = new ArrayList<>();
+    List<BufferedImage> shown = new ArrayList<>();
+    int per = chw[0] * chw[1] * chw[2];
+    float[] x = new float[pictures.length * per];
+    for (int i = 0; i < pictures.length; i++) {
+      Preprocessor.Prepared p = pre.prepare(pictures[i]);
+      names.add("image " + i);
+      shown.add(p.shown());
+      System.arraycopy(p.tensor(), 0, x, i * per, per);
+    }
+    return new Images(names, shown, x, chw);
+  }
+
+  /** Already normalised tensors [n,C,H,W]; the pictures shown are their un-normalised values. */
+  public Images tensors(float[] x, int n, List<String> names) {
+    int per = chw[0] * chw[1] * chw[2];
+    if (x.length != n * per) {
+      throw LanterneException.usage("the tensor has " + x.length + " values; " + n + " images of ["
+          + chw[0] + "," + chw[1] + "," + chw[2] + "] need " + n * per);
+    }
+    Preprocessor pre = preprocessor();
+    List<BufferedImage> shown = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      shown.add(pre.toImage(Arrays.copyOfRange(x, i * per, (i + 1) * per)));
+    }
+    return new Images(names, shown, x, chw);
+  }
+
+  /** Pixels in [0,1] of normalised values [..,C,H,W] (per channel x * std + mean): what masking methods perturb. */
+  public float[] pixels(float[] normalised) {
+    float[] mean = card.mean();
+    float[] std = card.std();
+    int plane = chw[1] * chw[2];
+    float[] out = new float[normalised.length];
+    for (int i = 0; i < normalised.length; i++) {
+      int c = (i / plane) % chw[0];
+      out[i] = normalised[i] * std[c] + mean[c];
+    }
+    return out;
+  }
+
+  /** The top k classes of each image, most probable first. */
+  public List<List<Prediction>> classify(Images images, int k) {
+    float[] scores = scores(images.tensor(), images.size());
+    float[] prob = probabilities(scores, images.size());
+    int classes = numClasses();
+    List<List<Prediction>> out = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      List<Prediction> row = new ArrayList<>();
+      for (int c : Target.topK(scores, i * classes, classes, Math.min(k, classes))) {
+        row.add(new Prediction(c, labels.get(c), prob[i * classes + c], scores[i * classes + c]));
+      }
+      out.add(List.copyOf(row));
+    }
+    return out;
+  }
+
+  /**
+   * The compiled saliency graph (scores and input gradient) with ReLUs passing gradients back as the
+   * variant says; compiled on first use, then shared. Owned by this model: do not close it.
+   */
+  public GradientModel saliencyGraph(Variant variant) {
+    return session("saliency/" + variant, () -> new SaliencySession(
+        graphs(GradientOptions.DEFAULT.withVariant(variant)).saliency(), runtime));
+  }
+
+  /** The compiled Grad-CAM graph at a layer (null: the default layer). Owned by this model. */
+  public CamModel camGraph(String layer) {
+    return session("gradcam/" + layer, () -> {
+      GradientCompiler.Graphs g = graphs(GradientOptions.DEFAULT.withLayer(layer));
+      return new GradCamSession(g.gradcam(), g.layer(), runtime);
+    });
+  }
+
+  /** The compiled inversion-step graph. Owned by this model. */
+  public InversionModel inversionGraph() {
+    return session("inversion", () -> new InversionSession(graphs(GradientOptions.DEFAULT).inversion(), runtime));
+  }
+
+  private GradientCompiler.Graphs graphs(GradientOptions options) {
+    return cache != null ? cache.getOrCompile(proto, options) : GradientCompiler.compile(proto, options);
+  }
+
+  private interface SessionFactory<T extends AutoCloseable> {
+    T open();
+  }
+
+  @SuppressWarnings("unchecked")
+  private synchronized <T extends AutoCloseable> T session(String key, SessionFactory<T> factory) {
+    ensureOpen();
+    AutoCloseable s = sessions.get(key);
+    if (s == null) {
+      s = factory.open();
+      sessions.put(key, s);
+    }
+    return (T) s;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the model " + name + " is closed");
+    }
+  }
+
+  /** Closes every session of this model; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (AutoCloseable s : sessions.values()) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        // closing is best effort: the other sessions must still be released
+      }
+    }
+    sessions.clear();
+    classifier.close();
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + chw[0] + "x" + chw[1] + "x" + chw[2] + ", " + numClasses() + " classes, card "
+        + card.name() + ")";
+  }
+
+  /**
+   * Options for opening a model. Card resolution: an explicit card, else a named preset, else the
+   * bundled card matching the file's SHA-256 (then its file name), else torchvision preprocessing
+   * with a warning. Labels: an explicit file, else the card's labels ("imagenet": a file
+   * {@code imagenet-classes.txt} beside the model, in its parent folder, or in the cache folder).
+   */
+  public static final class Builder {
+    private final Path file;
+    private ModelCard card;
+    private Path cardFile;
+    private String preset;
+    private Path labelsFile;
+    private Labels labels;
+    private RuntimeOptions runtime = RuntimeOptions.DEFAULT;
+    private Path cacheDir = GraphCache.defaultDir();
+    private Consumer<String> warnings = w -> System.err.println("lanterne: warning: " + w);
+
+    private Builder(Path file) {
+      this.file = file;
+    }
+
+    /** Use this card instead of looking one up. */
+    public Builder card(ModelCard c) {
+      this.card = c;
+      return this;
+    }
+
+    /** Read the card from a JSON file (its labels path is relative to that file's folder). */
+    public Builder cardFile(Path f) {
+      this.cardFile = f;
+      return this;
+    }
+
+    /** A preprocessing preset instead of a card: "torchvision" or "inception". */
+    public Builder preset(String p) {
+      this.preset = p;
+      return this;
+    }
+
+    /** Labels from a text file, one per line (line N+1 is class N). */
+    public Builder labels(Path f) {
+      this.labelsFile = f;
+      return this;
+    }
+
+    /** Labels given directly. */
+    public Builder labels(Labels l) {
+      this.labels = l;
+      return this;
+    }
+
+    /** Device, threads and largest batch. */
+    public Builder runtime(RuntimeOptions r) {
+      this.runtime = r;
+      return this;
+    }
+
+    /** CPU or CUDA. */
+    public Builder device(Device d) {
+      this.runtime = runtime.withDevice(d);
+      return this;
+    }
+
+    /** ONNX Runtime intra-op threads (0: ONNX Runtime's default). */
+    public Builder threads(int t) {
+      this.runtime = runtime.withThreads(t);
+      return this;
+    }
+
+    /** Largest batch per ONNX Runtime call. */
+    public Builder batch(int b) {
+      this.runtime = runtime.withMaxBatch(b);
+      return this;
+    }
+
+    /** Folder of the derived-graph cache; null compiles in memory every time. */
+    public Builder cache(Path dir) {
+      this.cacheDir = dir;
+      return this;
+    }
+
+    /** Where warnings go (default: one line on stderr). */
+    public Builder warnings(Consumer<String> w) {
+      this.warnings = w;
+      return this;
+    }
+
+    /** Reads, checks and opens the model. */
+    public LanternModel open() {
+      if (file == null || file.toString().isEmpty()) {
+        throw LanterneException.usage("no model file given");
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new LanterneException("model file " + file + " does not exist; check the path"
+            + " (see onnx/README.md for how to get models)");
+      }
+      byte[] raw = Classifier.ModelFiles.readModel(file);
+      String sha = OnnxModels.sha256(raw);
+      Onnx.ModelProto proto = OnnxModels.load(file);
+      byte[] bytes = proto.toByteArray();
+      Classifier classifier = Classifier.open(bytes, file.getFileName().toString(), runtime);
+      try {
+        int[] shape = classifier.inputShape();
+        Path cardDir = null;
+        ModelCard c = card;
+        if (c == null && cardFile != null) {
+          c = ModelCard.read(cardFile);
+          cardDir = cardFile.toAbsolutePath().getParent();
+        }
+        if (c == null && preset != null) {
+          c = ModelCard.preset(preset, shape[1], shape[2]);
+        }
+        if (c == null) {
+          c = ModelRegistry.find(sha, file.getFileName().toString()).orElse(null);
+        }
+        if (c == null) {
+          warnings.accept("no model card for " + file.getFileName() + " (sha256 " + sha.substring(0, 12)
+              + "...); using torchvision preprocessing at " + shape[1] + "x" + shape[2]
+              + "; give a card or the inception preset if that is wrong");
+          c = ModelCard.torchvision(shape[1], shape[2]);
+        }
+        if (c.height() != shape[1] || c.width() != shape[2]) {
+          throw LanterneException.usage("the model card says input " + c.height() + "x" + c.width() + " but "
+              + file.getFileName() + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
+        }
+        Labels l = resolveLabels(c, cardDir);
+        String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        GraphCache cache = cacheDir == null ? null : new GraphCache(cacheDir);
+        return new LanternModel(file, stem, sha, proto, c, l, runtime, cache, classifier);
+      } catch (RuntimeException e) {
+        classifier.close();
+        throw e;
+      }
+    }
+
+    private Labels resolveLabels(ModelCard c, Path cardDir) {
+      try {
+        if (labels != null) {
+          return labels;
+        }
+        if (labelsFile != null) {
+          if (!Files.isRegularFile(labelsFile)) {
+            throw new LanterneException("label file " + labelsFile + " does not exist; check its path");
+          }
+          return Labels.read(labelsFile);
+        }
+        String l = c.labels();
+        if (l == null) {
+          return Labels.none();
+        }
+        Path modelDir = file.toAbsolutePath().getParent();
+        if (l.equals("imagenet")) {
+          List<Path> candidates = new ArrayList<>();
+          candidates.add(modelDir.resolve("imagenet-classes.txt"));
+          if (modelDir.getParent() != null) {
+            candidates.add(modelDir.getParent().resolve("imagenet-classes.txt"));
+          }
+          candidates.add(GraphCache.defaultDir().getParent().resolve("imagenet-classes.txt"));
+          for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+              return Labels.read(p);
+            }
+          }
+          return Labels.none();
+        }
+        if (cardDir != null && Files.isRegularFile(cardDir.resolve(l))) {
+          return Labels.read(cardDir.resolve(l));
+        }
+        if (Files.isRegularFile(modelDir.resolve(l))) {
+          return Labels.read(modelDir.resolve(l));
+        }
+        String resourceDir = "demo".equals(c.name()) || "shapes".equals(c.name()) ? "demo/" : "";
+        if (ModelRegistry.resource(resourceDir + l) != null) {
+          return Labels.of(new String(ModelRegistry.readResource(resourceDir + l),
+              java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip).filter(s -> !s.isEmpty())
+              .toList());
+        }
+        return Labels.none();
+      } catch (IOException e) {
+        throw new LanterneException("cannot read labels (" + e.getMessage() + ")", e);
+      }
+    }
+  }
+}
