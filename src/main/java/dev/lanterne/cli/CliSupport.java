@@ -82,7 +82,7 @@ public final class CliSupport {
     } else {
       path = demoModel();
     }
-    byte[] bytes = Classifier.ModelFiles.readModel(path);
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(path);
     Onnx.ModelProto proto = OnnxModels.parse(bytes, path.toString());
     int[] chw = imageInputShape(proto, path);
     String sha = OnnxModels.sha256(bytes);

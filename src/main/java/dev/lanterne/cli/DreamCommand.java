@@ -65,7 +65,7 @@ public final class DreamCommand implements Command {
         CliSupport.doubleOption(cl, "octave-scale", d.octaveScale(), 1, 4), ascent);
     Path photoFile = Path.of(cl.getOptionValue(CommonOptions.IMAGE));
     float[] photo = spec.preprocessor().prepare(photoFile).tensor();
-    byte[] bytes = Classifier.ModelFiles.readModel(spec.path());
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(spec.path());
     String layer = cl.getOptionValue("layer");
     int classCount;
     try (Classifier plain = Classifier.open(bytes, spec.name(), spec.runtime())) {

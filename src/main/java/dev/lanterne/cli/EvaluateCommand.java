@@ -91,7 +91,7 @@ public final class EvaluateCommand implements Command {
     Plan plan = plan(cl, spec);
     List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
     Path out = CliSupport.outDir(cl, null);
-    byte[] bytes = Classifier.ModelFiles.readModel(spec.path());
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(spec.path());
     Onnx.ModelProto proto = OnnxModels.parse(bytes, spec.path().toString());
     int[] chw = spec.inputShape();
 

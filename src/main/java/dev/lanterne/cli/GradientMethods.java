@@ -14,9 +14,9 @@ import dev.lanterne.grad.Variant;
 import dev.lanterne.metrics.Evaluation;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.CamModel;
-import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.grad.GradCamSession;
 import dev.lanterne.runtime.GradientModel;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import java.util.List;
 import org.apache.commons.cli.Options;
 

@@ -203,7 +203,7 @@ public final class InvertCommand implements Command {
         o = o.withStart(InversionOptions.Start.IMAGE);
       }
     }
-    byte[] bytes = dev.lanterne.runtime.Classifier.ModelFiles.readModel(spec.path());
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(spec.path());
     AscentTrace trace;
     int[] classes;
     try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {

@@ -15,12 +15,12 @@ import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.CamModel;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.Device;
-import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.grad.GradCamSession;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.InversionModel;
-import dev.lanterne.runtime.InversionSession;
+import dev.lanterne.grad.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import dev.lanterne.tensor.Softmax;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -447,7 +447,7 @@ public final class LanternModel implements AutoCloseable {
         throw new LanterneException("model file " + file + " does not exist; check the path"
             + " (see onnx/README.md for how to get models)");
       }
-      byte[] raw = Classifier.ModelFiles.readModel(file);
+      byte[] raw = dev.lanterne.onnx.OnnxModels.readFile(file);
       String sha = OnnxModels.sha256(raw);
       Onnx.ModelProto proto = OnnxModels.load(file);
       byte[] bytes = proto.toByteArray();

@@ -5,7 +5,6 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.proto.Onnx;
-import dev.lanterne.runtime.Classifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,12 +41,27 @@ public final class OnnxModels {
    * tensors live in external data files, the model with that data inlined (and checked).
    */
   public static byte[] readBytes(Path file) {
-    byte[] bytes = Classifier.ModelFiles.readModel(file);
+    byte[] bytes = readFile(file);
     Onnx.ModelProto model = parse(bytes, file.toString());
     if (!hasExternalData(model.getGraph())) {
       return bytes;
     }
     return inlineExternalData(model, file.toAbsolutePath().getParent()).toByteArray();
+  }
+
+  /** The bytes of a model file, with errors a user can act on (missing, empty, unreadable). */
+  public static byte[] readFile(Path model) {
+    try {
+      byte[] bytes = Files.readAllBytes(model);
+      if (bytes.length == 0) {
+        throw new LanterneException(model + " is empty; pass an ONNX model file");
+      }
+      return bytes;
+    } catch (NoSuchFileException e) {
+      throw new LanterneException("model file " + model + " does not exist; check its path");
+    } catch (IOException e) {
+      throw new LanterneException("cannot read model " + model + " (" + e.getMessage() + ")", e);
+    }
   }
 
   /** Parses ONNX bytes; fails with a user-facing message when they are not an ONNX model. */

@@ -8,10 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.BatchRewrite;
-import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -227,25 +224,6 @@ public final class Classifier implements AutoCloseable {
             new int[] {(int) s[1], (int) s[2], (int) s[3]}, (int) classes);
       } catch (OrtException e) {
         throw new LanterneException("cannot read the inputs of " + name + ": " + e.getMessage(), e);
-      }
-    }
-  }
-
-  /** Reading model files with errors a user can act on. */
-  public static final class ModelFiles {
-    private ModelFiles() {}
-
-    public static byte[] readModel(Path model) {
-      try {
-        byte[] bytes = Files.readAllBytes(model);
-        if (bytes.length == 0) {
-          throw new LanterneException(model + " is empty; pass an ONNX model file with --model");
-        }
-        return bytes;
-      } catch (NoSuchFileException e) {
-        throw new LanterneException("model file " + model + " does not exist; check the --model path");
-      } catch (IOException e) {
-        throw new LanterneException("cannot read model " + model + " (" + e.getMessage() + ")", e);
       }
     }
   }

@@ -1,7 +1,8 @@
-package dev.lanterne.runtime;
+package dev.lanterne.grad;
 
-import dev.lanterne.grad.DerivedGraphRunner;
-import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.runtime.RuntimeOptions;
+import dev.lanterne.runtime.CamModel;
+
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.List;
 import java.util.Map;
