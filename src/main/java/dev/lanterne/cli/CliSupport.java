@@ -1,6 +1,10 @@
 package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.explain.Images;
+import dev.lanterne.explain.LanternModel;
+import dev.lanterne.explain.ModelDescription;
+import dev.lanterne.explain.Target;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.model.Labels;
 import dev.lanterne.model.ModelCard;
@@ -31,38 +35,7 @@ import org.apache.commons.cli.CommandLine;
 
 /** What every command needs from the shared flags: the model, the inputs, the classes, the output folder. */
 public final class CliSupport {
-  /** The demo model bundled in the jar, used when --model is not given. */
-  public static final String DEMO_MODEL = "demo/shapes.onnx";
-
   private CliSupport() {}
-
-  /**
-   * A model resolved from --model/--card/--preprocess/--labels/--device/--threads/--batch.
-   *
-   * @param path the .onnx file (the bundled demo model is extracted to the cache)
-   * @param card how to preprocess and read the model
-   * @param labels class labels
-   * @param channels input channels
-   * @param runtime device and threads
-   */
-  public record ModelSpec(Path path, String name, ModelCard card, Labels labels, int channels,
-      RuntimeOptions runtime) {
-    public Classifier openClassifier() {
-      return Classifier.open(path, runtime);
-    }
-
-    public Preprocessor preprocessor() {
-      return Preprocessor.forCard(card);
-    }
-
-    /** {channels, height, width} of one input. */
-    public int[] inputShape() {
-      return new int[] {channels, card.height(), card.width()};
-    }
-  }
-
-  /** One input image: its name, the picture as the model saw it, and the normalised tensor [3,H,W]. */
-  public record Input(String name, BufferedImage shown, float[] tensor) {}
 
   /** --device, --threads, --batch. */
   public static RuntimeOptions runtime(CommandLine cl) {
@@ -70,157 +43,68 @@ public final class CliSupport {
         intOption(cl, CommonOptions.THREADS, 0, 0, 1024), intOption(cl, CommonOptions.BATCH, 32, 1, 4096));
   }
 
-  public static ModelSpec model(CommandLine cl) {
-    RuntimeOptions runtime = runtime(cl);
-    Path path;
-    if (cl.hasOption(CommonOptions.MODEL)) {
-      path = Path.of(cl.getOptionValue(CommonOptions.MODEL));
-      if (!Files.isRegularFile(path)) {
-        throw new LanterneException("model file " + path + " does not exist; check the --model path"
-            + " (see onnx/README.md for how to get models)");
-      }
-    } else {
-      path = demoModel();
+  /** The model builder from --model/--card/--preprocess/--labels/--device/--threads/--batch (default: the demo model). */
+  public static LanternModel.Builder modelBuilder(CommandLine cl) {
+    Path path = cl.hasOption(CommonOptions.MODEL) ? Path.of(cl.getOptionValue(CommonOptions.MODEL))
+        : LanternModel.demoModelFile();
+    if (cl.hasOption(CommonOptions.MODEL) && !Files.isRegularFile(path)) {
+      throw new LanterneException("model file " + path + " does not exist; check the --model path"
+          + " (see onnx/README.md for how to get models)");
     }
-    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(path);
-    Onnx.ModelProto proto = OnnxModels.parse(bytes, path.toString());
-    int[] chw = imageInputShape(proto, path);
-    String sha = OnnxModels.sha256(bytes);
-    ModelCard card;
-    Path cardDir = null;
+    LanternModel.Builder b = LanternModel.builder(path).runtime(runtime(cl));
     if (cl.hasOption(CommonOptions.CARD)) {
-      Path cardFile = Path.of(cl.getOptionValue(CommonOptions.CARD));
-      card = ModelCard.read(cardFile);
-      cardDir = cardFile.toAbsolutePath().getParent();
+      b.cardFile(Path.of(cl.getOptionValue(CommonOptions.CARD)));
     } else if (cl.hasOption(CommonOptions.PREPROCESS)) {
-      card = ModelCard.preset(cl.getOptionValue(CommonOptions.PREPROCESS), chw[1], chw[2]);
-    } else {
-      card = ModelRegistry.find(sha, path.getFileName().toString()).orElse(null);
-      if (card == null) {
-        System.err.println("lanterne: warning: no model card for " + path.getFileName() + " (sha256 "
-            + sha.substring(0, 12) + "...); using torchvision preprocessing at " + chw[1] + "x" + chw[2]
-            + "; pass --card FILE or --preprocess inception if that is wrong");
-        card = ModelCard.torchvision(chw[1], chw[2]);
+      b.preset(cl.getOptionValue(CommonOptions.PREPROCESS));
+    }
+    if (cl.hasOption(CommonOptions.LABELS)) {
+      Path f = Path.of(cl.getOptionValue(CommonOptions.LABELS));
+      if (!Files.isRegularFile(f)) {
+        throw new LanterneException("label file " + f + " does not exist; check the --labels path");
       }
+      b.labels(f);
     }
-    if (card.height() != chw[1] || card.width() != chw[2]) {
-      throw LanterneException.usage("the model card says input " + card.height() + "x" + card.width()
-          + " but " + path.getFileName() + " takes " + chw[1] + "x" + chw[2] + "; pass the card for this model");
-    }
-    Labels labels = labels(cl, card, path, cardDir);
-    String name = stem(path.getFileName().toString());
-    return new ModelSpec(path, name, card, labels, chw[0], runtime);
+    return b;
   }
 
-  /** The bundled demo model, extracted once to the cache so every part of Lanterne can read it as a file. */
+  /** The model resolved from the flags, without opening a session. */
+  public static ModelDescription model(CommandLine cl) {
+    return modelBuilder(cl).describe();
+  }
+
+  /** The model opened from the flags. */
+  public static LanternModel openModel(CommandLine cl) {
+    return modelBuilder(cl).open();
+  }
+
+  /** The bundled demo model as a file. */
   public static Path demoModel() {
-    byte[] bytes = ModelRegistry.readResource(DEMO_MODEL);
-    Path file = cacheDir().resolve("demo").resolve(OnnxModels.sha256(bytes).substring(0, 16) + "-shapes.onnx");
-    if (!Files.isRegularFile(file)) {
-      AtomicFiles.write(file, bytes);
-    }
-    return file;
-  }
-
-  /** ~/.cache/lanterne, or $LANTERNE_CACHE, or -Dlanterne.cache. */
-  public static Path cacheDir() {
-    String prop = System.getProperty("lanterne.cache");
-    if (prop == null) {
-      prop = System.getenv("LANTERNE_CACHE");
-    }
-    if (prop != null && !prop.isBlank()) {
-      return Path.of(prop);
-    }
-    return Path.of(System.getProperty("user.home"), ".cache", "lanterne");
-  }
-
-  static int[] imageInputShape(Onnx.ModelProto model, Path path) {
-    Set<String> inits = new HashSet<>();
-    for (Onnx.TensorProto t : model.getGraph().getInitializerList()) {
-      inits.add(t.getName());
-    }
-    for (Onnx.ValueInfoProto in : model.getGraph().getInputList()) {
-      if (inits.contains(in.getName())) {
-        continue;
-      }
-      Onnx.TypeProto.Tensor t = in.getType().getTensorType();
-      List<Onnx.TensorShapeProto.Dimension> d = t.getShape().getDimList();
-      boolean ok = t.getElemType() == Onnx.TensorProto.DataType.FLOAT_VALUE && d.size() == 4
-          && d.get(1).hasDimValue() && (d.get(1).getDimValue() == 3 || d.get(1).getDimValue() == 1)
-          && d.get(2).hasDimValue() && d.get(3).hasDimValue() && d.get(2).getDimValue() > 0
-          && d.get(3).getDimValue() > 0;
-      if (!ok) {
-        throw new LanterneException(path.getFileName() + " input '" + in.getName()
-            + "' is not an image tensor; Lanterne needs a float input of shape [N,3,H,W] with fixed H and W");
-      }
-      return new int[] {(int) d.get(1).getDimValue(), (int) d.get(2).getDimValue(), (int) d.get(3).getDimValue()};
-    }
-    throw new LanterneException(path.getFileName() + " has no image input; Lanterne needs [N,3,H,W]");
-  }
-
-  private static Labels labels(CommandLine cl, ModelCard card, Path model, Path cardDir) {
-    try {
-      if (cl.hasOption(CommonOptions.LABELS)) {
-        Path f = Path.of(cl.getOptionValue(CommonOptions.LABELS));
-        if (!Files.isRegularFile(f)) {
-          throw new LanterneException("label file " + f + " does not exist; check the --labels path");
-        }
-        return Labels.read(f);
-      }
-      String l = card.labels();
-      if (l == null) {
-        return Labels.none();
-      }
-      if (l.equals("imagenet")) {
-        for (Path p : List.of(model.toAbsolutePath().getParent().resolve("imagenet-classes.txt"),
-            Path.of("..", "shared", "models", "imagenet-classes.txt"),
-            cacheDir().resolve("imagenet-classes.txt"))) {
-          if (Files.isRegularFile(p)) {
-            return Labels.read(p);
-          }
-        }
-        return Labels.none();
-      }
-      if (cardDir != null && Files.isRegularFile(cardDir.resolve(l))) {
-        return Labels.read(cardDir.resolve(l));
-      }
-      Path beside = model.toAbsolutePath().getParent().resolve(l);
-      if (Files.isRegularFile(beside)) {
-        return Labels.read(beside);
-      }
-      if (ModelRegistry.resource(cardResourceDir(card) + l) != null) {
-        return Labels.of(new String(ModelRegistry.readResource(cardResourceDir(card) + l),
-            java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip).filter(s -> !s.isEmpty())
-            .toList());
-      }
-      return Labels.none();
-    } catch (IOException e) {
-      throw new LanterneException("cannot read labels (" + e.getMessage() + "); check --labels", e);
-    }
-  }
-
-  private static String cardResourceDir(ModelCard card) {
-    return "demo".equals(card.name()) || "shapes".equals(card.name()) ? "demo/" : "";
+    return LanternModel.demoModelFile();
   }
 
   /** Loads --image and --tensor inputs, preprocessed for the model. At least one is required. */
-  public static List<Input> inputs(CommandLine cl, ModelSpec model) {
-    List<Input> out = new ArrayList<>();
+  public static Images inputs(CommandLine cl, ModelDescription model) {
     Preprocessor pre = model.preprocessor();
     String[] images = cl.getOptionValues(CommonOptions.IMAGE);
     String[] tensors = cl.getOptionValues(CommonOptions.TENSOR);
     if (images == null && tensors == null) {
       throw LanterneException.usage("no input: pass --image FILE (or --tensor FILE.npy)");
     }
+    int[] chw = model.inputShape();
+    int per = chw[0] * chw[1] * chw[2];
+    List<String> names = new ArrayList<>();
+    List<BufferedImage> shown = new ArrayList<>();
+    List<float[]> values = new ArrayList<>();
     if (images != null) {
       for (String s : images) {
         Path p = Path.of(s);
         Preprocessor.Prepared prep = pre.prepare(p);
-        out.add(new Input(p.getFileName().toString(), prep.shown(), prep.tensor()));
+        names.add(p.getFileName().toString());
+        shown.add(prep.shown());
+        values.add(prep.tensor());
       }
     }
     if (tensors != null) {
-      int[] chw = model.inputShape();
       for (String s : tensors) {
         Path p = Path.of(s);
         Tensor t = Npy.read(p);
@@ -240,87 +124,33 @@ public final class CliSupport {
         }
         for (int i = 0; i < n; i++) {
           float[] x = t.slice(i).data();
-          String name = n == 1 ? p.getFileName().toString() : p.getFileName() + "[" + i + "]";
-          out.add(new Input(name, pre.toImage(x), x));
+          names.add(n == 1 ? p.getFileName().toString() : p.getFileName() + "[" + i + "]");
+          shown.add(pre.toImage(x));
+          values.add(x);
         }
       }
     }
-    return out;
-  }
-
-  /** All input tensors stacked into [n,3,H,W]. */
-  public static float[] stack(List<Input> inputs) {
-    int per = inputs.get(0).tensor().length;
-    float[] x = new float[per * inputs.size()];
-    for (int i = 0; i < inputs.size(); i++) {
-      System.arraycopy(inputs.get(i).tensor(), 0, x, i * per, per);
+    float[] x = new float[values.size() * per];
+    for (int i = 0; i < values.size(); i++) {
+      System.arraycopy(values.get(i), 0, x, i * per, per);
     }
-    return x;
+    return new Images(names, shown, x, chw);
   }
 
-  /**
-   * The classes to explain for each image: --class indices (the same for every image), topK
-   * (per image, from the scores), or by default each image's predicted class.
-   *
-   * @param scores [n,K] scores of the unperturbed inputs
-   */
-  public static int[][] classes(CommandLine cl, float[] scores, int n, int numClasses) {
+  /** The classes --class names: indices, labels, topK, mixed (default: the predicted class). */
+  public static Target target(CommandLine cl) {
     String[] values = cl.getOptionValues(CommonOptions.CLASS);
-    List<String> tokens = new ArrayList<>();
-    if (values != null) {
-      for (String v : values) {
-        for (String t : v.split(",")) {
-          if (!t.isBlank()) {
-            tokens.add(t.strip().toLowerCase(Locale.ROOT));
-          }
-        }
-      }
-    }
-    if (tokens.isEmpty()) {
-      tokens.add("top1");
-    }
-    int[][] out = new int[n][];
-    for (int i = 0; i < n; i++) {
-      List<Integer> cls = new ArrayList<>();
-      for (String t : tokens) {
-        if (t.startsWith("top")) {
-          int k = parseInt(t.substring(3).isEmpty() ? "1" : t.substring(3), "--class " + t);
-          if (k < 1 || k > numClasses) {
-            throw LanterneException.usage("--class " + t + " asks for more classes than the model's " + numClasses);
-          }
-          for (int c : topK(scores, i * numClasses, numClasses, k)) {
-            if (!cls.contains(c)) {
-              cls.add(c);
-            }
-          }
-        } else {
-          int c = parseInt(t, "--class");
-          if (c < 0 || c >= numClasses) {
-            throw LanterneException.usage("class " + c + " is out of range: the model has " + numClasses
-                + " classes (0-" + (numClasses - 1) + ")");
-          }
-          if (!cls.contains(c)) {
-            cls.add(c);
-          }
-        }
-      }
-      out[i] = cls.stream().mapToInt(Integer::intValue).toArray();
-    }
-    return out;
+    return Target.parse(values == null ? List.of() : Arrays.asList(values));
+  }
+
+  /** The classes to explain per image, from --class and the unperturbed scores [n,K]. */
+  public static int[][] classes(CommandLine cl, float[] scores, int n, int numClasses, Labels labels) {
+    return target(cl).resolve(n, scores, numClasses, labels);
   }
 
   /** Indices of the k largest values of scores[offset .. offset+count), largest first. */
   public static int[] topK(float[] scores, int offset, int count, int k) {
-    Integer[] idx = new Integer[count];
-    for (int i = 0; i < count; i++) {
-      idx[i] = i;
-    }
-    Arrays.sort(idx, (a, b) -> Float.compare(scores[offset + b], scores[offset + a]));
-    int[] out = new int[Math.min(k, count)];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = idx[i];
-    }
-    return out;
+    return Target.topK(scores, offset, count, k);
   }
 
   /** Softmax of scores[offset .. offset+count), or the scores themselves for probability models. */

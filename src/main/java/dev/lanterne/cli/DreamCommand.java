@@ -1,5 +1,7 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.DeepDream;
@@ -57,7 +59,7 @@ public final class DreamCommand implements Command {
     if (!cl.hasOption(CommonOptions.CLASS) && !cl.hasOption("layer")) {
       throw LanterneException.usage("dream needs an objective: --class C (a class score) or --layer TENSOR");
     }
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    ModelDescription spec = CliSupport.model(cl);
     Path out = CliSupport.outDir(cl, null);
     DeepDream.Options d = DeepDream.Options.defaults();
     InversionOptions ascent = InvertCommand.ascentOptions(cl, d.ascent()).withStart(InversionOptions.Start.IMAGE);
@@ -77,7 +79,7 @@ public final class DreamCommand implements Command {
     List<Integer> targets = new ArrayList<>();
     List<String> names = new ArrayList<>();
     if (cl.hasOption(CommonOptions.CLASS)) {
-      for (int c : CliSupport.classes(cl, new float[classCount], 1, classCount)[0]) {
+      for (int c : CliSupport.classes(cl, new float[classCount], 1, classCount, spec.labels())[0]) {
         targets.add(c);
         names.add(InversionOutputs.name(c, spec.labels()));
       }

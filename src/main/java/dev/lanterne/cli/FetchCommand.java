@@ -49,7 +49,7 @@ public final class FetchCommand implements Command, Main.TakesArguments {
     ModelCard card = ModelRegistry.byName(name).or(() -> ModelRegistry.byName("zoo-" + name))
         .orElseThrow(() -> LanterneException.usage("unknown model '" + name + "'; lanterne fetch --list shows the"
             + " models that can be fetched"));
-    Path dir = Path.of(cl.getOptionValue(CommonOptions.OUT, CliSupport.cacheDir().resolve("models").toString()));
+    Path dir = Path.of(cl.getOptionValue(CommonOptions.OUT, dev.lanterne.model.CacheRoot.dir().resolve("models").toString()));
     Path file;
     try (ProgressBar bar = CliSupport.progress("fetch " + card.name(), -1, "B")) {
       file = ModelFetcher.fetch(card, dir, bar::stepTo);

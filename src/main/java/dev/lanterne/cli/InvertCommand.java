@@ -1,5 +1,7 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.ClassModelInversion;
@@ -118,7 +120,7 @@ public final class InvertCommand implements Command {
    * The inversion step per --gradient: the compiled graph, finite differences, or the graph with a
    * fallback to finite differences (with a warning) when the model cannot be differentiated.
    */
-  static InversionModel openInversion(CommandLine cl, byte[] model, boolean normalize, CliSupport.ModelSpec spec) {
+  static InversionModel openInversion(CommandLine cl, byte[] model, boolean normalize, ModelDescription spec) {
     String how = CliSupport.choice(cl, "gradient", "auto", "auto", "compiled", "fd");
     FiniteDifferenceGradient.Options fd = new FiniteDifferenceGradient.Options(
         CliSupport.intOption(cl, "fd-directions", FiniteDifferenceGradient.Options.DEFAULT.directions(), 1, 100_000),
@@ -156,7 +158,7 @@ public final class InvertCommand implements Command {
     };
   }
 
-  static Map<String, Object> settings(InversionOptions o, CliSupport.ModelSpec spec) {
+  static Map<String, Object> settings(InversionOptions o, ModelDescription spec) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("model", spec.path().getFileName().toString());
     s.put("start", o.start().name().toLowerCase(Locale.ROOT));
@@ -183,7 +185,7 @@ public final class InvertCommand implements Command {
     if (!cl.hasOption(CommonOptions.CLASS)) {
       throw LanterneException.usage("invert needs the classes to optimise: --class 130 [--class 288 ...]");
     }
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    ModelDescription spec = CliSupport.model(cl);
     Path out = CliSupport.outDir(cl, null);
     InversionOptions o = ascentOptions(cl, InversionOptions.defaults());
     o = o.withNoiseAmplitude(CliSupport.doubleOption(cl, "noise", o.noiseAmplitude(), 0, 10));
@@ -207,7 +209,7 @@ public final class InvertCommand implements Command {
     AscentTrace trace;
     int[] classes;
     try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
-      classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses())[0];
+      classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses(), spec.labels())[0];
       try (ProgressBar bar = CliSupport.progress("invert", o.steps(), "step")) {
         trace = ClassModelInversion.run(model, spec.card(), classes, startImage, o, progressListener(bar));
       }

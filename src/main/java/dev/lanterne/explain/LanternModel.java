@@ -64,6 +64,8 @@ public final class LanternModel implements AutoCloseable {
   private final int[] chw;
   private final Map<String, AutoCloseable> sessions = new HashMap<>();
   private volatile boolean closed;
+  private dev.lanterne.grad.FiniteDifferenceGradient.Options finiteDifferences;
+  private boolean sharesClassifier;
 
   private LanternModel(Path path, String name, String sha256, Onnx.ModelProto proto, ModelCard card, Labels labels,
       RuntimeOptions runtime, GraphCache cache, Classifier classifier) {
@@ -93,7 +95,7 @@ public final class LanternModel implements AutoCloseable {
   public static Path demoModelFile() {
     byte[] bytes = ModelRegistry.readResource("demo/shapes.onnx");
     String sha = OnnxModels.sha256(bytes);
-    Path file = GraphCache.defaultDir().getParent().resolve("demo").resolve(sha.substring(0, 16) + "-shapes.onnx");
+    Path file = dev.lanterne.model.CacheRoot.dir().resolve("demo").resolve(sha.substring(0, 16) + "-shapes.onnx");
     try {
       if (!Files.isRegularFile(file) || !OnnxModels.sha256(Files.readAllBytes(file)).equals(sha)) {
         dev.lanterne.tensor.AtomicFiles.write(file, bytes);
@@ -102,6 +104,18 @@ public final class LanternModel implements AutoCloseable {
       throw new LanterneException("cannot read the cached demo model " + file + " (" + e.getMessage() + ")", e);
     }
     return file;
+  }
+
+  /** Opens a described model; cacheDir null compiles derived graphs in memory. */
+  static LanternModel open(ModelDescription d, Path cacheDir) {
+    Classifier classifier = d.openClassifier();
+    try {
+      return new LanternModel(d.path(), d.name(), d.sha256(), d.proto(), d.card(), d.labels(), d.runtime(),
+          cacheDir == null ? null : new GraphCache(cacheDir), classifier);
+    } catch (RuntimeException e) {
+      classifier.close();
+      throw e;
+    }
   }
 
   /** A builder for a model file: card, labels, device, threads, batch and cache can be set. */
@@ -118,6 +132,11 @@ public final class LanternModel implements AutoCloseable {
     Classifier c = Classifier.open(otherWeights.toByteArray(), name, runtime);
     return new LanternModel(path, name, OnnxModels.sha256(otherWeights.toByteArray()), otherWeights, card, labels,
         runtime, null, c);
+  }
+
+  /** This model's file, card, labels and runtime options, as {@link Builder#describe()} gives them. */
+  public ModelDescription description() {
+    return new ModelDescription(path, name, sha256, proto, card, labels, chw[0], runtime);
   }
 
   /** The model file (for the bundled demo model: its extracted copy). */
@@ -285,12 +304,43 @@ public final class LanternModel implements AutoCloseable {
    * variant says; compiled on first use, then shared. Owned by this model: do not close it.
    */
   public GradientModel saliencyGraph(Variant variant) {
+    if (finiteDifferences != null) {
+      if (variant != Variant.STANDARD) {
+        throw LanterneException.usage(variant.name().toLowerCase(java.util.Locale.ROOT)
+            + " backpropagation changes how ReLUs pass gradients, which only the compiled gradient graph can do;"
+            + " use the compiled gradient");
+      }
+      return session("saliency/fd", () -> new dev.lanterne.grad.FiniteDifferenceGradient(classifier,
+          finiteDifferences));
+    }
     return session("saliency/" + variant, () -> new SaliencySession(
         graphs(GradientOptions.DEFAULT.withVariant(variant)).saliency(), runtime));
   }
 
+  /**
+   * The same model with input gradients estimated by finite differences (antithetic Gaussian
+   * directions through the plain classifier) instead of the compiled graph: for models the compiler
+   * cannot differentiate. Shares this model's session; Grad-CAM and guided variants are refused.
+   */
+  public LanternModel withFiniteDifferences(dev.lanterne.grad.FiniteDifferenceGradient.Options options) {
+    ensureOpen();
+    LanternModel m = new LanternModel(path, name, sha256, proto, card, labels, runtime, cache, classifier);
+    m.finiteDifferences = options;
+    m.sharesClassifier = true;
+    return m;
+  }
+
+  /** Whether input gradients come from finite differences rather than the compiled graph. */
+  public boolean usesFiniteDifferences() {
+    return finiteDifferences != null;
+  }
+
   /** The compiled Grad-CAM graph at a layer (null: the default layer). Owned by this model. */
   public CamModel camGraph(String layer) {
+    if (finiteDifferences != null) {
+      throw LanterneException.usage("Grad-CAM needs the gradient at an inner layer, which only the compiled"
+          + " gradient graph gives; use the compiled gradient (or a perturbation method such as RISE)");
+    }
     return session("gradcam/" + layer, () -> {
       GradientCompiler.Graphs g = graphs(GradientOptions.DEFAULT.withLayer(layer));
       return new GradCamSession(g.gradcam(), g.layer(), runtime);
@@ -342,7 +392,9 @@ public final class LanternModel implements AutoCloseable {
       }
     }
     sessions.clear();
-    classifier.close();
+    if (!sharesClassifier) {
+      classifier.close();
+    }
   }
 
   @Override
@@ -440,6 +492,14 @@ public final class LanternModel implements AutoCloseable {
 
     /** Reads, checks and opens the model. */
     public LanternModel open() {
+      return LanternModel.open(describe(), cacheDir);
+    }
+
+    /**
+     * Reads and checks the model file and resolves its card and labels without opening an ONNX
+     * Runtime session.
+     */
+    public ModelDescription describe() {
       if (file == null || file.toString().isEmpty()) {
         throw LanterneException.usage("no model file given");
       }
@@ -447,43 +507,35 @@ public final class LanternModel implements AutoCloseable {
         throw new LanterneException("model file " + file + " does not exist; check the path"
             + " (see onnx/README.md for how to get models)");
       }
-      byte[] raw = dev.lanterne.onnx.OnnxModels.readFile(file);
+      byte[] raw = OnnxModels.readFile(file);
       String sha = OnnxModels.sha256(raw);
       Onnx.ModelProto proto = OnnxModels.load(file);
-      byte[] bytes = proto.toByteArray();
-      Classifier classifier = Classifier.open(bytes, file.getFileName().toString(), runtime);
-      try {
-        int[] shape = classifier.inputShape();
-        Path cardDir = null;
-        ModelCard c = card;
-        if (c == null && cardFile != null) {
-          c = ModelCard.read(cardFile);
-          cardDir = cardFile.toAbsolutePath().getParent();
-        }
-        if (c == null && preset != null) {
-          c = ModelCard.preset(preset, shape[1], shape[2]);
-        }
-        if (c == null) {
-          c = ModelRegistry.find(sha, file.getFileName().toString()).orElse(null);
-        }
-        if (c == null) {
-          warnings.accept("no model card for " + file.getFileName() + " (sha256 " + sha.substring(0, 12)
-              + "...); using torchvision preprocessing at " + shape[1] + "x" + shape[2]
-              + "; give a card or the inception preset if that is wrong");
-          c = ModelCard.torchvision(shape[1], shape[2]);
-        }
-        if (c.height() != shape[1] || c.width() != shape[2]) {
-          throw LanterneException.usage("the model card says input " + c.height() + "x" + c.width() + " but "
-              + file.getFileName() + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
-        }
-        Labels l = resolveLabels(c, cardDir);
-        String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-        GraphCache cache = cacheDir == null ? null : new GraphCache(cacheDir);
-        return new LanternModel(file, stem, sha, proto, c, l, runtime, cache, classifier);
-      } catch (RuntimeException e) {
-        classifier.close();
-        throw e;
+      int[] shape = OnnxModels.imageInputShape(proto, file.getFileName().toString());
+      Path cardDir = null;
+      ModelCard c = card;
+      if (c == null && cardFile != null) {
+        c = ModelCard.read(cardFile);
+        cardDir = cardFile.toAbsolutePath().getParent();
       }
+      if (c == null && preset != null) {
+        c = ModelCard.preset(preset, shape[1], shape[2]);
+      }
+      if (c == null) {
+        c = ModelRegistry.find(sha, file.getFileName().toString()).orElse(null);
+      }
+      if (c == null) {
+        warnings.accept("no model card for " + file.getFileName() + " (sha256 " + sha.substring(0, 12)
+            + "...); using torchvision preprocessing at " + shape[1] + "x" + shape[2]
+            + "; give a card or the inception preset if that is wrong");
+        c = ModelCard.torchvision(shape[1], shape[2]);
+      }
+      if (c.height() != shape[1] || c.width() != shape[2]) {
+        throw LanterneException.usage("the model card says input " + c.height() + "x" + c.width() + " but "
+            + file.getFileName() + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
+      }
+      Labels l = resolveLabels(c, cardDir);
+      String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+      return new ModelDescription(file, stem, sha, proto, c, l, shape[0], runtime);
     }
 
     private Labels resolveLabels(ModelCard c, Path cardDir) {
@@ -508,7 +560,7 @@ public final class LanternModel implements AutoCloseable {
           if (modelDir.getParent() != null) {
             candidates.add(modelDir.getParent().resolve("imagenet-classes.txt"));
           }
-          candidates.add(GraphCache.defaultDir().getParent().resolve("imagenet-classes.txt"));
+          candidates.add(dev.lanterne.model.CacheRoot.dir().resolve("imagenet-classes.txt"));
           for (Path p : candidates) {
             if (Files.isRegularFile(p)) {
               return Labels.read(p);

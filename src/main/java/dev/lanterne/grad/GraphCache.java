@@ -24,13 +24,7 @@ public final class GraphCache {
    * ~/.cache/lanterne (the same root the CLI uses for its other cached files).
    */
   public static Path defaultDir() {
-    String root = System.getProperty("lanterne.cache");
-    if (root == null || root.isBlank()) {
-      root = System.getenv("LANTERNE_CACHE");
-    }
-    Path base = root != null && !root.isBlank() ? Path.of(root)
-        : Path.of(System.getProperty("user.home"), ".cache", "lanterne");
-    return base.resolve("graphs");
+    return dev.lanterne.model.CacheRoot.dir().resolve("graphs");
   }
 
   public Path dir() {

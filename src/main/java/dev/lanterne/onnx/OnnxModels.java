@@ -171,4 +171,32 @@ public final class OnnxModels {
     }
     return model.toBuilder().setGraph(g).build();
   }
+
+  /**
+   * {channels, height, width} of the model's image input: its one non-initializer input must be a
+   * float tensor [N,C,H,W] with C 1 or 3 and fixed H and W.
+   */
+  public static int[] imageInputShape(Onnx.ModelProto model, String name) {
+    java.util.Set<String> inits = new java.util.HashSet<>();
+    for (Onnx.TensorProto t : model.getGraph().getInitializerList()) {
+      inits.add(t.getName());
+    }
+    for (Onnx.ValueInfoProto in : model.getGraph().getInputList()) {
+      if (inits.contains(in.getName())) {
+        continue;
+      }
+      Onnx.TypeProto.Tensor t = in.getType().getTensorType();
+      java.util.List<Onnx.TensorShapeProto.Dimension> d = t.getShape().getDimList();
+      boolean ok = t.getElemType() == Onnx.TensorProto.DataType.FLOAT_VALUE && d.size() == 4
+          && d.get(1).hasDimValue() && (d.get(1).getDimValue() == 3 || d.get(1).getDimValue() == 1)
+          && d.get(2).hasDimValue() && d.get(3).hasDimValue() && d.get(2).getDimValue() > 0
+          && d.get(3).getDimValue() > 0;
+      if (!ok) {
+        throw new LanterneException(name + " input '" + in.getName()
+            + "' is not an image tensor; Lanterne needs a float input of shape [N,3,H,W] with fixed H and W");
+      }
+      return new int[] {(int) d.get(1).getDimValue(), (int) d.get(2).getDimValue(), (int) d.get(3).getDimValue()};
+    }
+    throw new LanterneException(name + " has no image input; Lanterne needs [N,3,H,W]");
+  }
 }
