@@ -27,10 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.commons.cli.CommandLine;
 
 /** What every command needs from the shared flags: the model, the inputs, the classes, the output folder. */
@@ -225,13 +221,6 @@ public final class CliSupport {
     } catch (NumberFormatException e) {
       throw LanterneException.usage(what + " must be an integer, got '" + v + "'");
     }
-  }
-
-  /** A progress bar on stderr with rate and time left. Close it (try-with-resources) when done. */
-  public static ProgressBar progress(String task, long total, String unit) {
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUnit(" " + unit, 1).showSpeed()
-        .setUpdateIntervalMillis(250).build();
   }
 
   /** File name without its extension. */

@@ -1,5 +1,7 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
 import dev.lanterne.explain.ModelDescription;
 
 import dev.lanterne.LanterneException;
@@ -15,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -91,7 +92,7 @@ public final class DreamCommand implements Command {
     int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
     AscentTrace trace;
     try (InversionModel model = InvertCommand.openInversion(cl, bytes, ascent.normalizeGradient(), spec);
-        ProgressBar bar = CliSupport.progress("dream", (long) ascent.steps() * o.octaves(), "step")) {
+        Progress bar = Progress.start("dream", (long) ascent.steps() * o.octaves(), "step")) {
       trace = DeepDream.run(model, spec.card(), photo, t, classCount, o, InvertCommand.progressListener(bar));
     }
     Map<String, Object> settings = InvertCommand.settings(ascent, spec);

@@ -1,5 +1,7 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
 import dev.lanterne.explain.LanternModel;
 import dev.lanterne.explain.Settings;
 import dev.lanterne.methods.MethodInfo;
@@ -26,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -119,7 +120,7 @@ public final class EvaluateCommand implements Command {
       Evaluation evaluation = new Evaluation(model.proto(), curves, plan.boxes(), new PointingGame(plan.tolerance()),
           plan.sanityLayers() < 0 ? null : new SanityCheck(plan.seed(), plan.sanityLayers()));
       long total = (long) plan.methods().size() * images.stream().mapToInt(im -> im.classes().length).sum();
-      try (ProgressBar bar = CliSupport.progress("evaluate", total, "maps")) {
+      try (Progress bar = Progress.start("evaluate", total, "maps")) {
         for (MethodInfo m : plan.methods()) {
           rows.addAll(evaluation.run(m.name(), m.evaluationFactory(model, plan.settings()), images,
               row -> bar.step()));

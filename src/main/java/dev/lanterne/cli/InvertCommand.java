@@ -1,5 +1,7 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
 import dev.lanterne.explain.ModelDescription;
 
 import dev.lanterne.LanterneException;
@@ -18,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -142,7 +143,7 @@ public final class InvertCommand implements Command {
   }
 
   /** A progress bar that shows the step, the mean objective and the lowest target probability. */
-  static StepListener progressListener(ProgressBar bar) {
+  static StepListener progressListener(Progress bar) {
     return (t, obj, prob) -> {
       double mean = 0;
       double low = Double.POSITIVE_INFINITY;
@@ -153,7 +154,7 @@ public final class InvertCommand implements Command {
         }
       }
       bar.stepTo(t);
-      bar.setExtraMessage(Double.isInfinite(low) ? String.format(Locale.ROOT, "objective %.3g", mean)
+      bar.message(Double.isInfinite(low) ? String.format(Locale.ROOT, "objective %.3g", mean)
           : String.format(Locale.ROOT, "score %.2f, min p %.3f", mean, low));
     };
   }
@@ -210,7 +211,7 @@ public final class InvertCommand implements Command {
     int[] classes;
     try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
       classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses(), spec.labels())[0];
-      try (ProgressBar bar = CliSupport.progress("invert", o.steps(), "step")) {
+      try (Progress bar = Progress.start("invert", o.steps(), "step")) {
         trace = ClassModelInversion.run(model, spec.card(), classes, startImage, o, progressListener(bar));
       }
     }

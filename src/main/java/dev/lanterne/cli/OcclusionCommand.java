@@ -1,5 +1,7 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
 import dev.lanterne.explain.Images;
 
 import dev.lanterne.explain.ModelDescription;
@@ -14,7 +16,6 @@ import dev.lanterne.runtime.Classifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -64,7 +65,7 @@ public final class OcclusionCommand implements Command {
       Occlusion occlusion = new Occlusion(oo);
       for (int i = 0; i < inputs.size(); i++) {
         float[] pixels = RiseCommand.Outputs.pixels(inputs.tensor(i), spec.card());
-        try (ProgressBar bar = CliSupport.progress("occlusion " + inputs.names().get(i), 1, "windows")) {
+        try (Progress bar = Progress.start("occlusion " + inputs.names().get(i), 1, "windows")) {
           all.addAll(occlusion.explain(model, pixels, classes[i], i, (done, total) -> {
             bar.maxHint(total);
             bar.stepTo(done);

@@ -1,5 +1,7 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
 import dev.lanterne.explain.Images;
 
 import dev.lanterne.explain.ModelDescription;
@@ -20,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -73,7 +74,7 @@ public final class RiseCommand implements Command {
       Rise rise = new Rise(ro);
       for (int i = 0; i < inputs.size(); i++) {
         float[] pixels = Outputs.pixels(inputs.tensor(i), spec.card());
-        try (ProgressBar bar = CliSupport.progress("rise " + inputs.names().get(i), ro.masks(), "masks")) {
+        try (Progress bar = Progress.start("rise " + inputs.names().get(i), ro.masks(), "masks")) {
           all.addAll(rise.explain(model, pixels, classes[i], i, Outputs.listener(bar)));
         }
       }
@@ -128,7 +129,7 @@ public final class RiseCommand implements Command {
       return px;
     }
 
-    static ProgressListener listener(ProgressBar bar) {
+    static ProgressListener listener(Progress bar) {
       return (done, total) -> bar.stepTo(done);
     }
 
