@@ -96,6 +96,12 @@ final class ExplainSupport {
       m.check(settings);
     }
     boolean fd = "finite-difference".equals(CliSupport.choice(cl, GRADIENT, "graph", "graph", "finite-difference"));
+    for (MethodInfo m : methods) {
+      if (fd && m.family().equals("cam")) {
+        throw LanterneException.usage(m.name() + " needs the gradient at an inner layer, which only the compiled"
+            + " graph gives; --gradient finite-difference estimates the input gradient only");
+      }
+    }
     Path out = CliSupport.outDir(cl, null);
     LanternModel model = CliSupport.openModel(cl);
     try {
