@@ -12,6 +12,7 @@ import dev.lanterne.runtime.Device;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.tensor.AtomicFiles;
 import dev.lanterne.tensor.Npy;
+import dev.lanterne.tensor.OutputFolder;
 import dev.lanterne.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -331,13 +332,70 @@ public final class CliSupport {
     return dev.lanterne.tensor.Softmax.of(scores, offset, count);
   }
 
-  /** The --out folder, created and checked for writing before any long work starts. */
+  /** The output folders of the command running on this thread, committed when it completes. */
+  private static final ThreadLocal<List<OutputFolder>> OUTPUTS = new ThreadLocal<>();
+
+  /**
+   * The --out folder of this run, checked for writing before any long work starts. The command
+   * writes into the returned (hidden, staging) folder; when the command returns, {@link Main} swaps
+   * it in as --out, so an interrupted run leaves the previous results whole (see {@link OutputFolder}).
+   */
   public static Path outDir(CommandLine cl, String dflt) {
     String v = cl.getOptionValue(CommonOptions.OUT, dflt);
     if (v == null) {
       throw LanterneException.usage("missing --out DIR: the folder to write results to");
     }
-    return AtomicFiles.prepareOutputDir(Path.of(v));
+    if (v.isBlank()) {
+      throw LanterneException.usage("--out is empty; pass the folder to write results to, such as out/");
+    }
+    List<OutputFolder> open = OUTPUTS.get();
+    if (open == null) {
+      return AtomicFiles.prepareOutputDir(Path.of(v));
+    }
+    OutputFolder folder = OutputFolder.begin(Path.of(v));
+    open.add(folder);
+    return folder.path();
+  }
+
+  /** A path as the user will find it once the run's output folders are committed. */
+  public static String shown(Path p) {
+    List<OutputFolder> open = OUTPUTS.get();
+    if (open != null) {
+      for (OutputFolder f : open) {
+        Path q = f.finalPath(p);
+        if (q != p) {
+          return q.toString();
+        }
+      }
+    }
+    return p.toString();
+  }
+
+  /** Starts collecting the output folders of one command; returns the enclosing command's (for nesting). */
+  static List<OutputFolder> beginOutputs() {
+    List<OutputFolder> outer = OUTPUTS.get();
+    OUTPUTS.set(new ArrayList<>());
+    return outer;
+  }
+
+  /** Commits the output folders of the command that just completed. */
+  static void commitOutputs() {
+    for (OutputFolder f : OUTPUTS.get()) {
+      f.commit();
+    }
+  }
+
+  /** Removes what was not committed and restores the enclosing command's folders. */
+  static void endOutputs(List<OutputFolder> outer) {
+    List<OutputFolder> mine = OUTPUTS.get();
+    if (mine != null) {
+      mine.forEach(OutputFolder::close);
+    }
+    if (outer == null) {
+      OUTPUTS.remove();
+    } else {
+      OUTPUTS.set(outer);
+    }
   }
 
   public static long seed(CommandLine cl) {

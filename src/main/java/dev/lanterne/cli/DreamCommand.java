@@ -104,7 +104,7 @@ public final class DreamCommand implements Command {
       System.out.printf(Locale.ROOT, "%-32s objective %.3f -> %.3f%n", names.get(i), trace.objective()[i][0],
           trace.finalObjective(i));
     }
-    System.out.println("wrote " + out);
+    System.out.println("wrote " + CliSupport.shown(out));
     return 0;
   }
 }

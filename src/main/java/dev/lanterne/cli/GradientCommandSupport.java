@@ -154,7 +154,8 @@ final class GradientCommandSupport {
           w.files().get(i).overlay());
     }
     System.out.println("wrote " + explanations.size() + " maps, " + job.out().relativize(w.json())
-        + (w.grid() != null ? " and " + job.out().relativize(w.grid()) : "") + " to " + job.out());
+        + (w.grid() != null ? " and " + job.out().relativize(w.grid()) : "") + " to "
+        + CliSupport.shown(job.out()));
   }
 
   private static String gap(Map<String, Object> details) {

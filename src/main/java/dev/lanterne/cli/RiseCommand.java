@@ -133,7 +133,7 @@ public final class RiseCommand implements Command {
       List<String> names = inputs.stream().map(CliSupport.Input::name).toList();
       List<BufferedImage> shown = inputs.stream().map(CliSupport.Input::shown).toList();
       new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(names, shown, all);
-      System.out.println("wrote " + all.size() + " map(s) to " + out);
+      System.out.println("wrote " + all.size() + " map(s) to " + CliSupport.shown(out));
     }
   }
 }

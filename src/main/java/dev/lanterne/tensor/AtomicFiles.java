@@ -15,6 +15,31 @@ import java.nio.file.StandardCopyOption;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  private static final String TMP_PREFIX = ".lanterne-";
+
+  /**
+   * Removes the temporary files that runs killed while writing left in a folder (those of processes
+   * that are gone). Best effort.
+   */
+  public static void removeLeftovers(Path dir) {
+    try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, TMP_PREFIX + "*.tmp")) {
+      for (Path p : s) {
+        String rest = p.getFileName().toString().substring(TMP_PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash <= 0 || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long pid = Long.parseLong(rest.substring(0, dash));
+        if (pid != ProcessHandle.current().pid()
+            && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: a leftover is hidden and never read
+    }
+  }
+
   /** Something that writes a whole file to a stream. */
   @FunctionalInterface
   public interface Writer {
@@ -31,7 +56,8 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+      // a short name: the temporary file must fit wherever the target's name fits
+      tmp = Files.createTempFile(dir, TMP_PREFIX + ProcessHandle.current().pid() + "-", ".tmp");
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
       }
@@ -43,8 +69,8 @@ public final class AtomicFiles {
       }
       tmp = null;
     } catch (IOException e) {
-      throw new LanterneException(
-          "cannot write " + file + " (" + reason(e) + "); choose an --out folder you can write to", e);
+      throw new LanterneException("cannot write " + file + " (" + reason(e) + "); check that its folder is"
+          + " writable and has space", e);
     } finally {
       if (tmp != null) {
         try {

@@ -1,0 +1,94 @@
+package dev.lanterne.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanterne.testing.TinyModels;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: the command lines of the adversarial review, each a one-line error with the right exit
+ * code (2 usage, 1 failure), no Java exception names, and nothing computed before the refusal.
+ */
+class HardeningCliTest {
+  @TempDir Path dir;
+  Path model;
+  Path image;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    float[] w = new float[2 * 3 * 8 * 8];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (i % 7) * 0.01f - 0.03f;
+    }
+    model = dir.resolve("tiny.onnx");
+    Files.write(model, TinyModels.linear(8, 8, 2, w, new float[] {0.1f, -0.1f}).toByteArray());
+    image = dir.resolve("img.png");
+    BufferedImage im = new BufferedImage(20, 16, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 20; x++) {
+        im.setRGB(x, y, (x * 12) << 16 | (y * 15) << 8 | 128);
+      }
+    }
+    ImageIO.write(im, "png", image.toFile());
+  }
+
+  static CliErrorsTest.Outcome run(String... args) {
+    return CliErrorsTest.run(args);
+  }
+
+  static void assertError(CliErrorsTest.Outcome o, int code, String... fragments) {
+    assertEquals(code, o.code(), "exit code; stderr was: " + o.err());
+    String err = o.err().strip();
+    assertEquals(1, err.lines().filter(l -> !l.startsWith("lanterne: warning")).count(), "one line: " + err);
+    assertFalse(err.contains("\tat "), err);
+    assertFalse(err.contains("internal error"), err);
+    assertFalse(err.matches("(?s).*[A-Z][a-z]+(Exception|Error)\\b.*"), "no Java exception names: " + err);
+    for (String f : fragments) {
+      assertTrue(err.toLowerCase().contains(f.toLowerCase()), "mentions '" + f + "': " + err);
+    }
+  }
+
+  /** (2) lanterne rise --out "" ... */
+  @Test
+  void emptyOutIsRefused() {
+    assertError(run("rise", "--model", model.toString(), "--image", image.toString(), "--out", ""), 2, "--out");
+    assertError(run("saliency", "--model", model.toString(), "--image", image.toString(), "--out", " "), 2,
+        "--out");
+  }
+
+  /** (13) lanterne classify --image img.png --bogus, and after --class. */
+  @Test
+  void unknownOptionsAreUsageErrorsWhereverTheyStand() {
+    assertError(run("classify", "--model", model.toString(), "--image", image.toString(), "--bogus"), 2,
+        "unknown option --bogus");
+    assertError(run("saliency", "--model", model.toString(), "--class", "1", "--bogus", "--image",
+        image.toString(), "--out", dir.resolve("o").toString()), 2, "unknown option --bogus");
+    assertError(run("saliency", "--model", model.toString(), "--bogus", "--image", image.toString(), "--out",
+        dir.resolve("o").toString()), 2, "unknown option --bogus");
+    assertFalse(Files.exists(dir.resolve("o")));
+    // a negative number is a value, not an option
+    assertError(run("saliency", "--model", model.toString(), "--class", "-1", "--image", image.toString(),
+        "--out", dir.resolve("o").toString()), 2, "class -1");
+  }
+
+  /** (15) lanterne rise --masks 200 --masks 300 ... */
+  @Test
+  void aSingleValuedOptionGivenTwiceIsRefused() {
+    assertError(run("rise", "--model", model.toString(), "--image", image.toString(), "--masks", "200",
+        "--masks", "300", "--out", dir.resolve("o").toString()), 2, "--masks", "more than once");
+    assertError(run("classify", "--model", model.toString(), "--model", model.toString(), "--image",
+        image.toString()), 2, "--model", "more than once");
+    // options that take several values may be repeated: --image a --image b
+    assertEquals(0, run("classify", "--model", model.toString(), "--image", image.toString(), "--image",
+        image.toString()).code());
+  }
+}
