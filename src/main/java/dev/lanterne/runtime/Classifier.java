@@ -22,6 +22,11 @@ import java.util.SplittableRandom;
  * A plain image classifier: NCHW float input, class scores [N,K] out. Runs any batch size: a model
  * that declares a fixed batch of 1 is rewritten to a dynamic batch where the graph allows it, and is
  * otherwise run one image at a time, transparently.
+ *
+ * <p>Thread-safe: one {@code Classifier} may be shared by any number of threads calling {@link #run}
+ * at once. {@link #close()} may be called while other threads run it: it waits for the calls in
+ * progress, and calls made after it fail with an {@link IllegalStateException}; closing twice does
+ * nothing.
  */
 public final class Classifier implements AutoCloseable {
   private final String name;
@@ -33,6 +38,7 @@ public final class Classifier implements AutoCloseable {
   private final boolean batched;
   private final RuntimeOptions options;
   private final byte[] modelBytes;
+  private final SessionGuard guard;
 
   private Classifier(String name, OrtSession session, byte[] modelBytes, String inputName, String outputName,
       int[] inputShape, int numClasses, boolean batched, RuntimeOptions options) {
@@ -45,6 +51,7 @@ public final class Classifier implements AutoCloseable {
     this.numClasses = numClasses;
     this.batched = batched;
     this.options = options;
+    this.guard = new SessionGuard("the classifier " + name);
   }
 
   /** Reads the model file (external data inlined); see {@link #open(byte[], String, RuntimeOptions)}. */
@@ -118,6 +125,10 @@ public final class Classifier implements AutoCloseable {
 
   /** Runs x [n,C,H,W] and returns the scores [n,K], in chunks of at most maxBatch images. */
   public float[] run(float[] x, int n) {
+    return guard.call(() -> runChunks(x, n));
+  }
+
+  private float[] runChunks(float[] x, int n) {
     int per = inputShape[0] * inputShape[1] * inputShape[2];
     if (x.length != n * per) {
       throw new IllegalArgumentException("expected " + n * per + " input values, got " + x.length);
@@ -188,9 +199,10 @@ public final class Classifier implements AutoCloseable {
     return modelBytes;
   }
 
+  /** Releases the session; waits for runs in progress on other threads. Idempotent. */
   @Override
   public void close() {
-    OrtSessions.closeQuietly(session);
+    guard.close(() -> OrtSessions.closeQuietly(session));
   }
 
   /** The model's input and output, checked to be an image classifier's. */

@@ -6,7 +6,12 @@ import dev.lanterne.onnx.proto.Onnx;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a compiled Grad-CAM graph: scores, the layer's activation and its gradient. */
+/**
+ * Runs a compiled Grad-CAM graph: scores, the layer's activation and its gradient.
+ *
+ * <p>Thread-safe: may be shared by several threads; {@link #close()} waits for calls in progress,
+ * later calls fail with an {@link IllegalStateException}, and closing twice does nothing.
+ */
 public final class GradCamSession implements CamModel {
   private final DerivedGraphRunner runner;
   private final String layer;
