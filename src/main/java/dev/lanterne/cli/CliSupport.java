@@ -11,6 +11,7 @@ import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.Device;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.tensor.AtomicFiles;
+import dev.lanterne.tensor.ContainedPaths;
 import dev.lanterne.tensor.Npy;
 import dev.lanterne.tensor.OutputFolder;
 import dev.lanterne.tensor.Tensor;
@@ -65,10 +66,20 @@ public final class CliSupport {
   /** One input image: its name, the picture as the model saw it, and the normalised tensor [3,H,W]. */
   public record Input(String name, BufferedImage shown, float[] tensor) {}
 
-  /** --device, --threads, --batch. */
+  /**
+   * --device, --threads, --batch. More threads than cores only slow ONNX Runtime down (and thousands
+   * hang it), so --threads is capped at the number of cores, with a warning.
+   */
   public static RuntimeOptions runtime(CommandLine cl) {
-    return new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)),
-        intOption(cl, CommonOptions.THREADS, 0, 0, 1024), intOption(cl, CommonOptions.BATCH, 32, 1, 4096));
+    int threads = intOption(cl, CommonOptions.THREADS, 0, 0, 1_000_000);
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (threads > cores) {
+      System.err.println("lanterne: warning: --threads " + threads + " is more than the " + cores
+          + " cores of this machine; using " + cores);
+      threads = cores;
+    }
+    return new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)), threads,
+        intOption(cl, CommonOptions.BATCH, 32, 1, 4096));
   }
 
   public static ModelSpec model(CommandLine cl) {
@@ -83,10 +94,12 @@ public final class CliSupport {
     } else {
       path = demoModel();
     }
+    byte[] file = OnnxModels.readFile(path);
+    // the one checked path: external data inlined from inside the model's real folder only
     byte[] bytes = Classifier.ModelFiles.readModel(path);
     Onnx.ModelProto proto = OnnxModels.parse(bytes, path.toString());
     int[] chw = imageInputShape(proto, path);
-    String sha = OnnxModels.sha256(bytes);
+    String sha = OnnxModels.sha256(file);
     ModelCard card;
     Path cardDir = null;
     if (cl.hasOption(CommonOptions.CARD)) {
@@ -182,12 +195,17 @@ public final class CliSupport {
         }
         return Labels.none();
       }
-      if (cardDir != null && Files.isRegularFile(cardDir.resolve(l))) {
-        return Labels.read(cardDir.resolve(l));
-      }
-      Path beside = model.toAbsolutePath().getParent().resolve(l);
-      if (Files.isRegularFile(beside)) {
-        return Labels.read(beside);
+      // a card's labels are a file name relative to the card's folder (or the model's): the same rule as
+      // external data, no absolute path, no "..", no link out of the folder
+      Path modelDir = model.toAbsolutePath().getParent();
+      for (Path dir : cardDir == null ? List.of(modelDir) : List.of(cardDir, modelDir)) {
+        String what = "the card's labels";
+        if (Path.of(l).isAbsolute() || !dir.resolve(l).normalize().startsWith(dir.normalize())) {
+          ContainedPaths.resolve(dir, l, what); // refuses with the message every such path gets
+        }
+        if (ContainedPaths.existsInside(dir, l)) {
+          return Labels.read(ContainedPaths.resolve(dir, l, what));
+        }
       }
       if (ModelRegistry.resource(cardResourceDir(card) + l) != null) {
         return Labels.of(new String(ModelRegistry.readResource(cardResourceDir(card) + l),

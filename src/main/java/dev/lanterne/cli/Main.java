@@ -97,7 +97,7 @@ public final class Main {
       return e.exitCode();
     } catch (OutOfMemoryError e) {
       System.err.println("lanterne " + cmd.name() + ": error: out of memory; use a smaller --batch or give Java more"
-          + " memory (JAVA_OPTS=-Xmx8g)");
+          + " memory (e.g. JAVA_OPTS=-Xmx8g)");
       return LanterneException.FAILURE;
     } catch (Exception | Error e) {
       System.err.println("lanterne " + cmd.name() + ": internal error: " + oneLine(String.valueOf(e))

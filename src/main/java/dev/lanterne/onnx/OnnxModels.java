@@ -5,7 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.proto.Onnx;
-import dev.lanterne.runtime.Classifier;
+import dev.lanterne.tensor.ContainedPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,17 +24,35 @@ public final class OnnxModels {
    * outside the model's folder is refused (a model file must not read arbitrary files).
    */
   public static Onnx.ModelProto load(Path file) {
-    byte[] bytes;
+    Onnx.ModelProto model = parse(readFile(file), file.toString());
+    return hasExternalData(model.getGraph()) ? inlineExternalData(model, realFolder(file)) : model;
+  }
+
+  /**
+   * The bytes of a model file as they are on disk, with errors a user can act on. Only for hashing:
+   * to load a model use {@link #readBytes} or {@link #load}, which check and inline external data.
+   */
+  public static byte[] readFile(Path model) {
     try {
-      bytes = Files.readAllBytes(file);
+      byte[] bytes = Files.readAllBytes(model);
+      if (bytes.length == 0) {
+        throw new LanterneException(model + " is empty; pass an ONNX model file with --model");
+      }
+      return bytes;
     } catch (NoSuchFileException e) {
-      throw new LanterneException("model file " + file + " does not exist; check the --model path");
+      throw new LanterneException("model file " + model + " does not exist; check the --model path");
+    } catch (IOException e) {
+      throw new LanterneException("cannot read model " + model + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The real folder of a model file (links resolved): external data must lie inside it. */
+  private static Path realFolder(Path file) {
+    try {
+      return file.toRealPath().getParent();
     } catch (IOException e) {
       throw new LanterneException("cannot read model " + file + " (" + e.getMessage() + ")", e);
     }
-    Onnx.ModelProto model = parse(bytes, file.toString());
-    Path dir = file.toAbsolutePath().getParent();
-    return hasExternalData(model.getGraph()) ? inlineExternalData(model, dir) : model;
   }
 
   /**
@@ -42,12 +60,12 @@ public final class OnnxModels {
    * tensors live in external data files, the model with that data inlined (and checked).
    */
   public static byte[] readBytes(Path file) {
-    byte[] bytes = Classifier.ModelFiles.readModel(file);
+    byte[] bytes = readFile(file);
     Onnx.ModelProto model = parse(bytes, file.toString());
     if (!hasExternalData(model.getGraph())) {
       return bytes;
     }
-    return inlineExternalData(model, file.toAbsolutePath().getParent()).toByteArray();
+    return inlineExternalData(model, realFolder(file)).toByteArray();
   }
 
   /** Parses ONNX bytes; fails with a user-facing message when they are not an ONNX model. */
@@ -136,11 +154,13 @@ public final class OnnxModels {
         throw new LanterneException("tensor '" + t.getName() + "' has external data without a location;"
             + " the model is damaged, export it again");
       }
-      Path data = dir.resolve(location).normalize();
-      if (!data.startsWith(dir) || Path.of(location).isAbsolute()) {
+      Path lexical = dir.resolve(location).normalize();
+      if (!lexical.startsWith(dir) || Path.of(location).isAbsolute()) {
         throw new LanterneException("tensor '" + t.getName() + "' points to external data outside the model's folder ("
             + location + "); refusing to read it, keep the data file beside the model");
       }
+      // links are resolved: a link to, or through a folder, outside the model's real folder is refused too
+      Path data = ContainedPaths.resolve(dir, location, "the external data of tensor '" + t.getName() + "'");
       try {
         byte[] all = Files.readAllBytes(data);
         long len = length < 0 ? all.length - offset : length;

@@ -247,18 +247,13 @@ public final class Classifier implements AutoCloseable {
   public static final class ModelFiles {
     private ModelFiles() {}
 
+    /**
+     * The bytes to hand to ONNX Runtime: the one checked path every command loads a model by. External
+     * data is inlined after checking that it lies inside the model's real folder (links resolved), so
+     * ONNX Runtime never resolves a location itself (against the current folder).
+     */
     public static byte[] readModel(Path model) {
-      try {
-        byte[] bytes = Files.readAllBytes(model);
-        if (bytes.length == 0) {
-          throw new LanterneException(model + " is empty; pass an ONNX model file with --model");
-        }
-        return bytes;
-      } catch (NoSuchFileException e) {
-        throw new LanterneException("model file " + model + " does not exist; check the --model path");
-      } catch (IOException e) {
-        throw new LanterneException("cannot read model " + model + " (" + e.getMessage() + ")", e);
-      }
+      return dev.lanterne.onnx.OnnxModels.readBytes(model);
     }
   }
 }

@@ -91,4 +91,21 @@ class HardeningCliTest {
     assertEquals(0, run("classify", "--model", model.toString(), "--image", image.toString(), "--image",
         image.toString()).code());
   }
+
+  /** (4) lanterne classify --threads 1000 hung a 2-core machine: it is capped at the cores, with a warning. */
+  @Test
+  void threadsAreCappedAtTheCores() throws IOException {
+    long t0 = System.nanoTime();
+    CliErrorsTest.Outcome o = run("classify", "--model", model.toString(), "--image", image.toString(), "--threads",
+        "1000");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.err().contains("lanterne: warning: --threads 1000 is more than the"), o.err());
+    assertTrue((System.nanoTime() - t0) / 1e9 < 30, "no hang");
+    assertError(run("classify", "--model", model.toString(), "--image", image.toString(), "--threads", "-1"), 2,
+        "--threads");
+    // the launcher sizes the heap from the machine unless JAVA_OPTS decides
+    String launcher = Files.readString(Path.of("lanterne"));
+    assertFalse(launcher.contains("-Xmx8g}"), "no fixed -Xmx8g in the launcher");
+    assertTrue(launcher.contains("${JAVA_OPTS:-"), "JAVA_OPTS decides when set");
+  }
 }
