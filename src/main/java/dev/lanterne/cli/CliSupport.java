@@ -126,14 +126,37 @@ public final class CliSupport {
     return new ModelSpec(path, name, card, labels, chw[0], runtime);
   }
 
-  /** The bundled demo model, extracted once to the cache so every part of Lanterne can read it as a file. */
+  /**
+   * The bundled demo model, extracted once to the cache so every part of Lanterne can read it as a
+   * file. The extracted copy is checked against the bundled bytes (SHA-256) on every use and written
+   * again when it differs; when the cache cannot be written, a temporary copy is used, with a warning.
+   */
   public static Path demoModel() {
     byte[] bytes = ModelRegistry.readResource(DEMO_MODEL);
-    Path file = cacheDir().resolve("demo").resolve(OnnxModels.sha256(bytes).substring(0, 16) + "-shapes.onnx");
-    if (!Files.isRegularFile(file)) {
-      AtomicFiles.write(file, bytes);
+    String sha = OnnxModels.sha256(bytes);
+    Path file = cacheDir().resolve("demo").resolve(sha.substring(0, 16) + "-shapes.onnx");
+    try {
+      if (Files.isRegularFile(file) && sha.equals(OnnxModels.sha256(file))) {
+        return file;
+      }
+    } catch (LanterneException e) {
+      // unreadable: extract it again
     }
-    return file;
+    try {
+      AtomicFiles.write(file, bytes);
+      return file;
+    } catch (LanterneException e) {
+      try {
+        Path tmp = Files.createTempFile("lanterne-demo-", ".onnx");
+        tmp.toFile().deleteOnExit();
+        Files.write(tmp, bytes);
+        System.err.println("lanterne: warning: cannot write the cache folder " + cacheDir().toAbsolutePath()
+            + "; using a temporary copy of the demo model. Set LANTERNE_CACHE to a writable folder");
+        return tmp;
+      } catch (IOException e2) {
+        throw e;
+      }
+    }
   }
 
   /** ~/.cache/lanterne, or $LANTERNE_CACHE, or -Dlanterne.cache. */

@@ -108,4 +108,46 @@ class HardeningCliTest {
     assertFalse(launcher.contains("-Xmx8g}"), "no fixed -Xmx8g in the launcher");
     assertTrue(launcher.contains("${JAVA_OPTS:-"), "JAVA_OPTS decides when set");
   }
+
+  /** Runs with -Dlanterne.cache set to the given folder. */
+  static CliErrorsTest.Outcome withCache(Path cache, String... args) {
+    String old = System.getProperty("lanterne.cache");
+    System.setProperty("lanterne.cache", cache.toString());
+    try {
+      return run(args);
+    } finally {
+      if (old == null) {
+        System.clearProperty("lanterne.cache");
+      } else {
+        System.setProperty("lanterne.cache", old);
+      }
+    }
+  }
+
+  /** (8) an unparsable extracted demo model is extracted again. */
+  @Test
+  void aDamagedDemoModelIsExtractedAgain() throws IOException {
+    Path cache = dir.resolve("cache");
+    assertEquals(0, withCache(cache, "classify", "--image", image.toString()).code());
+    Path extracted;
+    try (var s = Files.walk(cache.resolve("demo"))) {
+      extracted = s.filter(p -> p.toString().endsWith(".onnx")).findFirst().orElseThrow();
+    }
+    byte[] good = Files.readAllBytes(extracted);
+    Files.write(extracted, new byte[] {1, 2, 3});
+    CliErrorsTest.Outcome o = withCache(cache, "classify", "--image", image.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(java.util.Arrays.equals(good, Files.readAllBytes(extracted)));
+  }
+
+  /** (9) LANTERNE_CACHE unwritable: saliency still works, with one warning naming the cache and how to move it. */
+  @Test
+  void anUnwritableCacheIsAWarning() throws IOException {
+    Files.writeString(dir.resolve("blocked"), "not a folder");
+    CliErrorsTest.Outcome o = withCache(dir.resolve("blocked"), "saliency", "--image", image.toString(), "--out",
+        dir.resolve("o").toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.err().contains("lanterne: warning:") && o.err().contains("LANTERNE_CACHE"), o.err());
+    assertFalse(o.err().contains("--out"), o.err());
+  }
 }
