@@ -99,22 +99,31 @@ public final class CliSupport {
     byte[] bytes = Classifier.ModelFiles.readModel(path);
     Onnx.ModelProto proto = OnnxModels.parse(bytes, path.toString());
     int[] chw = imageInputShape(proto, path);
+    int classes = classCount(proto, path);
     String sha = OnnxModels.sha256(file);
     ModelCard card;
     Path cardDir = null;
+    boolean guessed = false;
     if (cl.hasOption(CommonOptions.CARD)) {
       Path cardFile = Path.of(cl.getOptionValue(CommonOptions.CARD));
       card = ModelCard.read(cardFile);
       cardDir = cardFile.toAbsolutePath().getParent();
     } else if (cl.hasOption(CommonOptions.PREPROCESS)) {
       card = ModelCard.preset(cl.getOptionValue(CommonOptions.PREPROCESS), chw[1], chw[2]);
+      guessed = true; // a preset's ImageNet labels are a guess too
     } else {
       card = ModelRegistry.find(sha, path.getFileName().toString()).orElse(null);
+      if (card != null && card.sha256() != null && !card.sha256().equalsIgnoreCase(sha)) {
+        System.err.println("lanterne: warning: " + path.getFileName() + " has the name of a known model but"
+            + " another SHA-256 (" + sha.substring(0, 12) + "... instead of " + card.sha256().substring(0, 12)
+            + "...); using that model's card anyway; pass --card FILE if it is a different model");
+      }
       if (card == null) {
         System.err.println("lanterne: warning: no model card for " + path.getFileName() + " (sha256 "
             + sha.substring(0, 12) + "...); using torchvision preprocessing at " + chw[1] + "x" + chw[2]
             + "; pass --card FILE or --preprocess inception if that is wrong");
         card = ModelCard.torchvision(chw[1], chw[2]);
+        guessed = true;
       }
     }
     if (card.height() != chw[1] || card.width() != chw[2]) {
@@ -122,6 +131,13 @@ public final class CliSupport {
           + " but " + path.getFileName() + " takes " + chw[1] + "x" + chw[2] + "; pass the card for this model");
     }
     Labels labels = labels(cl, card, path, cardDir);
+    if (classes > 0 && labels.size() > 0 && labels.size() != classes && guessed && !cl.hasOption(CommonOptions.LABELS)) {
+      labels = Labels.none(); // the guessed card's ImageNet labels do not belong to this model
+    }
+    if (classes > 0 && labels.size() > 0 && labels.size() != classes) {
+      throw LanterneException.usage("the labels have " + labels.size() + " lines but " + path.getFileName()
+          + " has " + classes + " classes; pass the label file of this model (one label per class)");
+    }
     String name = stem(path.getFileName().toString());
     return new ModelSpec(path, name, card, labels, chw[0], runtime);
   }
@@ -171,6 +187,46 @@ public final class CliSupport {
     return Path.of(System.getProperty("user.home"), ".cache", "lanterne");
   }
 
+  /** The largest image side Lanterne accepts: larger inputs would not fit Java arrays. */
+  public static final int MAX_SIDE = 8192;
+
+  /**
+   * The number of classes of the model's first output when the model declares it, else 0; refuses
+   * outputs that are not class scores [N,K] (or [N,K,1,1]).
+   */
+  static int classCount(Onnx.ModelProto model, Path path) {
+    if (model.getGraph().getOutputCount() == 0) {
+      throw new LanterneException(path.getFileName() + " has no output; Lanterne needs class scores [N,classes]");
+    }
+    Onnx.ValueInfoProto out = model.getGraph().getOutput(0);
+    if (!out.getType().hasTensorType() || !out.getType().getTensorType().hasShape()) {
+      return 0;
+    }
+    List<Onnx.TensorShapeProto.Dimension> d = out.getType().getTensorType().getShape().getDimList();
+    long classes = 0;
+    boolean known = true;
+    int notOne = 0;
+    for (int i = 1; i < d.size(); i++) {
+      if (!d.get(i).hasDimValue()) {
+        known = false;
+        notOne++;
+      } else if (d.get(i).getDimValue() != 1) {
+        notOne++;
+        classes = d.get(i).getDimValue();
+      }
+    }
+    if (d.size() < 2 || notOne > 1) {
+      StringBuilder shape = new StringBuilder("[");
+      for (int i = 0; i < d.size(); i++) {
+        shape.append(i == 0 ? "" : ",").append(d.get(i).hasDimValue() ? String.valueOf(d.get(i).getDimValue())
+            : d.get(i).getDimParam().isEmpty() ? "?" : d.get(i).getDimParam());
+      }
+      throw new LanterneException(path.getFileName() + " output '" + out.getName() + "' has shape " + shape
+          + "]; Lanterne explains classifiers, whose output is class scores [N,classes]");
+    }
+    return known && classes > 0 && classes <= Integer.MAX_VALUE ? (int) classes : 0;
+  }
+
   static int[] imageInputShape(Onnx.ModelProto model, Path path) {
     Set<String> inits = new HashSet<>();
     for (Onnx.TensorProto t : model.getGraph().getInitializerList()) {
@@ -189,6 +245,10 @@ public final class CliSupport {
       if (!ok) {
         throw new LanterneException(path.getFileName() + " input '" + in.getName()
             + "' is not an image tensor; Lanterne needs a float input of shape [N,3,H,W] with fixed H and W");
+      }
+      if (d.get(2).getDimValue() > MAX_SIDE || d.get(3).getDimValue() > MAX_SIDE) {
+        throw new LanterneException(path.getFileName() + " declares an input of " + d.get(2).getDimValue() + "x"
+            + d.get(3).getDimValue() + " pixels; Lanterne supports image inputs up to " + MAX_SIDE + "x" + MAX_SIDE);
       }
       return new int[] {(int) d.get(1).getDimValue(), (int) d.get(2).getDimValue(), (int) d.get(3).getDimValue()};
     }
@@ -258,6 +318,7 @@ public final class CliSupport {
       for (String s : images) {
         Path p = Path.of(s);
         Preprocessor.Prepared prep = pre.prepare(p);
+        requireFinite(prep.tensor(), p.getFileName() + " (after the card's preprocessing; check its mean and std)");
         out.add(new Input(p.getFileName().toString(), prep.shown(), prep.tensor()));
       }
     }
@@ -272,6 +333,10 @@ public final class CliSupport {
           t = t.reshape(1, t.dim(0), t.dim(1), t.dim(2));
         } else if (t.rank() == 4) {
           n = t.dim(0);
+          if (n == 0) {
+            throw LanterneException.usage(p + " holds no input (shape " + Arrays.toString(t.shape())
+                + "); --tensor needs at least one [3,H,W] image");
+          }
         } else {
           throw LanterneException.usage(p + " has shape " + Arrays.toString(t.shape())
               + "; --tensor needs [3,H,W] or [N,3,H,W] float32");
@@ -283,11 +348,36 @@ public final class CliSupport {
         for (int i = 0; i < n; i++) {
           float[] x = t.slice(i).data();
           String name = n == 1 ? p.getFileName().toString() : p.getFileName() + "[" + i + "]";
+          requireFinite(x, name);
           out.add(new Input(name, pre.toImage(x), x));
         }
       }
     }
+    INPUT_NAMES.set(out.stream().map(Input::name).toList());
     return out;
+  }
+
+  /** Refuses an input with NaN or infinite values: its maps and scores would be meaningless. */
+  static void requireFinite(float[] x, String name) {
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        throw LanterneException.usage(name + " contains " + (Float.isNaN(x[i]) ? "NaN" : "infinite")
+            + " values (first at index " + i + "); inputs must be finite numbers");
+      }
+    }
+  }
+
+  /** The names of the inputs of the command running on this thread, to name an image in an error. */
+  private static final ThreadLocal<List<String>> INPUT_NAMES = new ThreadLocal<>();
+
+  /** An error's message, naming the image where the library could only give its position. */
+  static String describe(LanterneException e) {
+    List<String> names = INPUT_NAMES.get();
+    if (e instanceof dev.lanterne.runtime.NonFiniteScoresException nf && names != null
+        && names.size() == nf.batch()) {
+      return dev.lanterne.runtime.NonFiniteScoresException.message(names.get(nf.image()));
+    }
+    return e.getMessage();
   }
 
   /** All input tensors stacked into [n,3,H,W]. */
@@ -428,6 +518,7 @@ public final class CliSupport {
 
   /** Removes what was not committed and restores the enclosing command's folders. */
   static void endOutputs(List<OutputFolder> outer) {
+    INPUT_NAMES.remove();
     List<OutputFolder> mine = OUTPUTS.get();
     if (mine != null) {
       mine.forEach(OutputFolder::close);
@@ -458,6 +549,26 @@ public final class CliSupport {
       throw LanterneException.usage("--" + name + " must be between " + min + " and " + max + ", got " + x);
     }
     return x;
+  }
+
+  /** A comma-separated list of integers, each in [min, max]. */
+  public static int[] intList(CommandLine cl, String name, String dflt, int min, int max) {
+    String v = cl.getOptionValue(name, dflt);
+    List<Integer> out = new ArrayList<>();
+    for (String t : v.split(",")) {
+      if (t.isBlank()) {
+        continue;
+      }
+      int x = parseInt(t, "--" + name + " value");
+      if (x < min || x > max) {
+        throw LanterneException.usage("--" + name + " values must be between " + min + " and " + max + ", got " + x);
+      }
+      out.add(x);
+    }
+    if (out.isEmpty()) {
+      throw LanterneException.usage("--" + name + " needs at least one number, got '" + v + "'");
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
   public static double doubleOption(CommandLine cl, String name, double dflt, double min, double max) {

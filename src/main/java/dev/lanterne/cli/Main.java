@@ -90,7 +90,7 @@ public final class Main {
           + " --help");
       return LanterneException.USAGE;
     } catch (LanterneException e) {
-      System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(e.getMessage()));
+      System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(CliSupport.describe(e)));
       if (verbose) {
         e.printStackTrace();
       }

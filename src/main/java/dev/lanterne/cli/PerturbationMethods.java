@@ -30,6 +30,7 @@ final class PerturbationMethods {
               .withMaskType(MaskType.parse(cl.getOptionValue("mask-type", MaskType.BINARY.cliName())))
               .withFill(Fill.parse(cl.getOptionValue("fill", "black")))
               .withSeed(ctx.seed()).withBatch(ctx.model().runtime().maxBatch());
+          o.checkFits(chw[1], chw[2]);
           Rise rise = new Rise(o);
           return open(ctx, (box, pixels) -> (classes, index) -> rise.explain(box, pixels, classes, index,
               dev.lanterne.explain.perturbation.ProgressListener.NONE));

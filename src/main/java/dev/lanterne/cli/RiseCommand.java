@@ -59,6 +59,7 @@ public final class RiseCommand implements Command {
   public int run(CommandLine cl) throws Exception {
     CliSupport.ModelSpec spec = CliSupport.model(cl);
     RiseOptions ro = options(cl, spec.runtime().maxBatch());
+    ro.checkFits(spec.card().height(), spec.card().width());
     Path out = CliSupport.outDir(cl, null);
     List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
     List<Explanation> all = new ArrayList<>();

@@ -123,7 +123,12 @@ public final class Classifier implements AutoCloseable {
     return null;
   }
 
-  /** Runs x [n,C,H,W] and returns the scores [n,K], in chunks of at most maxBatch images. */
+  /**
+   * Runs x [n,C,H,W] and returns the scores [n,K], in chunks of at most maxBatch images.
+   *
+   * @throws NonFiniteScoresException when the model returns a NaN or infinite score
+   * @throws IllegalStateException when the classifier is closed
+   */
   public float[] run(float[] x, int n) {
     return guard.call(() -> runChunks(x, n));
   }
@@ -139,6 +144,11 @@ public final class Classifier implements AutoCloseable {
       int m = Math.min(chunk, n - start);
       float[] part = m == n ? x : Arrays.copyOfRange(x, start * per, (start + m) * per);
       float[] scores = runSession(session, inputName, outputName, part, m, inputShape, numClasses);
+      for (int i = 0; i < scores.length; i++) {
+        if (!Float.isFinite(scores[i])) {
+          throw new NonFiniteScoresException(start + i / numClasses, n);
+        }
+      }
       System.arraycopy(scores, 0, out, start * numClasses, m * numClasses);
     }
     return out;
@@ -228,10 +238,16 @@ public final class Classifier implements AutoCloseable {
         }
         long classes = 1;
         long[] os = to.getShape();
+        int notOne = 0;
         for (int i = 1; i < os.length; i++) {
           classes *= os[i];
+          notOne += os[i] == 1 ? 0 : 1;
         }
-        if (os.length < 2 || classes < 2) {
+        if (s[2] > 8192 || s[3] > 8192) {
+          throw new LanterneException(name + " declares an input of " + s[2] + "x" + s[3]
+              + " pixels; Lanterne supports image inputs up to 8192x8192");
+        }
+        if (os.length < 2 || classes < 2 || notOne > 1) {
           throw new LanterneException(name + " output '" + out.getKey() + "' has shape " + Arrays.toString(os)
               + "; Lanterne needs class scores [N,classes]");
         }

@@ -10,12 +10,17 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes files so that nothing half-written is ever left behind: the bytes go to a temporary
- * file in the same folder, which is then moved into place.
+ * file in the same folder, which is then moved into place. Temporary files that a killed process
+ * left in a folder are removed the first time this JVM writes there.
+ *
+ * <p>Thread-safe.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
 
   private static final String TMP_PREFIX = ".lanterne-";
+  /** Folders whose leftovers this JVM has removed already (once per folder is enough). */
+  private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * Removes the temporary files that runs killed while writing left in a folder (those of processes
@@ -56,6 +61,9 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
+      if (CLEANED.add(dir)) {
+        removeLeftovers(dir);
+      }
       // a short name: the temporary file must fit wherever the target's name fits
       tmp = Files.createTempFile(dir, TMP_PREFIX + ProcessHandle.current().pid() + "-", ".tmp");
       try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.tensor.Npy;
+import dev.lanterne.tensor.Tensor;
 import dev.lanterne.testing.TinyModels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -149,5 +152,95 @@ class HardeningCliTest {
     assertEquals(0, o.code(), o.err());
     assertTrue(o.err().contains("lanterne: warning:") && o.err().contains("LANTERNE_CACHE"), o.err());
     assertFalse(o.err().contains("--out"), o.err());
+  }
+
+  private Path modelFile(String name, Onnx.GraphProto.Builder g) throws IOException {
+    Path f = dir.resolve(name);
+    Files.write(f, TinyModels.model(13, g).toByteArray());
+    return f;
+  }
+
+  /** (10) a NaN in a --tensor, and NaN scores from the model (naming the image). */
+  @Test
+  void nonFiniteInputsAndScoresAreRefused() throws IOException {
+    float[] x = new float[3 * 8 * 8];
+    x[5] = Float.NaN;
+    Path nan = dir.resolve("nan.npy");
+    Npy.write(nan, new Tensor(x, new int[] {1, 3, 8, 8}));
+    assertError(run("saliency", "--model", model.toString(), "--tensor", nan.toString(), "--out",
+        dir.resolve("o").toString()), 2, "nan.npy", "NaN");
+    assertFalse(Files.exists(dir.resolve("o")));
+    x[5] = Float.POSITIVE_INFINITY;
+    Npy.write(nan, new Tensor(x, new int[] {1, 3, 8, 8}));
+    assertError(run("classify", "--model", model.toString(), "--tensor", nan.toString()), 2, "infinite");
+    // a model whose scores are NaN: sqrt of negative logits
+    float[] w = new float[2 * 3 * 8 * 8];
+    java.util.Arrays.fill(w, -0.01f);
+    Onnx.ModelProto lin = TinyModels.linear(8, 8, 2, w, new float[] {-1, -1});
+    Onnx.GraphProto.Builder g = lin.getGraph().toBuilder();
+    g.setNode(1, g.getNode(1).toBuilder().setOutput(0, "pre"));
+    g.addNode(TinyModels.node("Sqrt", java.util.List.of("pre"), "logits"));
+    Path sqrt = modelFile("sqrt.onnx", g);
+    assertError(run("classify", "--model", sqrt.toString(), "--preprocess", "inception", "--image",
+        image.toString()), 1, "NaN", "img.png");
+  }
+
+  /** (11) a label file with 3 lines for a model with 2 classes. */
+  @Test
+  void aLabelCountThatDiffersFromTheClassesIsRefused() throws IOException {
+    Path labels = dir.resolve("labels.txt");
+    Files.writeString(labels, "a\nb\nc\n");
+    assertError(run("classify", "--model", model.toString(), "--labels", labels.toString(), "--image",
+        image.toString()), 2, "3", "2 classes");
+  }
+
+  /** (12) an output [N,3,8,8] is not class scores; a known model's file name with another SHA-256 warns. */
+  @Test
+  void nonClassifierOutputsAreRefusedAndNameOnlyMatchesWarn() throws IOException {
+    Path identity = modelFile("identity.onnx", Onnx.GraphProto.newBuilder()
+        .addInput(TinyModels.floats("input", -1, 3, 8, 8)).addOutput(TinyModels.floats("out", -1, 3, 8, 8))
+        .addNode(TinyModels.node("Identity", java.util.List.of("input"), "out")));
+    assertError(run("classify", "--model", identity.toString(), "--image", image.toString()), 1,
+        "3,8,8]", "class scores");
+    Path known = dir.resolve("resnet18.onnx");
+    Files.copy(model, known);
+    CliErrorsTest.Outcome o = run("classify", "--model", known.toString(), "--image", image.toString());
+    assertTrue(o.err().contains("lanterne: warning: resnet18.onnx has the name of a known model but another"
+        + " SHA-256"), o.err());
+  }
+
+  /** (14) user input that used to reach the user as a Java exception. */
+  @Test
+  void userInputNeverGivesAnInternalError() throws IOException {
+    Path huge = modelFile("huge.onnx", Onnx.GraphProto.newBuilder()
+        .addInput(TinyModels.floats("input", 1, 3, 100000, 100000)).addOutput(TinyModels.floats("out", 1, 3))
+        .addNode(TinyModels.node("GlobalAveragePool", java.util.List.of("input"), "pool"))
+        .addNode(TinyModels.node("Flatten", java.util.List.of("pool"), "out")));
+    assertError(run("classify", "--model", huge.toString(), "--image", image.toString()), 1, "100000x100000");
+    assertError(run("rise", "--model", model.toString(), "--image", image.toString(), "--grid", "9", "--out",
+        dir.resolve("o").toString()), 2, "grid", "at most 8");
+    assertError(run("explain", "--model", model.toString(), "--image", image.toString(), "--methods", "rise",
+        "--grid", "9", "--out", dir.resolve("o").toString()), 2, "grid");
+    assertFalse(Files.exists(dir.resolve("o")));
+    assertError(run("gradcam", "--model", model.toString(), "--image", image.toString(), "--layer", "flat",
+        "--out", dir.resolve("o").toString()), 2, "flat", "lanterne layers");
+    Path empty = dir.resolve("empty.npy");
+    Npy.write(empty, new Tensor(new float[0], new int[] {0, 3, 8, 8}));
+    assertError(run("classify", "--model", model.toString(), "--tensor", empty.toString()), 2, "no input");
+    assertError(run("bench", "forward", "--model", model.toString(), "--batches", "1,abc"), 2, "--batches",
+        "abc");
+  }
+
+  /** (15) a 240-character image name: its files fit, whatever the file system's name limit. */
+  @Test
+  void veryLongImageNamesStillGiveWritableFileNames() throws IOException {
+    Path longName = dir.resolve("x".repeat(236) + ".png");
+    Files.copy(image, longName);
+    CliErrorsTest.Outcome o = run("saliency", "--model", model.toString(), "--image", longName.toString(), "--raw",
+        "--out", dir.resolve("long").toString());
+    assertEquals(0, o.code(), o.err());
+    try (var s = Files.list(dir.resolve("long"))) {
+      assertTrue(s.allMatch(p -> p.getFileName().toString().length() <= 255));
+    }
   }
 }

@@ -89,4 +89,15 @@ class OutputFolderTest {
     assertTrue(e.getMessage().contains("is a file"));
     assertFalse(Files.exists(dir.resolve("out")));
   }
+
+  /** A temporary file of a killed writer (a process that is gone) is removed by the next write there. */
+  @Test
+  void leftoverTemporaryFilesOfDeadProcessesAreRemoved() throws IOException {
+    Path d = Files.createDirectories(dir.resolve("single"));
+    Files.writeString(d.resolve(".lanterne-999999999-123.tmp"), "half");
+    Path live = d.resolve(".lanterne-" + ProcessHandle.current().pid() + "-456.tmp");
+    Files.writeString(live, "in progress");
+    AtomicFiles.write(d.resolve("x.npy"), new byte[] {1});
+    assertEquals(List.of(live.getFileName().toString(), "x.npy"), names(d));
+  }
 }
