@@ -15,6 +15,7 @@ import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.Device;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.tensor.AtomicFiles;
+import dev.lanterne.tensor.OutputFolder;
 import dev.lanterne.tensor.Npy;
 import dev.lanterne.tensor.Tensor;
 import java.awt.image.BufferedImage;
@@ -33,10 +34,20 @@ import org.apache.commons.cli.CommandLine;
 public final class CliSupport {
   private CliSupport() {}
 
-  /** --device, --threads, --batch. */
+  /**
+   * --device, --threads, --batch. More threads than cores only slow ONNX Runtime down (and thousands
+   * hang it), so --threads is capped at the number of cores, with a warning.
+   */
   public static RuntimeOptions runtime(CommandLine cl) {
-    return new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)),
-        intOption(cl, CommonOptions.THREADS, 0, 0, 1024), intOption(cl, CommonOptions.BATCH, 32, 1, 4096));
+    int threads = intOption(cl, CommonOptions.THREADS, 0, 0, 1_000_000);
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (threads > cores) {
+      System.err.println("lanterne: warning: --threads " + threads + " is more than the " + cores
+          + " cores of this machine; using " + cores);
+      threads = cores;
+    }
+    return new RuntimeOptions(Device.parse(cl.getOptionValue(CommonOptions.DEVICE)), threads,
+        intOption(cl, CommonOptions.BATCH, 32, 1, 4096));
   }
 
   /** The model builder from --model/--card/--preprocess/--labels/--device/--threads/--batch (default: the demo model). */
@@ -95,6 +106,7 @@ public final class CliSupport {
       for (String s : images) {
         Path p = Path.of(s);
         Preprocessor.Prepared prep = pre.prepare(p);
+        requireFinite(prep.tensor(), p.getFileName() + " (after the card's preprocessing; check its mean and std)");
         names.add(p.getFileName().toString());
         shown.add(prep.shown());
         values.add(prep.tensor());
@@ -110,6 +122,10 @@ public final class CliSupport {
           t = t.reshape(1, t.dim(0), t.dim(1), t.dim(2));
         } else if (t.rank() == 4) {
           n = t.dim(0);
+          if (n == 0) {
+            throw LanterneException.usage(p + " holds no input (shape " + Arrays.toString(t.shape())
+                + "); --tensor needs at least one [3,H,W] image");
+          }
         } else {
           throw LanterneException.usage(p + " has shape " + Arrays.toString(t.shape())
               + "; --tensor needs [3,H,W] or [N,3,H,W] float32");
@@ -120,6 +136,7 @@ public final class CliSupport {
         }
         for (int i = 0; i < n; i++) {
           float[] x = t.slice(i).data();
+          requireFinite(x, n == 1 ? p.getFileName().toString() : p.getFileName() + "[" + i + "]");
           names.add(n == 1 ? p.getFileName().toString() : p.getFileName() + "[" + i + "]");
           shown.add(pre.toImage(x));
           values.add(x);
@@ -130,7 +147,31 @@ public final class CliSupport {
     for (int i = 0; i < values.size(); i++) {
       System.arraycopy(values.get(i), 0, x, i * per, per);
     }
+    INPUT_NAMES.set(List.copyOf(names));
     return new Images(names, shown, x, chw);
+  }
+
+  /** Refuses an input with NaN or infinite values: its maps and scores would be meaningless. */
+  static void requireFinite(float[] x, String name) {
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        throw LanterneException.usage(name + " contains " + (Float.isNaN(x[i]) ? "NaN" : "infinite")
+            + " values (first at index " + i + "); inputs must be finite numbers");
+      }
+    }
+  }
+
+  /** The names of the inputs of the command running on this thread, to name an image in an error. */
+  private static final ThreadLocal<List<String>> INPUT_NAMES = new ThreadLocal<>();
+
+  /** An error's message, naming the image where the library could only give its position. */
+  static String describe(LanterneException e) {
+    List<String> names = INPUT_NAMES.get();
+    if (e instanceof dev.lanterne.runtime.NonFiniteScoresException nf && names != null
+        && names.size() == nf.batch()) {
+      return dev.lanterne.runtime.NonFiniteScoresException.message(names.get(nf.image()));
+    }
+    return e.getMessage();
   }
 
   /** The classes --class names: indices, labels, topK, mixed (default: the predicted class). */
@@ -157,13 +198,71 @@ public final class CliSupport {
     return dev.lanterne.tensor.Softmax.of(scores, offset, count);
   }
 
-  /** The --out folder, created and checked for writing before any long work starts. */
+  /** The output folders of the command running on this thread, committed when it completes. */
+  private static final ThreadLocal<List<OutputFolder>> OUTPUTS = new ThreadLocal<>();
+
+  /**
+   * The --out folder of this run, checked for writing before any long work starts. The command
+   * writes into the returned (hidden, staging) folder; when the command returns, {@link Main} swaps
+   * it in as --out, so an interrupted run leaves the previous results whole (see {@link OutputFolder}).
+   */
   public static Path outDir(CommandLine cl, String dflt) {
     String v = cl.getOptionValue(CommonOptions.OUT, dflt);
     if (v == null) {
       throw LanterneException.usage("missing --out DIR: the folder to write results to");
     }
-    return AtomicFiles.prepareOutputDir(Path.of(v));
+    if (v.isBlank()) {
+      throw LanterneException.usage("--out is empty; pass the folder to write results to, such as out/");
+    }
+    List<OutputFolder> open = OUTPUTS.get();
+    if (open == null) {
+      return AtomicFiles.prepareOutputDir(Path.of(v));
+    }
+    OutputFolder folder = OutputFolder.begin(Path.of(v));
+    open.add(folder);
+    return folder.path();
+  }
+
+  /** A path as the user will find it once the run's output folders are committed. */
+  public static String shown(Path p) {
+    List<OutputFolder> open = OUTPUTS.get();
+    if (open != null) {
+      for (OutputFolder f : open) {
+        Path q = f.finalPath(p);
+        if (q != p) {
+          return q.toString();
+        }
+      }
+    }
+    return p.toString();
+  }
+
+  /** Starts collecting the output folders of one command; returns the enclosing command's (for nesting). */
+  static List<OutputFolder> beginOutputs() {
+    List<OutputFolder> outer = OUTPUTS.get();
+    OUTPUTS.set(new ArrayList<>());
+    return outer;
+  }
+
+  /** Commits the output folders of the command that just completed. */
+  static void commitOutputs() {
+    for (OutputFolder f : OUTPUTS.get()) {
+      f.commit();
+    }
+  }
+
+  /** Removes what was not committed and restores the enclosing command's folders. */
+  static void endOutputs(List<OutputFolder> outer) {
+    INPUT_NAMES.remove();
+    List<OutputFolder> mine = OUTPUTS.get();
+    if (mine != null) {
+      mine.forEach(OutputFolder::close);
+    }
+    if (outer == null) {
+      OUTPUTS.remove();
+    } else {
+      OUTPUTS.set(outer);
+    }
   }
 
   public static long seed(CommandLine cl) {
@@ -185,6 +284,26 @@ public final class CliSupport {
       throw LanterneException.usage("--" + name + " must be between " + min + " and " + max + ", got " + x);
     }
     return x;
+  }
+
+  /** A comma-separated list of integers, each in [min, max]. */
+  public static int[] intList(CommandLine cl, String name, String dflt, int min, int max) {
+    String v = cl.getOptionValue(name, dflt);
+    List<Integer> out = new ArrayList<>();
+    for (String t : v.split(",")) {
+      if (t.isBlank()) {
+        continue;
+      }
+      int x = parseInt(t, "--" + name + " value");
+      if (x < min || x > max) {
+        throw LanterneException.usage("--" + name + " values must be between " + min + " and " + max + ", got " + x);
+      }
+      out.add(x);
+    }
+    if (out.isEmpty()) {
+      throw LanterneException.usage("--" + name + " needs at least one number, got '" + v + "'");
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
   public static double doubleOption(CommandLine cl, String name, double dflt, double min, double max) {

@@ -68,7 +68,7 @@ public final class DreamCommand implements Command {
         CliSupport.doubleOption(cl, "octave-scale", d.octaveScale(), 1, 4), ascent);
     Path photoFile = Path.of(cl.getOptionValue(CommonOptions.IMAGE));
     float[] photo = spec.preprocessor().prepare(photoFile).tensor();
-    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(spec.path());
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
     String layer = cl.getOptionValue("layer");
     int classCount;
     try (Classifier plain = Classifier.open(bytes, spec.name(), spec.runtime())) {
@@ -107,7 +107,7 @@ public final class DreamCommand implements Command {
       System.out.printf(Locale.ROOT, "%-32s objective %.3f -> %.3f%n", names.get(i), trace.objective()[i][0],
           trace.finalObjective(i));
     }
-    System.out.println("wrote " + out);
+    System.out.println("wrote " + CliSupport.shown(out));
     return 0;
   }
 }

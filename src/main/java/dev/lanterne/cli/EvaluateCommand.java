@@ -129,8 +129,9 @@ public final class EvaluateCommand implements Command {
       EvaluationReport.write(out, settings(cl, spec, plan, images, curves.pixelsPerStep()), rows);
     }
     System.out.print(EvaluationReport.summaryTable(rows));
-    System.out.println("wrote " + out.resolve(EvaluationReport.JSON) + ", " + out.resolve(EvaluationReport.CSV)
-        + " and " + rows.size() + " curve plots in " + out.resolve(EvaluationReport.CURVES));
+    System.out.println("wrote " + CliSupport.shown(out.resolve(EvaluationReport.JSON)) + ", "
+        + CliSupport.shown(out.resolve(EvaluationReport.CSV)) + " and " + rows.size() + " curve plots in "
+        + CliSupport.shown(out.resolve(EvaluationReport.CURVES)));
     return 0;
   }
 

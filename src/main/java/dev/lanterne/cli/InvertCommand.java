@@ -206,7 +206,7 @@ public final class InvertCommand implements Command {
         o = o.withStart(InversionOptions.Start.IMAGE);
       }
     }
-    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(spec.path());
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
     AscentTrace trace;
     int[] classes;
     try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
@@ -226,7 +226,7 @@ public final class InvertCommand implements Command {
       System.out.printf(Locale.ROOT, "%-32s score %.3f -> %.3f  p %.4f -> %.4f%n", names.get(i),
           trace.objective()[i][0], trace.finalObjective(i), trace.probability()[i][0], trace.finalProbability(i));
     }
-    System.out.println("wrote " + out);
+    System.out.println("wrote " + CliSupport.shown(out));
     return 0;
   }
 }

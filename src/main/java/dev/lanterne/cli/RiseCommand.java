@@ -64,6 +64,7 @@ public final class RiseCommand implements Command {
   public int run(CommandLine cl) throws Exception {
     ModelDescription spec = CliSupport.model(cl);
     RiseOptions ro = options(cl, spec.runtime().maxBatch());
+    ro.checkFits(spec.card().height(), spec.card().width());
     Path out = CliSupport.outDir(cl, null);
     Images inputs = CliSupport.inputs(cl, spec);
     List<Explanation> all = new ArrayList<>();
@@ -136,7 +137,7 @@ public final class RiseCommand implements Command {
     /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
     static void write(Path out, Images inputs, List<Explanation> all) {
       new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(inputs.names(), inputs.shown(), all);
-      System.out.println("wrote " + all.size() + " map(s) to " + out);
+      System.out.println("wrote " + all.size() + " map(s) to " + CliSupport.shown(out));
     }
   }
 }

@@ -97,14 +97,29 @@ public final class LanternModel implements AutoCloseable {
     String sha = OnnxModels.sha256(bytes);
     Path file = dev.lanterne.model.CacheRoot.dir().resolve("demo").resolve(sha.substring(0, 16) + "-shapes.onnx");
     try {
-      if (!Files.isRegularFile(file) || !OnnxModels.sha256(Files.readAllBytes(file)).equals(sha)) {
-        dev.lanterne.tensor.AtomicFiles.write(file, bytes);
+      if (Files.isRegularFile(file) && sha.equals(OnnxModels.sha256(Files.readAllBytes(file)))) {
+        return file;
       }
-    } catch (IOException e) {
-      throw new LanterneException("cannot read the cached demo model " + file + " (" + e.getMessage() + ")", e);
+    } catch (IOException | LanterneException e) {
+      // unreadable: extract it again
     }
-    return file;
+    try {
+      dev.lanterne.tensor.AtomicFiles.write(file, bytes);
+      return file;
+    } catch (LanterneException e) {
+      try {
+        Path tmp = Files.createTempFile("lanterne-demo-", ".onnx");
+        tmp.toFile().deleteOnExit();
+        Files.write(tmp, bytes);
+        System.err.println("lanterne: warning: cannot write the cache folder " + file.getParent().getParent()
+            + "; using a temporary copy of the demo model. Set LANTERNE_CACHE to a writable folder");
+        return tmp;
+      } catch (IOException e2) {
+        throw e;
+      }
+    }
   }
+
 
   /** Opens a described model; cacheDir null compiles derived graphs in memory. */
   static LanternModel open(ModelDescription d, Path cacheDir) {
@@ -509,31 +524,49 @@ public final class LanternModel implements AutoCloseable {
       }
       byte[] raw = OnnxModels.readFile(file);
       String sha = OnnxModels.sha256(raw);
+      // the one checked path: external data inlined from inside the model's real folder only
       Onnx.ModelProto proto = OnnxModels.load(file);
-      int[] shape = OnnxModels.imageInputShape(proto, file.getFileName().toString());
+      String fileName = file.getFileName().toString();
+      int[] shape = OnnxModels.imageInputShape(proto, fileName);
+      int classes = OnnxModels.classCount(proto, fileName);
       Path cardDir = null;
       ModelCard c = card;
+      boolean guessed = false;
       if (c == null && cardFile != null) {
         c = ModelCard.read(cardFile);
         cardDir = cardFile.toAbsolutePath().getParent();
       }
       if (c == null && preset != null) {
         c = ModelCard.preset(preset, shape[1], shape[2]);
+        guessed = true; // a preset's ImageNet labels are a guess too
       }
       if (c == null) {
-        c = ModelRegistry.find(sha, file.getFileName().toString()).orElse(null);
+        c = ModelRegistry.find(sha, fileName).orElse(null);
+        if (c != null && c.sha256() != null && !c.sha256().equalsIgnoreCase(sha)) {
+          warnings.accept(fileName + " has the name of a known model but another SHA-256 (" + sha.substring(0, 12)
+              + "... instead of " + c.sha256().substring(0, 12) + "...); using that model's card anyway;"
+              + " give its own card if it is a different model");
+        }
       }
       if (c == null) {
-        warnings.accept("no model card for " + file.getFileName() + " (sha256 " + sha.substring(0, 12)
+        warnings.accept("no model card for " + fileName + " (sha256 " + sha.substring(0, 12)
             + "...); using torchvision preprocessing at " + shape[1] + "x" + shape[2]
             + "; give a card or the inception preset if that is wrong");
         c = ModelCard.torchvision(shape[1], shape[2]);
+        guessed = true;
       }
       if (c.height() != shape[1] || c.width() != shape[2]) {
         throw LanterneException.usage("the model card says input " + c.height() + "x" + c.width() + " but "
-            + file.getFileName() + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
+            + fileName + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
       }
       Labels l = resolveLabels(c, cardDir);
+      if (classes > 0 && l.size() > 0 && l.size() != classes && guessed && labels == null && labelsFile == null) {
+        l = Labels.none(); // the guessed card's ImageNet labels do not belong to this model
+      }
+      if (classes > 0 && l.size() > 0 && l.size() != classes) {
+        throw LanterneException.usage("the labels have " + l.size() + " lines but " + fileName + " has " + classes
+            + " classes; give the label file of this model (one label per class)");
+      }
       String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
       return new ModelDescription(file, stem, sha, proto, c, l, shape[0], runtime);
     }
@@ -568,11 +601,16 @@ public final class LanternModel implements AutoCloseable {
           }
           return Labels.none();
         }
-        if (cardDir != null && Files.isRegularFile(cardDir.resolve(l))) {
-          return Labels.read(cardDir.resolve(l));
-        }
-        if (Files.isRegularFile(modelDir.resolve(l))) {
-          return Labels.read(modelDir.resolve(l));
+        // a card's labels are a file name relative to the card's folder (or the model's): the same rule as
+        // external data, no absolute path, no "..", no link out of the folder
+        for (Path dir : cardDir == null ? List.of(modelDir) : List.of(cardDir, modelDir)) {
+          String what = "the card's labels";
+          if (Path.of(l).isAbsolute() || !dir.resolve(l).normalize().startsWith(dir.normalize())) {
+            dev.lanterne.tensor.ContainedPaths.resolve(dir, l, what); // refuses with the message such paths get
+          }
+          if (dev.lanterne.tensor.ContainedPaths.existsInside(dir, l)) {
+            return Labels.read(dev.lanterne.tensor.ContainedPaths.resolve(dir, l, what));
+          }
         }
         String resourceDir = "demo".equals(c.name()) || "shapes".equals(c.name()) ? "demo/" : "";
         if (ModelRegistry.resource(resourceDir + l) != null) {

@@ -36,7 +36,7 @@ final class LabModel implements AutoCloseable {
   /** Opens a model file with its bundled card (the inception preset at its input size if none is bundled). */
   static LabModel open(Path file, Labels labels, RuntimeOptions runtime) {
     requireFile(file, "model");
-    byte[] bytes = dev.lanterne.onnx.OnnxModels.readFile(file);
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(file);
     String fileName = file.getFileName().toString();
     Onnx.ModelProto proto = OnnxModels.parse(bytes, fileName);
     ModelCard card = ModelRegistry.find(OnnxModels.sha256(bytes), fileName).orElseGet(() -> {
