@@ -80,7 +80,7 @@ public final class Target {
         // "282,283" and "top3,282" are lists; a label may itself contain commas ("chocolate sauce, chocolate syrup")
         String[] parts = w.split(",");
         boolean list = parts.length > 1
-            && Arrays.stream(parts).allMatch(t -> t.strip().matches("\\d+|(?i:top\\d*)"));
+            && Arrays.stream(parts).allMatch(t -> t.strip().matches("-?\\d+|(?i:top\\d*)"));
         for (String t : list ? parts : new String[] {w}) {
           if (!t.isBlank()) {
             tokens.add(t.strip());
@@ -122,7 +122,7 @@ public final class Target {
             for (int c : topK(scores, i * numClasses, numClasses, count)) {
               cls.add(c);
             }
-          } else if (w.matches("\\d+")) {
+          } else if (w.matches("-?\\d+")) {
             cls.add(checked(new int[] {Integer.parseInt(w)}, numClasses)[0]);
           } else {
             cls.add(classLabels.find(w));
