@@ -73,6 +73,13 @@ public final class OutputFolder implements AutoCloseable {
       throw LanterneException.usage("the output folder is empty; pass a folder name such as out/");
     }
     Path target = folder.toAbsolutePath().normalize();
+    if (Files.isSymbolicLink(target) && Files.isDirectory(target)) {
+      try {
+        target = target.toRealPath(); // swap the folder the link points to; the link keeps pointing at it
+      } catch (IOException e) {
+        throw new LanterneException("cannot resolve " + folder + " (" + AtomicFiles.reason(e) + ")", e);
+      }
+    }
     Path parent = target.getParent();
     if (parent == null) {
       throw LanterneException.usage("cannot use " + folder + " as output folder; pass a folder below it");

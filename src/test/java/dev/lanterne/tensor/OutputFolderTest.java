@@ -100,4 +100,18 @@ class OutputFolderTest {
     AtomicFiles.write(d.resolve("x.npy"), new byte[] {1});
     assertEquals(List.of(live.getFileName().toString(), "x.npy"), names(d));
   }
+
+  /** An --out that is a link to a folder: the folder it points to is replaced, the link stays. */
+  @Test
+  void aLinkedOutputFolderStaysALink() throws IOException {
+    Path real = Files.createDirectories(dir.resolve("real"));
+    Files.writeString(real.resolve("mine.txt"), "keep");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    try (OutputFolder f = OutputFolder.begin(link)) {
+      Files.writeString(f.path().resolve("a.txt"), "1");
+      f.commit();
+    }
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals(List.of(".lanterne-files", "a.txt", "mine.txt"), names(real));
+  }
 }
