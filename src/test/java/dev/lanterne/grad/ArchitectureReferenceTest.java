@@ -8,7 +8,7 @@ import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import dev.lanterne.tensor.Npy;
 import dev.lanterne.tensor.Tensor;
 import java.io.IOException;
