@@ -49,7 +49,7 @@ public final class LayersCommand implements Command {
       System.out.println(attention.size() + " attention maps (" + attention.get(0).heads() + " heads, "
           + attention.get(0).tokens() + " tokens) for lanterne rollout");
     }
-    System.out.println("* default layer; --layer takes a tensor name, an index (#) or a unique part of a name");
+    System.out.println("(* marks the default layer; --layer takes a tensor name, an index (#) or a unique part of a name)");
     return 0;
   }
 }

@@ -98,6 +98,56 @@ public final class GradientCompiler {
     }
   }
 
+  /** Output name of attention map i in an attention graph. */
+  public static String attentionName(int i) {
+    return "attention_" + i;
+  }
+
+  /** Output name of the gradient of attention map i in an attention graph. */
+  public static String attentionGradientName(int i) {
+    return "grad_attention_" + i;
+  }
+
+  /** Metadata key of an attention graph: heads per image, tokens, and maps (e.g. "4,197,12"). */
+  public static final String ATTENTION_KEY = "lanterne.attention";
+
+  /**
+   * The attention graph of a transformer: scores, every attention map found by
+   * {@link LayerFinder#attentionMaps} as outputs attention_i ([N*heads,T,T] or [N,heads,T,T]) and,
+   * when gradients is set, d(sum seed*y)/d(attention_i) as grad_attention_i. It has the seed input
+   * either way.
+   *
+   * @throws LanterneException when the model has no attention map
+   */
+  public static Onnx.ModelProto attention(Onnx.ModelProto model, GradientOptions options, boolean gradients) {
+    Prepared p = prepare(model);
+    List<LayerFinder.Attention> maps = p.attentionMaps();
+    if (maps.isEmpty()) {
+      throw new LanterneException("the model has no attention map (a Softmax over keys feeding a MatMul);"
+          + " attention rollout needs a ViT-like transformer");
+    }
+    LayerFinder.Attention first = maps.get(0);
+    for (LayerFinder.Attention a : maps) {
+      if (a.heads() != first.heads() || a.tokens() != first.tokens()) {
+        throw new LanterneException("the attention maps differ in heads or tokens (" + first.tensor() + ": "
+            + first.heads() + "x" + first.tokens() + ", " + a.tensor() + ": " + a.heads() + "x" + a.tokens()
+            + "); rollout needs one token sequence through all blocks, as in ViT and DeiT");
+      }
+    }
+    Builder b = new Builder(p, options.variant());
+    List<String> tensors = maps.stream().map(LayerFinder.Attention::tensor).toList();
+    Map<String, String> grads = gradients ? p.paths().emit(b.emitter, p.output(), SEED, options.variant(), tensors)
+        : Map.of();
+    for (int i = 0; i < tensors.size(); i++) {
+      b.output(attentionName(i), tensors.get(i), tensors.get(i));
+      if (gradients) {
+        b.output(attentionGradientName(i), grads.get(tensors.get(i)), tensors.get(i));
+      }
+    }
+    return b.build().toBuilder().addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(ATTENTION_KEY)
+        .setValue(first.heads() + "," + first.tokens() + "," + maps.size())).build();
+  }
+
   /** Only the saliency graph (y, dy/dx). */
   public static Onnx.ModelProto compileSaliency(Onnx.ModelProto model, GradientOptions options) {
     return saliency(prepare(model), options);
