@@ -18,6 +18,7 @@ public final class ExplainCommand implements Command {
   static final String METHODS = "methods";
   static final List<String> GRADIENT_METHODS = List.of("saliency", "smoothgrad", "squared", "vargrad", "integrated");
   static final List<String> CAM_METHODS = List.of("gradcam", "gradcam++", "guided-gradcam");
+  static final List<String> ATTENTION_METHODS = List.of("rollout", "grad-rollout");
 
   @Override
   public String name() {
@@ -34,10 +35,12 @@ public final class ExplainCommand implements Command {
     Options o = GradientCommandSupport.standardOptions();
     o.addOption(Option.builder().longOpt(METHODS).hasArg().argName("LIST")
         .desc("comma-separated, from " + String.join(", ", GRADIENT_METHODS) + ", "
-            + String.join(", ", CAM_METHODS) + " (default saliency,smoothgrad,integrated,gradcam)").build());
+            + String.join(", ", CAM_METHODS) + ", " + String.join(", ", ATTENTION_METHODS)
+            + " (default saliency,smoothgrad,integrated,gradcam)").build());
     GradientCommandSupport.noiseAndPathFlags(o);
     GradientCommandSupport.gradientFlag(o);
     GradientCommandSupport.layerFlag(o);
+    RolloutCommand.headFusionFlag(o);
     return o;
   }
 
@@ -63,6 +66,9 @@ public final class ExplainCommand implements Command {
       if (CAM_METHODS.contains(m)) {
         all.addAll(GradCamCommand.explain(cl, job, m, classes));
       }
+      if (ATTENTION_METHODS.contains(m)) {
+        all.addAll(RolloutCommand.explain(job, RolloutCommand.options(cl, m.equals("grad-rollout")), classes));
+      }
     }
     // one grid row per image: order maps by image, keeping the method order within an image
     all.sort(java.util.Comparator.comparingInt(Explanation::image));
@@ -77,9 +83,9 @@ public final class ExplainCommand implements Command {
       if (m.isEmpty()) {
         continue;
       }
-      if (!GRADIENT_METHODS.contains(m) && !CAM_METHODS.contains(m)) {
+      if (!GRADIENT_METHODS.contains(m) && !CAM_METHODS.contains(m) && !ATTENTION_METHODS.contains(m)) {
         throw LanterneException.usage("unknown method '" + m + "' in --methods; use " + String.join(", ",
-            GRADIENT_METHODS) + ", " + String.join(", ", CAM_METHODS));
+            GRADIENT_METHODS) + ", " + String.join(", ", CAM_METHODS) + ", " + String.join(", ", ATTENTION_METHODS));
       }
       out.add(m);
     }

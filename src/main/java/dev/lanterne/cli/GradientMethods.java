@@ -1,6 +1,7 @@
 package dev.lanterne.cli;
 
 import dev.lanterne.explain.Explanation;
+import dev.lanterne.explain.attention.AttentionRollout;
 import dev.lanterne.explain.gradient.CamMethod;
 import dev.lanterne.explain.gradient.GradCam;
 import dev.lanterne.explain.gradient.GradCamPlusPlus;
@@ -13,6 +14,7 @@ import dev.lanterne.grad.Gradients;
 import dev.lanterne.grad.Variant;
 import dev.lanterne.metrics.Evaluation;
 import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.AttentionModel;
 import dev.lanterne.runtime.CamModel;
 import dev.lanterne.runtime.GradCamSession;
 import dev.lanterne.runtime.GradientModel;
@@ -77,6 +79,28 @@ final class GradientMethods {
     });
   }
 
+  /** rollout, grad-rollout: the attention graph of a ViT-like model (compiled in memory each time). */
+  static MethodRegistry.Entry rollout(String name, boolean gradientWeighted, String summary) {
+    return new MethodRegistry.Entry(name, summary, RolloutCommand::headFusionFlag, (ctx, chw) -> model -> {
+      AttentionRollout.Options options = RolloutCommand.options(ctx.cl(), gradientWeighted);
+      AttentionModel attention = RolloutCommand.open(model, gradientWeighted, ctx.model().runtime());
+      AttentionRollout method = new AttentionRollout(attention, Scoring.of(ctx.model().card(), ctx.model().labels()));
+      return new Evaluation.Method() {
+        @Override
+        public List<Explanation> explain(float[] image, int[] classes, int imageIndex) {
+          List<Explanation> out = method.explain(image, 1, new int[][] {classes}, options);
+          return out.stream().map(e -> new Explanation(imageIndex, e.method(), e.classIndex(), e.label(), e.score(),
+              e.probability(), e.map(), e.raw(), e.details())).toList();
+        }
+
+        @Override
+        public void close() {
+          attention.close();
+        }
+      };
+    });
+  }
+
   /** The explain call that Grad-CAM, Grad-CAM++ and guided Grad-CAM share. */
   private interface CamCall {
     List<Explanation> explain(float[] images, int n, int[][] classes, CamMethod.Options options);
@@ -91,6 +115,8 @@ final class GradientMethods {
     r.add(cam("gradcam", "Grad-CAM (--layer)"));
     r.add(cam("gradcam++", "Grad-CAM++ (--layer)"));
     r.add(cam("guided-gradcam", "guided backpropagation x Grad-CAM (--layer)"));
+    r.add(rollout("rollout", false, "attention rollout of a ViT-like model (--head-fusion)"));
+    r.add(rollout("grad-rollout", true, "gradient-weighted attention rollout of a ViT-like model"));
   }
 
   private static GradientModel saliencySession(MethodRegistry.Context ctx, Onnx.ModelProto model,
