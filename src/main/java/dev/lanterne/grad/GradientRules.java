@@ -18,6 +18,7 @@ import dev.lanterne.grad.rules.GlobalAveragePoolRule;
 import dev.lanterne.grad.rules.HardSigmoidRule;
 import dev.lanterne.grad.rules.HardSwishRule;
 import dev.lanterne.grad.rules.IdentityRule;
+import dev.lanterne.grad.rules.LayerNormalizationRule;
 import dev.lanterne.grad.rules.LeakyReluRule;
 import dev.lanterne.grad.rules.LogRule;
 import dev.lanterne.grad.rules.LrnRule;
@@ -108,7 +109,8 @@ public final class GradientRules {
       Map.entry("QuantizeLinear", new QuantizeLinearRule()),
       Map.entry("DequantizeLinear", IDENTITY),
       Map.entry("Cast", new CastRule()),
-      Map.entry("LRN", new LrnRule()));
+      Map.entry("LRN", new LrnRule()),
+      Map.entry("LayerNormalization", new LayerNormalizationRule()));
 
   /** The rule for an operator, or null. */
   public static GradientRule forOp(String opType) {

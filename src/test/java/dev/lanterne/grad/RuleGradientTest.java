@@ -132,6 +132,23 @@ class RuleGradientTest {
     l.add(c("Slice inputs", 13, m -> m.node("Slice", in("x", m.ints(1, -3), m.ints(3, 100), m.ints(2, 3)))));
     l.add(c("Slice reversed", 13, m -> m.node("Mul", in(m.node("Slice", in("x", m.ints(2), m.ints(0), m.ints(3),
         m.ints(-1))), m.random(1, 2)))));
+    l.add(c("Slice step 2 on two axes", 13, new long[] {2, 5, 6}, m -> m.node("Mul", in(m.node("Slice", in("x",
+        m.ints(0, 1), m.ints(100, 100), m.ints(2, 3), m.ints(2, 2))), m.random(3, 3)))));
+    l.add(c("Slice step -2 and step 3 (flip-like)", 13, new long[] {2, 5, 7}, m -> m.node("Mul", in(m.node("Slice",
+        in("x", m.ints(-1, 1), m.ints(Long.MIN_VALUE, 7), m.ints(2, 3), m.ints(-2, 3))), m.random(3, 2)))));
+    l.add(c("LayerNormalization last axis", 17, m -> m.node("LayerNormalization", in("x", m.random(4), m.random(4)),
+        ofFloat("epsilon", 1e-3f))));
+    l.add(c("LayerNormalization axes 1.., no bias", 17, m -> m.node("LayerNormalization", in("x", m.random(2, 4, 4)),
+        ofInt("axis", 1))));
+    l.add(c("Slice whose start comes from a Shape chain (channel split)", 13, new long[] {4, 3, 3}, m -> {
+      String half = m.node("Div", in(m.node("Gather", in(m.node("Shape", "x"), scalarIndex(m, 1))), scalarLong(m, 2)));
+      return m.node("Slice", in("x", m.node("Unsqueeze", in(half, m.ints(0))), m.ints(100), m.ints(1)));
+    }));
+    l.add(c("Reshape to [N, -1] built from a Shape chain", 11, m -> {
+      String n = m.node("Unsqueeze", m.node("Gather", in(m.node("Shape", "x"), scalarIndex(m, 0))), ofInts("axes", 0));
+      String shape = m.node("Concat", in(n, m.ints(-1)), ofInt("axis", 0));
+      return m.node("Mul", in(m.node("Reshape", in("x", shape)), m.random(32)));
+    }));
     l.add(c("Slice attributes", 9, m -> m.node("Slice", "x", ofInts("starts", 1), ofInts("ends", 3), ofInts("axes", 1))));
     l.add(c("Gather scalar index", 13, m -> m.node("Gather", in("x", scalarIndex(m, 2)), ofInt("axis", 2))));
     l.add(c("Gather repeated indices", 11, m -> m.node("Gather", in("x", m.ints(0, 3, 3)), ofInt("axis", 3))));
@@ -158,6 +175,10 @@ class RuleGradientTest {
     l.add(c("Sum with broadcast", 11, m -> m.node("Sum", in("x", m.node("Tanh", "x"), m.random(4)))));
     l.add(c("Mean", 11, m -> m.node("Mean", in("x", m.node("Sigmoid", "x"), m.random(2, 1, 1)))));
     return l.stream();
+  }
+
+  private static String scalarLong(TinyModel m, long v) {
+    return scalarIndex(m, v);
   }
 
   private static String scalarIndex(TinyModel m, long i) {
