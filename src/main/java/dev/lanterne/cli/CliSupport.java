@@ -5,6 +5,7 @@ import dev.lanterne.image.Preprocessor;
 import dev.lanterne.model.Labels;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.model.ModelRegistry;
+import dev.lanterne.onnx.ImageInput;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
@@ -84,32 +85,95 @@ public final class CliSupport {
     }
     byte[] bytes = Classifier.ModelFiles.readModel(path);
     Onnx.ModelProto proto = OnnxModels.parse(bytes, path.toString());
-    int[] chw = imageInputShape(proto, path);
     String sha = OnnxModels.sha256(bytes);
-    ModelCard card;
+    Path original = path;
+    ModelCard card = null;
     Path cardDir = null;
     if (cl.hasOption(CommonOptions.CARD)) {
       Path cardFile = Path.of(cl.getOptionValue(CommonOptions.CARD));
       card = ModelCard.read(cardFile);
       cardDir = cardFile.toAbsolutePath().getParent();
-    } else if (cl.hasOption(CommonOptions.PREPROCESS)) {
-      card = ModelCard.preset(cl.getOptionValue(CommonOptions.PREPROCESS), chw[1], chw[2]);
-    } else {
+    } else if (!cl.hasOption(CommonOptions.PREPROCESS)) {
       card = ModelRegistry.find(sha, path.getFileName().toString()).orElse(null);
-      if (card == null) {
+    }
+    ImageInput.Info info = ImageInput.describe(proto,
+        card != null && card.inputLayout() != null ? ImageInput.Layout.parse(card.inputLayout()) : null);
+    int[] size = size(cl);
+    if (size == null && card != null && (info.height() < 1 || info.width() < 1)) {
+      size = card.inputSize();
+    }
+    if (info.needsAdapting() || size != null) {
+      Onnx.ModelProto adapted = ImageInput.toNchw(proto, info, size);
+      if (adapted != proto) {
+        proto = adapted;
+        path = adaptedFile(path, sha, info, adapted);
+      }
+    }
+    int[] chw = imageInputShape(proto, path);
+    if (card == null) {
+      if (cl.hasOption(CommonOptions.PREPROCESS)) {
+        card = ModelCard.preset(cl.getOptionValue(CommonOptions.PREPROCESS), chw[1], chw[2]);
+      } else {
         System.err.println("lanterne: warning: no model card for " + path.getFileName() + " (sha256 "
             + sha.substring(0, 12) + "...); using torchvision preprocessing at " + chw[1] + "x" + chw[2]
             + "; pass --card FILE or --preprocess inception if that is wrong");
         card = ModelCard.torchvision(chw[1], chw[2]);
       }
     }
+    card = card.withInputLayout(info.layout().name());
     if (card.height() != chw[1] || card.width() != chw[2]) {
       throw LanterneException.usage("the model card says input " + card.height() + "x" + card.width()
           + " but " + path.getFileName() + " takes " + chw[1] + "x" + chw[2] + "; pass the card for this model");
     }
-    Labels labels = labels(cl, card, path, cardDir);
-    String name = stem(path.getFileName().toString());
+    Labels labels = labels(cl, card, original, cardDir);
+    String name = stem(original.getFileName().toString());
     return new ModelSpec(path, name, card, labels, chw[0], runtime);
+  }
+
+  /**
+   * The model file as Lanterne works on it: a channels-last or symbolic-size input rewritten to
+   * [N,C,H,W] at --size (see {@link ImageInput}); for commands that take no card.
+   */
+  static Onnx.ModelProto loadAdapted(CommandLine cl, Path path) {
+    Onnx.ModelProto proto = OnnxModels.load(path);
+    ImageInput.Info info = ImageInput.describe(proto, null);
+    int[] size = size(cl);
+    return info.needsAdapting() || size != null ? ImageInput.toNchw(proto, info, size) : proto;
+  }
+
+  /** --size HxW (or a single N for NxN), or null. */
+  static int[] size(CommandLine cl) {
+    if (!cl.hasOption(CommonOptions.SIZE)) {
+      return null;
+    }
+    String v = cl.getOptionValue(CommonOptions.SIZE).strip().toLowerCase(Locale.ROOT);
+    String[] parts = v.split("x");
+    try {
+      int h = Integer.parseInt(parts[0].strip());
+      int w = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : h;
+      if (parts.length > 2 || h < 1 || w < 1 || h > 16384 || w > 16384) {
+        throw new NumberFormatException();
+      }
+      return new int[] {h, w};
+    } catch (NumberFormatException e) {
+      throw LanterneException.usage("--size must be HxW (e.g. 224x224) or one number, got '" + v + "'");
+    }
+  }
+
+  /**
+   * A model rewritten to an [N,C,H,W] input of fixed size (see {@link ImageInput}), written once to
+   * the cache so that every part of Lanterne opens it as a file; its name keeps the original's.
+   */
+  static Path adaptedFile(Path original, String sha, ImageInput.Info info, Onnx.ModelProto adapted) {
+    long[] dims = adapted.getGraph().getInputList().stream().filter(v -> v.getName().equals(info.name()))
+        .findFirst().orElseThrow().getType().getTensorType().getShape().getDimList().stream()
+        .mapToLong(d -> d.getDimValue()).toArray();
+    Path file = cacheDir().resolve("adapted").resolve(sha.substring(0, 16) + "-" + info.layout() + "-" + dims[2]
+        + "x" + dims[3]).resolve(original.getFileName().toString());
+    if (!Files.isRegularFile(file)) {
+      AtomicFiles.write(file, adapted.toByteArray());
+    }
+    return file;
   }
 
   /** The bundled demo model, extracted once to the cache so every part of Lanterne can read it as a file. */

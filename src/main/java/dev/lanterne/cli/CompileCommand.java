@@ -56,7 +56,7 @@ public final class CompileCommand implements Command {
   public int run(CommandLine cl) {
     Path model = modelPath(cl);
     Path out = AtomicFiles.prepareOutputDir(Path.of(cl.getOptionValue(CommonOptions.OUT)));
-    GradientCompiler.Graphs graphs = Gradients.graphs(OnnxModels.load(model), gradientOptions(cl));
+    GradientCompiler.Graphs graphs = Gradients.graphs(CliSupport.loadAdapted(cl, model), gradientOptions(cl));
     String stem = CliSupport.stem(model.getFileName().toString());
     write(out.resolve(stem + ".saliency.onnx"), graphs.saliency().toByteArray());
     write(out.resolve(stem + ".gradcam.onnx"), graphs.gradcam().toByteArray());

@@ -32,7 +32,7 @@ public final class LayersCommand implements Command {
 
   @Override
   public int run(CommandLine cl) {
-    GradientCompiler.Prepared p = GradientCompiler.prepare(OnnxModels.load(CompileCommand.modelPath(cl)));
+    GradientCompiler.Prepared p = GradientCompiler.prepare(CliSupport.loadAdapted(cl, CompileCommand.modelPath(cl)));
     String dflt = p.defaultLayer();
     List<LayerFinder.Layer> layers = p.layers();
     int width = layers.stream().mapToInt(l -> l.shortName().length()).max().orElse(10);
