@@ -73,7 +73,8 @@ final class GradientCommandSupport {
 
   static void layerFlag(Options o) {
     o.addOption(Option.builder().longOpt(LAYER).hasArg().argName("NAME")
-        .desc("Grad-CAM layer tensor (default: the one feeding the last global pooling; see lanterne layers)")
+        .desc("Grad-CAM layer: tensor name, index or unique part of a name from 'lanterne layers' (default: the"
+            + " last spatial map before the head; for ViTs the last block's first LayerNorm)")
         .build());
   }
 

@@ -2,7 +2,6 @@ package dev.lanterne.cli;
 
 import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.LayerFinder;
-import dev.lanterne.onnx.OnnxModels;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
