@@ -117,6 +117,9 @@ public final class CliSupport {
         System.err.println("lanterne: warning: no model card for " + path.getFileName() + " (sha256 "
             + sha.substring(0, 12) + "...); using torchvision preprocessing at " + chw[1] + "x" + chw[2]
             + "; pass --card FILE or --preprocess inception if that is wrong");
+        ImageInput.bakedPreprocessing(proto).ifPresent(node -> System.err.println("lanterne: warning: the model"
+            + " normalises its input itself (" + node + "), so torchvision preprocessing may normalise twice;"
+            + " give a card whose mean and std produce the range it expects (e.g. mean 0, std 1 for [0,1])"));
         card = ModelCard.torchvision(chw[1], chw[2]);
       }
     }

@@ -162,6 +162,31 @@ public final class ImageInput {
         .setKey(LAYOUT_KEY).setValue(info.layout().name())).build();
   }
 
+  /**
+   * A description of the preprocessing the model does itself, when the image input (or its
+   * channels-last Transpose) goes straight into a Sub, Div, Mul or Add with a constant (a mean or a
+   * scale baked into the graph), else empty. Such a model is explained correctly only with a card
+   * whose mean and std give the input range it expects.
+   */
+  public static java.util.Optional<String> bakedPreprocessing(Onnx.ModelProto model) {
+    Onnx.GraphProto g = model.getGraph();
+    java.util.Map<String, Onnx.TensorProto> constants = Graphs.constants(g);
+    Set<String> reads = new HashSet<>(List.of(input(g).getName()));
+    for (Onnx.NodeProto n : g.getNodeList()) {
+      if (n.getInputList().stream().noneMatch(reads::contains)) {
+        continue;
+      }
+      String op = n.getOpType();
+      if (op.equals("Transpose") || op.equals("Identity") || op.equals("Cast")) {
+        reads.addAll(n.getOutputList());
+      } else if ((op.equals("Sub") || op.equals("Div") || op.equals("Mul") || op.equals("Add"))
+          && n.getInputList().stream().anyMatch(constants::containsKey)) {
+        return java.util.Optional.of("node '" + n.getName() + "' (" + op + " by a constant)");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private static Onnx.TensorShapeProto.Dimension dim(long v) {
     return Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(v).build();
   }

@@ -74,6 +74,22 @@ class ExportersTest {
     assertFalse(ImageInput.describe(cnn(false, false), null).needsAdapting());
   }
 
+  @Test
+  void reportsPreprocessingBakedIntoTheGraph() throws Exception {
+    assertTrue(ImageInput.bakedPreprocessing(cnn(true, false)).isEmpty());
+    Onnx.ModelProto m = cnn(true, false);
+    Onnx.GraphProto.Builder g = m.getGraph().toBuilder();
+    Onnx.NodeProto transpose = g.getNode(0);
+    g.setNode(0, transpose.toBuilder().setInput(0, "scaled"));
+    g.addInitializer(TensorProtos.scalar("scale", 1 / 255f));
+    g.addNode(0, TinyModels.node("Mul", List.of("input", "scale"), "scaled"));
+    Path baked = write("baked.onnx", m.toBuilder().setGraph(g).build());
+    CliErrorsTest.Outcome o = CliErrorsTest.run("classify", "--model", baked.toString(), "--image",
+        SharedData.image("astronaut.png").toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.err().contains("normalises its input itself (node 'Mul_scaled'"), o.err());
+  }
+
   private CliSupport.ModelSpec spec(Path model) throws Exception {
     CommandLine cl = new DefaultParser().parse(CommonOptions.model(new Options()),
         new String[] {"--model", model.toString()});
