@@ -11,11 +11,19 @@ public final class GradCamSession implements CamModel {
   private final DerivedGraphRunner runner;
   private final String layer;
   private final long[] activationShape;
+  private final String layout;
 
   public GradCamSession(Onnx.ModelProto gradcamGraph, String layer, RuntimeOptions options) {
     this.runner = new DerivedGraphRunner(gradcamGraph, options, "the Grad-CAM graph");
     this.layer = layer;
     this.activationShape = runner.outputShape(gradcamGraph, GradientCompiler.ACTIVATION);
+    this.layout = gradcamGraph.getMetadataPropsList().stream()
+        .filter(e -> e.getKey().equals(GradientCompiler.LAYOUT_KEY)).map(e -> e.getValue()).findFirst().orElse("NCHW");
+  }
+
+  @Override
+  public String layout() {
+    return layout;
   }
 
   @Override

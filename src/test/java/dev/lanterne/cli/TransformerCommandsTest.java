@@ -38,7 +38,8 @@ class TransformerCommandsTest {
       assertTrue(Files.isRegularFile(out.resolve("astronaut_" + method + "_c130.npy")), method);
     }
     String json = Files.readString(out.resolve("explanations.json"));
-    assertTrue(json.contains("\"grad-rollout\"") && json.contains("ln_1/LayerNormalization_output_0"), json);
+    assertTrue(json.contains("\"grad-rollout\"") && json.contains("ln_1/LayerNormalization_output_0")
+        && json.contains("tokens 1+14x14"), json);
 
     CliErrorsTest.Outcome bySubstring = CliErrorsTest.run("gradcam", "--model", vit, "--image",
         SharedData.image("astronaut.png").toString(), "--layer", "encoder_layer_0/ln_1", "--out",
