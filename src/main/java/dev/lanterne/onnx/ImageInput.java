@@ -72,13 +72,13 @@ public final class ImageInput {
           + " outside the graph, or baked in after a float input) and give its card");
     }
     if (t.getElemType() != Onnx.TensorProto.DataType.FLOAT_VALUE) {
-      throw new LanterneException("input '" + name + "' has element type "
-          + Onnx.TensorProto.DataType.forNumber(t.getElemType()) + "; Lanterne needs a float image input");
+      throw new LanterneException("input '" + name + "' is not an image tensor (element type "
+          + Onnx.TensorProto.DataType.forNumber(t.getElemType()) + "); Lanterne needs a float image input");
     }
     List<Onnx.TensorShapeProto.Dimension> d = t.getShape().getDimList();
     if (d.size() != 4) {
-      throw new LanterneException("input '" + name + "' has rank " + d.size() + "; Lanterne needs an image"
-          + " input [N,C,H,W] or [N,H,W,C]");
+      throw new LanterneException("input '" + name + "' is not an image tensor (rank " + d.size() + ");"
+          + " Lanterne needs a float input [N,3,H,W] or [N,H,W,3]");
     }
     long[] v = new long[4];
     for (int i = 0; i < 4; i++) {
@@ -93,8 +93,8 @@ public final class ImageInput {
       } else if (last) {
         l = Layout.NHWC;
       } else {
-        throw new LanterneException("input '" + name + "' has shape " + shape(v) + ": neither axis 1 nor axis 3"
-            + " holds 1 or 3 colour channels; give a card with inputLayout NCHW or NHWC");
+        throw new LanterneException("input '" + name + "' is not an image tensor (shape " + shape(v) + ": neither"
+            + " axis 1 nor axis 3 holds 1 or 3 colour channels); give a card with inputLayout NCHW or NHWC");
       }
     }
     int c = l == Layout.NCHW ? 1 : 3;
