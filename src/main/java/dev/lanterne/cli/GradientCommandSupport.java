@@ -108,6 +108,23 @@ final class GradientCommandSupport {
     return Gradients.saliency(job.spec().path(), GradientOptions.DEFAULT.withVariant(variant), job.spec().runtime());
   }
 
+  /**
+   * What a command can do when the model cannot be differentiated: the finite-difference fallback that
+   * this command actually has, or the commands that need no compiled gradient.
+   */
+  static String withoutCompiledGradient(String command) {
+    String others = "'lanterne occlusion' and 'lanterne rise' need no gradient, and 'lanterne saliency"
+        + " --gradient finite-difference' estimates one";
+    return switch (command) {
+      case "saliency" -> "rerun with --gradient finite-difference (a black-box estimate, slower)";
+      case "explain" -> "rerun with --gradient finite-difference for the gradient methods (Grad-CAM methods need"
+          + " the compiled graph), or use " + others.substring(0, others.indexOf(", and"));
+      case "invert", "dream" -> "rerun with --gradient fd (finite differences, slower)";
+      case "gradcam" -> "Grad-CAM needs the compiled graph; " + others;
+      default -> others;
+    };
+  }
+
   /** Refuses --gradient finite-difference for what needs the compiled graph. */
   static void requireGraph(CommandLine cl, String what) {
     if ("finite-difference".equalsIgnoreCase(cl.getOptionValue(GRADIENT, "graph"))) {

@@ -1,6 +1,7 @@
 package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.grad.NotDifferentiableException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +86,13 @@ public final class Main {
       System.err.println("lanterne " + cmd.name() + ": " + oneLine(e.getMessage()) + "; see lanterne " + cmd.name()
           + " --help");
       return LanterneException.USAGE;
+    } catch (NotDifferentiableException e) {
+      System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(e.getMessage()) + "; "
+          + GradientCommandSupport.withoutCompiledGradient(cmd.name()));
+      if (verbose) {
+        e.printStackTrace();
+      }
+      return e.exitCode();
     } catch (LanterneException e) {
       System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(e.getMessage()));
       if (verbose) {

@@ -27,15 +27,11 @@ public final class LayerNormalizationRule implements GradientRule {
       }
     }
     float eps = Attributes.getFloat(node, "epsilon", 1e-5f);
-    String centred = e.sub(x, e.reduceMean(x, axes, true));
-    String variance = e.reduceMean(e.mul(centred, centred), axes, true);
-    String r = e.op("Reciprocal", e.op("Sqrt", e.add(variance, e.scalar(eps))));
-    String xhat = e.mul(centred, r);
+    String[] rx = standardise(e, x, axes, eps);
+    String xhat = rx[1];
     String[] dx = new String[node.getInputCount()];
     if (ctx.needs(0)) {
-      String g = e.mul(dy[0], scale);
-      String inner = e.sub(e.sub(g, e.reduceMean(g, axes, true)), e.mul(xhat, e.reduceMean(e.mul(g, xhat), axes, true)));
-      dx[0] = e.mul(r, inner);
+      dx[0] = inputGradient(e, e.mul(dy[0], scale), rx, axes);
     }
     String y = node.getOutput(0);
     if (ctx.needs(1)) {
@@ -45,5 +41,20 @@ public final class LayerNormalizationRule implements GradientRule {
       dx[2] = e.unbroadcast(dy[0], y, node.getInput(2));
     }
     return dx;
+  }
+
+  /** {r, xhat}: r = 1/sqrt(var + eps) and xhat = (x - mean) r over the axes (dims kept). */
+  static String[] standardise(GraphEmitter e, String x, long[] axes, float eps) {
+    String centred = e.sub(x, e.reduceMean(x, axes, true));
+    String variance = e.reduceMean(e.mul(centred, centred), axes, true);
+    String r = e.op("Reciprocal", e.op("Sqrt", e.add(variance, e.scalar(eps))));
+    return new String[] {r, e.mul(centred, r)};
+  }
+
+  /** The gradient through xhat = standardise(x) of g = dL/dxhat: r (g - mean(g) - xhat mean(g xhat)). */
+  static String inputGradient(GraphEmitter e, String g, String[] rx, long[] axes) {
+    String xhat = rx[1];
+    String inner = e.sub(e.sub(g, e.reduceMean(g, axes, true)), e.mul(xhat, e.reduceMean(e.mul(g, xhat), axes, true)));
+    return e.mul(rx[0], inner);
   }
 }
