@@ -9,6 +9,7 @@ import dev.lanterne.image.Preprocessor;
 import dev.lanterne.model.Labels;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.model.ModelRegistry;
+import dev.lanterne.onnx.ImageInput;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
@@ -58,7 +59,7 @@ public final class CliSupport {
       throw new LanterneException("model file " + path + " does not exist; check the --model path"
           + " (see onnx/README.md for how to get models)");
     }
-    LanternModel.Builder b = LanternModel.builder(path).runtime(runtime(cl));
+    LanternModel.Builder b = LanternModel.builder(path).runtime(runtime(cl)).size(size(cl));
     if (cl.hasOption(CommonOptions.CARD)) {
       b.cardFile(Path.of(cl.getOptionValue(CommonOptions.CARD)));
     } else if (cl.hasOption(CommonOptions.PREPROCESS)) {
@@ -72,6 +73,36 @@ public final class CliSupport {
       b.labels(f);
     }
     return b;
+  }
+
+  /**
+   * The model file as Lanterne works on it: a channels-last or symbolic-size input rewritten to
+   * [N,C,H,W] at --size (see {@link ImageInput}); for commands that take no card.
+   */
+  static Onnx.ModelProto loadAdapted(CommandLine cl, Path path) {
+    Onnx.ModelProto proto = OnnxModels.load(path);
+    ImageInput.Info info = ImageInput.describe(proto, null);
+    int[] size = size(cl);
+    return info.needsAdapting() || size != null ? ImageInput.toNchw(proto, info, size) : proto;
+  }
+
+  /** --size HxW (or a single N for NxN), or null. */
+  static int[] size(CommandLine cl) {
+    if (!cl.hasOption(CommonOptions.SIZE)) {
+      return null;
+    }
+    String v = cl.getOptionValue(CommonOptions.SIZE).strip().toLowerCase(Locale.ROOT);
+    String[] parts = v.split("x");
+    try {
+      int h = Integer.parseInt(parts[0].strip());
+      int w = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : h;
+      if (parts.length > 2 || h < 1 || w < 1 || h > 16384 || w > 16384) {
+        throw new NumberFormatException();
+      }
+      return new int[] {h, w};
+    } catch (NumberFormatException e) {
+      throw LanterneException.usage("--size must be HxW (e.g. 224x224) or one number, got '" + v + "'");
+    }
   }
 
   /** The model resolved from the flags, without opening a session. */

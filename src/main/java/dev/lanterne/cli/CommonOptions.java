@@ -24,8 +24,9 @@ public final class CommonOptions {
   public static final String BATCH = "batch";
   public static final String LABELS = "labels";
   public static final String HELP = "help";
+  public static final String SIZE = "size";
 
-  /** --model, --card, --preprocess, --labels, --device, --threads, --batch, --verbose, --help. */
+  /** --model, --card, --preprocess, --size, --labels, --device, --threads, --batch, --verbose, --help. */
   public static Options model(Options o) {
     o.addOption(Option.builder().longOpt(MODEL).hasArg().argName("FILE")
         .desc("ONNX image classifier (default: the built-in demo model)").build());
@@ -33,6 +34,8 @@ public final class CommonOptions {
         .desc("model card JSON: input size, resize/crop, mean/std, labels (see onnx/README.md)").build());
     o.addOption(Option.builder().longOpt(PREPROCESS).hasArg().argName("PRESET")
         .desc("preprocessing preset when no card is known: torchvision or inception").build());
+    o.addOption(Option.builder().longOpt(SIZE).hasArg().argName("HxW")
+        .desc("input height and width for a model whose input size is symbolic (or give a card)").build());
     o.addOption(Option.builder().longOpt(LABELS).hasArg().argName("FILE")
         .desc("label file, one label per line (line N+1 is class N)").build());
     o.addOption(Option.builder().longOpt(DEVICE).hasArg().argName("DEV")

@@ -4,7 +4,6 @@ import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.grad.Gradients;
 import dev.lanterne.grad.Variant;
-import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.tensor.AtomicFiles;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
@@ -34,7 +33,8 @@ public final class CompileCommand implements Command {
   /** --layer, --variant, --no-normalize: shared by the commands that compile gradient graphs. */
   static Options gradientOptions(Options o) {
     o.addOption(Option.builder().longOpt("layer").hasArg().argName("NAME")
-        .desc("Grad-CAM layer tensor (default: the one feeding the last global pooling; see 'lanterne layers')")
+        .desc("Grad-CAM layer: tensor name, index or unique part of a name from 'lanterne layers' (default: the"
+            + " last spatial map before the head)")
         .build());
     o.addOption(Option.builder().longOpt("variant").hasArg().argName("V")
         .desc("backward pass through ReLU: standard (default), guided or deconvnet").build());
@@ -56,7 +56,7 @@ public final class CompileCommand implements Command {
   public int run(CommandLine cl) {
     Path model = modelPath(cl);
     Path out = CliSupport.outDir(cl, null);
-    GradientCompiler.Graphs graphs = Gradients.graphs(OnnxModels.load(model), gradientOptions(cl));
+    GradientCompiler.Graphs graphs = Gradients.graphs(CliSupport.loadAdapted(cl, model), gradientOptions(cl));
     String stem = CliSupport.stem(model.getFileName().toString());
     write(out.resolve(stem + ".saliency.onnx"), graphs.saliency().toByteArray());
     write(out.resolve(stem + ".gradcam.onnx"), graphs.gradcam().toByteArray());

@@ -27,6 +27,7 @@ public final class Main {
     list.add(new PreprocessCommand());
     list.add(new SaliencyCommand());
     list.add(new GradCamCommand());
+    list.add(new RolloutCommand());
     list.add(new ExplainCommand());
     list.add(new RiseCommand());
     list.add(new OcclusionCommand());

@@ -362,6 +362,15 @@ public final class LanternModel implements AutoCloseable {
     });
   }
 
+  /**
+   * The attention graph of a ViT-like model (each attention block's softmax, and with gradients its
+   * gradient), built in memory on first use. Owned by this model.
+   */
+  public dev.lanterne.runtime.AttentionModel attentionGraph(boolean gradients) {
+    return session("attention/" + gradients, () -> new dev.lanterne.grad.AttentionSession(
+        GradientCompiler.attention(proto, GradientOptions.DEFAULT, gradients), runtime));
+  }
+
   /** The compiled inversion-step graph. Owned by this model. */
   public InversionModel inversionGraph() {
     return session("inversion", () -> new InversionSession(graphs(GradientOptions.DEFAULT).inversion(), runtime));
@@ -434,6 +443,7 @@ public final class LanternModel implements AutoCloseable {
     private RuntimeOptions runtime = RuntimeOptions.DEFAULT;
     private Path cacheDir = GraphCache.defaultDir();
     private Consumer<String> warnings = w -> System.err.println("lanterne: warning: " + w);
+    private int[] size;
 
     private Builder(Path file) {
       this.file = file;
@@ -499,6 +509,15 @@ public final class LanternModel implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The input size {height, width} for models whose input size is symbolic (null: from the card);
+     * channels-last inputs are rewritten to channels-first at this size.
+     */
+    public Builder size(int[] heightWidth) {
+      this.size = heightWidth == null ? null : heightWidth.clone();
+      return this;
+    }
+
     /** Where warnings go (default: one line on stderr). */
     public Builder warnings(Consumer<String> w) {
       this.warnings = w;
@@ -527,8 +546,7 @@ public final class LanternModel implements AutoCloseable {
       // the one checked path: external data inlined from inside the model's real folder only
       Onnx.ModelProto proto = OnnxModels.load(file);
       String fileName = file.getFileName().toString();
-      int[] shape = OnnxModels.imageInputShape(proto, fileName);
-      int classes = OnnxModels.classCount(proto, fileName);
+      Path modelFile = file;
       Path cardDir = null;
       ModelCard c = card;
       boolean guessed = false;
@@ -536,11 +554,7 @@ public final class LanternModel implements AutoCloseable {
         c = ModelCard.read(cardFile);
         cardDir = cardFile.toAbsolutePath().getParent();
       }
-      if (c == null && preset != null) {
-        c = ModelCard.preset(preset, shape[1], shape[2]);
-        guessed = true; // a preset's ImageNet labels are a guess too
-      }
-      if (c == null) {
+      if (c == null && preset == null) {
         c = ModelRegistry.find(sha, fileName).orElse(null);
         if (c != null && c.sha256() != null && !c.sha256().equalsIgnoreCase(sha)) {
           warnings.accept(fileName + " has the name of a known model but another SHA-256 (" + sha.substring(0, 12)
@@ -548,13 +562,37 @@ public final class LanternModel implements AutoCloseable {
               + " give its own card if it is a different model");
         }
       }
+      // channels-last or symbolic-size inputs: rewritten to [N,C,H,W] at a fixed size, kept in the cache
+      dev.lanterne.onnx.ImageInput.Info info = dev.lanterne.onnx.ImageInput.describe(proto,
+          c != null && c.inputLayout() != null ? dev.lanterne.onnx.ImageInput.Layout.parse(c.inputLayout()) : null);
+      int[] hw = size;
+      if (hw == null && c != null && (info.height() < 1 || info.width() < 1)) {
+        hw = c.inputSize();
+      }
+      if (info.needsAdapting() || hw != null) {
+        Onnx.ModelProto adapted = dev.lanterne.onnx.ImageInput.toNchw(proto, info, hw);
+        if (adapted != proto) {
+          proto = adapted;
+          modelFile = adaptedFile(file, sha, info, adapted);
+        }
+      }
+      int[] shape = OnnxModels.imageInputShape(proto, fileName);
+      int classes = OnnxModels.classCount(proto, fileName);
+      if (c == null && preset != null) {
+        c = ModelCard.preset(preset, shape[1], shape[2]);
+        guessed = true; // a preset's ImageNet labels are a guess too
+      }
       if (c == null) {
         warnings.accept("no model card for " + fileName + " (sha256 " + sha.substring(0, 12)
             + "...); using torchvision preprocessing at " + shape[1] + "x" + shape[2]
             + "; give a card or the inception preset if that is wrong");
+        dev.lanterne.onnx.ImageInput.bakedPreprocessing(proto).ifPresent(node -> warnings.accept("the model"
+            + " normalises its input itself (" + node + "), so torchvision preprocessing may normalise twice;"
+            + " give a card whose mean and std produce the range it expects (e.g. mean 0, std 1 for [0,1])"));
         c = ModelCard.torchvision(shape[1], shape[2]);
         guessed = true;
       }
+      c = c.withInputLayout(info.layout().name());
       if (c.height() != shape[1] || c.width() != shape[2]) {
         throw LanterneException.usage("the model card says input " + c.height() + "x" + c.width() + " but "
             + fileName + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
@@ -567,8 +605,26 @@ public final class LanternModel implements AutoCloseable {
         throw LanterneException.usage("the labels have " + l.size() + " lines but " + fileName + " has " + classes
             + " classes; give the label file of this model (one label per class)");
       }
-      String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-      return new ModelDescription(file, stem, sha, proto, c, l, shape[0], runtime);
+      String stem = fileName.replaceFirst("\\.[^.]+$", "");
+      return new ModelDescription(modelFile, stem, sha, proto, c, l, shape[0], runtime);
+    }
+
+    /** The rewritten model as a file in the cache, so commands that reopen the file see the same graph. */
+    private static Path adaptedFile(Path original, String sha, dev.lanterne.onnx.ImageInput.Info info,
+        Onnx.ModelProto adapted) {
+      long[] dims = adapted.getGraph().getInputList().stream().filter(v -> v.getName().equals(info.name()))
+          .findFirst().orElseThrow().getType().getTensorType().getShape().getDimList().stream()
+          .mapToLong(d -> d.getDimValue()).toArray();
+      Path f = dev.lanterne.model.CacheRoot.dir().resolve("adapted").resolve(sha.substring(0, 16) + "-"
+          + info.layout() + "-" + dims[2] + "x" + dims[3]).resolve(original.getFileName().toString());
+      try {
+        if (!Files.isRegularFile(f)) {
+          dev.lanterne.tensor.AtomicFiles.write(f, adapted.toByteArray());
+        }
+        return f;
+      } catch (LanterneException e) {
+        return original; // an unwritable cache: the description still holds the adapted graph
+      }
     }
 
     private Labels resolveLabels(ModelCard c, Path cardDir) {

@@ -17,6 +17,7 @@ public final class GradCamSession implements CamModel {
   private final DerivedGraphRunner runner;
   private final String layer;
   private final long[] activationShape;
+  private final String layout;
 
   public GradCamSession(Onnx.ModelProto gradcamGraph, String layer, RuntimeOptions options) {
     this.runner = new DerivedGraphRunner(gradcamGraph, options, "the Grad-CAM graph");
@@ -28,6 +29,13 @@ public final class GradCamSession implements CamModel {
           + java.util.Arrays.toString(activationShape) + ", not a spatial activation [N,C,H,W]; Grad-CAM needs a"
           + " convolutional layer (list them with lanterne layers)");
     }
+    this.layout = gradcamGraph.getMetadataPropsList().stream()
+        .filter(e -> e.getKey().equals(GradientCompiler.LAYOUT_KEY)).map(e -> e.getValue()).findFirst().orElse("NCHW");
+  }
+
+  @Override
+  public String layout() {
+    return layout;
   }
 
   @Override

@@ -22,9 +22,10 @@ public final class GradientCompiler {
    * Version of the derived graphs, part of every cache key: bump it whenever a gradient rule or the
    * layout of a derived graph changes, so that no stale graph is ever served from the cache.
    * 2: clipped straight-through gradient for activation QuantizeLinear. 3: shape arithmetic folded,
-   * strided Slice, LayerNormalization.
+   * strided Slice, LayerNormalization. 4: default Grad-CAM layer before the head; channels-last and
+   * token layers read as [N,C,h,w].
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   public static final String SEED = "seed";
   public static final String GRAD_INPUT = "grad_input";
@@ -35,6 +36,8 @@ public final class GradientCompiler {
   public static final String L2 = "l2";
   /** Metadata key of the Grad-CAM graph that names its layer. */
   public static final String LAYER_KEY = "lanterne.layer";
+  /** Metadata key of the Grad-CAM graph that describes its layer's layout ({@link SpatialLayout#describe}). */
+  public static final String LAYOUT_KEY = "lanterne.layout";
   private static final String PREFIX = "lanterne/";
 
   private GradientCompiler() {}
@@ -45,24 +48,42 @@ public final class GradientCompiler {
   /** The forward model prepared for differentiation: batch made dynamic where possible, shapes probed. */
   public record Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
       ProbedShapes shapes, Backprop paths) {
+    /** The default Grad-CAM layer, see {@link LayerFinder#defaultLayer}. */
     public String defaultLayer() {
-      return LayerFinder.defaultLayer(model.getGraph(), shapes, paths);
+      return LayerFinder.defaultLayer(model.getGraph(), shapes, paths, chw);
     }
 
+    /** The candidate Grad-CAM layers in graph order (the indices `--layer` accepts). */
     public List<LayerFinder.Layer> layers() {
-      return LayerFinder.candidates(model.getGraph(), shapes, paths);
+      return LayerFinder.candidates(model.getGraph(), shapes, paths, chw);
+    }
+
+    /** The attention maps of a transformer, in graph order (empty for other models). */
+    public List<LayerFinder.Attention> attentionMaps() {
+      return LayerFinder.attentionMaps(model.getGraph(), shapes, paths);
+    }
+
+    /** A --layer value (name, index or unique part of a name) resolved to a tensor name. */
+    public String resolveLayer(String wanted) {
+      return LayerFinder.resolve(wanted, layers(), shapes);
+    }
+
+    /** The layout of a Grad-CAM layer, or a one-line error when it holds no spatial map. */
+    public SpatialLayout layout(String layer) {
+      return LayerFinder.layout(shapes, layer, chw).orElseThrow(() -> LanterneException.usage("layer '" + layer
+          + "' has shape " + java.util.Arrays.toString(shapes.dims(layer)) + " at batch 1; Grad-CAM needs a"
+          + " spatial map [N,C,h,w], [N,h,w,C] or tokens [N,T,C] (see 'lanterne layers --model M')"));
     }
   }
 
   public static Graphs compile(Onnx.ModelProto model, GradientOptions options) {
     Prepared p = prepare(model);
-    String layer = options.layer() != null ? options.layer() : defaultLayerOrInput(p);
-    if (options.layer() != null && !p.shapes().has(layer)) {
-      throw LanterneException.usage("the model has no tensor named '" + layer
-          + "'; list the candidates with 'lanterne layers --model M'");
-    }
-    Onnx.ModelProto cam = gradcam(p, options, layer).toBuilder().addMetadataProps(
-        Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer)).build();
+    String layer = options.layer() != null ? p.resolveLayer(options.layer()) : defaultLayerOrInput(p);
+    SpatialLayout layout = p.layout(layer);
+    Onnx.ModelProto cam = gradcam(p, options, layer, layout).toBuilder()
+        .addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer))
+        .addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(LAYOUT_KEY).setValue(layout.describe()))
+        .build();
     return new Graphs(saliency(p, options), cam, inversion(p, options), layer);
   }
 
@@ -76,6 +97,56 @@ public final class GradientCompiler {
     } catch (LanterneException e) {
       return p.input();
     }
+  }
+
+  /** Output name of attention map i in an attention graph. */
+  public static String attentionName(int i) {
+    return "attention_" + i;
+  }
+
+  /** Output name of the gradient of attention map i in an attention graph. */
+  public static String attentionGradientName(int i) {
+    return "grad_attention_" + i;
+  }
+
+  /** Metadata key of an attention graph: heads per image, tokens, and maps (e.g. "4,197,12"). */
+  public static final String ATTENTION_KEY = "lanterne.attention";
+
+  /**
+   * The attention graph of a transformer: scores, every attention map found by
+   * {@link LayerFinder#attentionMaps} as outputs attention_i ([N*heads,T,T] or [N,heads,T,T]) and,
+   * when gradients is set, d(sum seed*y)/d(attention_i) as grad_attention_i. It has the seed input
+   * either way.
+   *
+   * @throws LanterneException when the model has no attention map
+   */
+  public static Onnx.ModelProto attention(Onnx.ModelProto model, GradientOptions options, boolean gradients) {
+    Prepared p = prepare(model);
+    List<LayerFinder.Attention> maps = p.attentionMaps();
+    if (maps.isEmpty()) {
+      throw new LanterneException("the model has no attention map (a Softmax over keys feeding a MatMul);"
+          + " attention rollout needs a ViT-like transformer");
+    }
+    LayerFinder.Attention first = maps.get(0);
+    for (LayerFinder.Attention a : maps) {
+      if (a.heads() != first.heads() || a.tokens() != first.tokens()) {
+        throw new LanterneException("the attention maps differ in heads or tokens (" + first.tensor() + ": "
+            + first.heads() + "x" + first.tokens() + ", " + a.tensor() + ": " + a.heads() + "x" + a.tokens()
+            + "); rollout needs one token sequence through all blocks, as in ViT and DeiT");
+      }
+    }
+    Builder b = new Builder(p, options.variant());
+    List<String> tensors = maps.stream().map(LayerFinder.Attention::tensor).toList();
+    Map<String, String> grads = gradients ? p.paths().emit(b.emitter, p.output(), SEED, options.variant(), tensors)
+        : Map.of();
+    for (int i = 0; i < tensors.size(); i++) {
+      b.output(attentionName(i), tensors.get(i), tensors.get(i));
+      if (gradients) {
+        b.output(attentionGradientName(i), grads.get(tensors.get(i)), tensors.get(i));
+      }
+    }
+    return b.build().toBuilder().addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(ATTENTION_KEY)
+        .setValue(first.heads() + "," + first.tokens() + "," + maps.size())).build();
   }
 
   /** Only the saliency graph (y, dy/dx). */
@@ -161,12 +232,39 @@ public final class GradientCompiler {
     return b.build();
   }
 
-  static Onnx.ModelProto gradcam(Prepared p, GradientOptions o, String layer) {
+  /**
+   * The Grad-CAM graph: scores, A and dA, both read as [N,C,h,w] whatever the layer's layout (channels
+   * last is transposed; tokens lose their leading class/distillation tokens and the patch tokens are
+   * reshaped to the patch grid, as pytorch-grad-cam's reshape_transform does by hand).
+   */
+  static Onnx.ModelProto gradcam(Prepared p, GradientOptions o, String layer, SpatialLayout layout) {
     Builder b = new Builder(p, o.variant());
     String g = b.backprop(layer).get(layer);
-    b.output(ACTIVATION, layer, layer);
-    b.output(GRAD_ACTIVATION, g, layer);
+    if (layout.kind() == SpatialLayout.Kind.NCHW) {
+      b.output(ACTIVATION, layer, layer);
+      b.output(GRAD_ACTIVATION, g, layer);
+    } else {
+      boolean[] batch = {p.shapes().followsBatch(layer)[0], false, false, false};
+      b.output(ACTIVATION, toChannelsFirst(b.emitter, layer, layout), layout.camShape(), batch);
+      b.output(GRAD_ACTIVATION, toChannelsFirst(b.emitter, g, layout), layout.camShape(), batch);
+    }
     return b.build();
+  }
+
+  /** [N,h,w,C] or [N,P+h*w,C] to [N,C,h,w]. */
+  private static String toChannelsFirst(GraphEmitter e, String t, SpatialLayout layout) {
+    String x = t;
+    if (layout.kind() == SpatialLayout.Kind.TOKENS) {
+      if (layout.prefixTokens() > 0) {
+        long[] patches = new long[layout.height() * layout.width()];
+        for (int i = 0; i < patches.length; i++) {
+          patches[i] = layout.prefixTokens() + i;
+        }
+        x = e.op("Gather", List.of(x, e.ints(patches)), dev.lanterne.onnx.Attributes.ofInt("axis", 1));
+      }
+      x = e.reshape(x, e.ints(0, layout.height(), layout.width(), layout.channels()));
+    }
+    return e.transpose(x, new long[] {0, 3, 1, 2});
   }
 
   static Onnx.ModelProto inversion(Prepared p, GradientOptions o) {
@@ -227,8 +325,13 @@ public final class GradientCompiler {
 
     /** Adds a graph output `name` holding tensor t, shaped like tensor `like`. */
     void output(String name, String t, String like) {
+      output(name, t, p.shapes().dims(like), p.shapes().followsBatch(like));
+    }
+
+    /** Adds a graph output `name` holding tensor t of shape dims at batch 1. */
+    void output(String name, String t, long[] dims, boolean[] batch) {
       emitter.opNamed("Identity", List.of(t), name);
-      extraOutputs.add(valueInfo(name, p.shapes().dims(like), p.shapes().followsBatch(like)));
+      extraOutputs.add(valueInfo(name, dims, batch));
     }
 
     Onnx.ModelProto build() {

@@ -6,6 +6,8 @@ import dev.lanterne.explain.LanternModel;
 import dev.lanterne.explain.NoiseTunnel;
 import dev.lanterne.explain.Setting;
 import dev.lanterne.explain.Settings;
+import dev.lanterne.explain.attention.AttentionRollout;
+import dev.lanterne.explain.attention.Rollout;
 import dev.lanterne.explain.gradient.Baseline;
 import dev.lanterne.explain.gradient.ChannelReduction;
 import dev.lanterne.explain.gradient.GradCam;
@@ -45,7 +47,8 @@ public final class Methods {
       List.of("black", "blur", "noise"));
   /** The CAM layer. */
   public static final Setting<String> LAYER = Setting.text("layer", "NAME",
-      "CAM layer tensor (default: the map feeding the last global pooling; see lanterne layers)", null);
+      "CAM layer: tensor name, index or unique part of a name from 'lanterne layers' (default: the last spatial"
+          + " map before the head; for ViTs the last block's first LayerNorm)", null);
   /** RISE's number of masks. */
   public static final Setting<Integer> MASKS = Setting.integer("masks", "RISE: number of masks",
       RiseOptions.DEFAULTS.masks(), 1, 10_000_000);
@@ -68,6 +71,10 @@ public final class Methods {
   /** Occlusion's stride. */
   public static final Setting<Integer> STRIDE = Setting.integer("stride", "occlusion: step between squares",
       OcclusionOptions.DEFAULTS.stride(), 1, 4096);
+
+  /** How attention rollout combines the heads. */
+  public static final Setting<String> HEAD_FUSION = Setting.choice("head-fusion",
+      "rollout: how the heads of a layer combine", "mean", List.of("mean", "max", "min"));
 
   private final Map<String, MethodInfo> methods = new LinkedHashMap<>();
 
@@ -105,6 +112,12 @@ public final class Methods {
             .withWindow(s.get(WINDOW), s.get(STRIDE))
             .withFill(s.has(FILL) ? Fill.parse(s.get(FILL)) : OcclusionOptions.DEFAULTS.fill())
             .withBatch(model.runtime().maxBatch()))));
+    m.add(new MethodInfo("rollout", "attention", "attention rollout of a ViT-like model (Abnar and Zuidema 2020)",
+        List.of(HEAD_FUSION), (model, s) -> new AttentionRollout(model, new AttentionRollout.Options(false,
+            Rollout.HeadFusion.parse(s.get(HEAD_FUSION))))));
+    m.add(new MethodInfo("grad-rollout", "attention",
+        "gradient-weighted attention rollout (Chefer et al. 2021 style), class-specific", List.of(),
+        (model, s) -> new AttentionRollout(model, AttentionRollout.Options.GRADIENT_WEIGHTED)));
     BaselineAttribution.addAll(m);
     return m;
   }

@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param license its licence
  * @param url download address for `lanterne fetch`, or null
  * @param channelOrder "RGB" (default) or "BGR" (Caffe models)
+ * @param inputLayout "NCHW" (default: channels first, PyTorch) or "NHWC" (channels last, Keras through
+ *     tf2onnx); Lanterne guesses it from the input's shape when a card does not say, and records it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,7 +48,8 @@ public record ModelCard(
     String source,
     String license,
     String url,
-    String channelOrder) {
+    String channelOrder,
+    String inputLayout) {
 
   public static final String SHORTER_THEN_CROP = "shorter-then-crop";
   public static final String CROP_THEN_RESIZE = "crop-then-resize";
@@ -79,6 +82,20 @@ public record ModelCard(
     if (!output.equals("logits") && !output.equals("probabilities")) {
       throw new IllegalArgumentException("output must be logits or probabilities");
     }
+    if (inputLayout != null) {
+      inputLayout = inputLayout.toUpperCase(Locale.ROOT);
+      if (!inputLayout.equals("NCHW") && !inputLayout.equals("NHWC")) {
+        throw new IllegalArgumentException("inputLayout must be NCHW or NHWC");
+      }
+    }
+  }
+
+  /** A card without a declared input layout (Lanterne reads it from the model). */
+  public ModelCard(String name, String sha256, String file, int[] inputSize, String resize, Integer resizeShorter,
+      Double cropFraction, float[] mean, float[] std, String labels, String output, String source, String license,
+      String url, String channelOrder) {
+    this(name, sha256, file, inputSize, resize, resizeShorter, cropFraction, mean, std, labels, output, source,
+        license, url, channelOrder, null);
   }
 
   /** A card in RGB channel order. */
@@ -133,7 +150,13 @@ public record ModelCard(
     Integer shorter = resizeShorter == null ? null
         : (int) Math.round(resizeShorter * (double) Math.min(height, width) / Math.min(height(), width()));
     return new ModelCard(name, sha256, file, new int[] {height, width}, resize, shorter, cropFraction, mean, std,
-        labels, output, source, license, url, channelOrder);
+        labels, output, source, license, url, channelOrder, inputLayout);
+  }
+
+  /** The same card recording the model's input layout ("NCHW" or "NHWC"). */
+  public ModelCard withInputLayout(String layout) {
+    return new ModelCard(name, sha256, file, inputSize, resize, resizeShorter, cropFraction, mean, std, labels,
+        output, source, license, url, channelOrder, layout);
   }
 
   public static ModelCard read(Path file) {

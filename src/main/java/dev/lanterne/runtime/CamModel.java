@@ -11,6 +11,11 @@ public interface CamModel extends AutoCloseable {
   /** Name of the layer tensor whose activation is returned. */
   String layer();
 
+  /** How the layer holds its map before it is read as [n,c,h,w]: "NCHW", "NHWC" or "tokens P+hxw". */
+  default String layout() {
+    return "NCHW";
+  }
+
   /**
    * @param x inputs [n,C,H,W]
    * @param seed weights [n,K]

@@ -92,6 +92,7 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
       float[] map = Bilinear.resize(maps.cams()[t], maps.h(), maps.w(), chw[1], chw[2]);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("layer", model.layer());
+      details.put("layout", model.layout());
       details.put("layerSize", new int[] {maps.h(), maps.w()});
       out.add(scoring.explanation(maps.targets().image(t), method(), maps.targets().classIndex(t), maps.scores(), t,
           model.numClasses(), new Tensor(map, new int[] {chw[1], chw[2]}), null, details));
