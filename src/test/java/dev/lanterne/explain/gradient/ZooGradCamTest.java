@@ -58,7 +58,7 @@ class ZooGradCamTest {
       Tensor ref = Npy.read(refs.resolve(prefix + "cam.npy"));
       int plane = ref.sliceSize();
       for (int i = 0; i < n; i++) {
-        System.out.printf("%s image %d: Grad-CAM Pearson %.6f with %scam.npy%n", file, i, MapStats.pearson(
+        System.out.printf("%s image %d: Grad-CAM Pearson %.8f with %scam.npy%n", file, i, MapStats.pearson(
             MapStats.minMax(maps.get(i).map().data(), 0, plane), MapStats.toDouble(ref.data(), i * plane, plane)),
             prefix);
       }
