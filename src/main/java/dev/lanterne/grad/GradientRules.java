@@ -141,7 +141,23 @@ public final class GradientRules {
     return RULES.get(opType);
   }
 
+  /** The operators (default domain) that have a gradient rule, sorted. */
   public static Set<String> supported() {
     return new TreeSet<>(RULES.keySet());
+  }
+
+  /** The operators whose outputs carry no gradient (comparisons, shapes, integer results), sorted. */
+  public static Set<String> withoutGradient() {
+    return new TreeSet<>(NO_GRADIENT);
+  }
+
+  /**
+   * The operator coverage as the README lists it (between its "operators" markers): one line of the
+   * operators with a rule, one of those that pass no gradient.
+   */
+  public static String coverageMarkdown() {
+    return "Operators with a gradient rule (" + RULES.size() + "): " + String.join(", ", supported()) + ".\n\n"
+        + "Operators that pass no gradient (they compute shapes, comparisons or integers): "
+        + String.join(", ", withoutGradient()) + ".\n";
   }
 }
