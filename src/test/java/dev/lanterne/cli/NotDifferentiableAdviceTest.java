@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 class NotDifferentiableAdviceTest {
   @Test
   void adviceNamesFlagsTheCommandHas() {
-    assertTrue(GradientCommandSupport.withoutCompiledGradient("saliency").contains("--gradient finite-difference"));
-    assertTrue(GradientCommandSupport.withoutCompiledGradient("invert").contains("--gradient fd"));
+    assertTrue(ExplainSupport.withoutCompiledGradient("saliency").contains("--gradient finite-difference"));
+    assertTrue(ExplainSupport.withoutCompiledGradient("invert").contains("--gradient fd"));
     for (String command : new String[] {"gradcam", "compile", "check", "layers"}) {
-      String advice = GradientCommandSupport.withoutCompiledGradient(command);
+      String advice = ExplainSupport.withoutCompiledGradient(command);
       assertFalse(advice.startsWith("rerun with --gradient"), command + " has no --gradient flag: " + advice);
       assertTrue(advice.contains("lanterne occlusion") && advice.contains("lanterne saliency --gradient"), advice);
     }
