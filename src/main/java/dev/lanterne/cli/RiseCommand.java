@@ -44,7 +44,7 @@ public final class RiseCommand implements Command {
     o.addOption(Option.builder().longOpt("score").hasArg().argName("KIND")
         .desc("probability (default, the paper's) or logit").build());
     o.addOption(Option.builder().longOpt("mask-type").hasArg().argName("TYPE")
-        .desc("binary (default, the paper's), stripes, hstripes, grid (checkerboard) or noise").build());
+        .desc("binary (default, the paper's), stripes, hstripes, grid (hard random cells), noise (grid-scale Gaussian) or pixel-noise").build());
     Outputs.fillOptions(o);
     o.addOption(Option.builder().longOpt("until-stable").optionalArg(true).hasArg().argName("TOL")
         .desc("stop when the map changes by less than TOL (default 0.02) three checks in a row; --masks is then the most").build());
