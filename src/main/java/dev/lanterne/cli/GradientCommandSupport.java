@@ -13,7 +13,6 @@ import dev.lanterne.grad.FiniteDifferenceGradient;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.grad.Gradients;
 import dev.lanterne.grad.Variant;
-import dev.lanterne.image.ColorMap;
 import dev.lanterne.runtime.CamModel;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.GradientModel;
@@ -36,18 +35,13 @@ final class GradientCommandSupport {
   static final String BASELINE = "baseline";
   static final String LAYER = "layer";
   static final String RAW = "raw";
-  static final String COLORMAP = "colormap";
-  static final String OPACITY = "opacity";
 
   private GradientCommandSupport() {}
 
-  /** The shared flags plus --colormap, --opacity and --raw. */
+  /** The shared flags plus the display flags and --raw. */
   static Options standardOptions() {
     Options o = CommonOptions.standard(true);
-    o.addOption(Option.builder().longOpt(COLORMAP).hasArg().argName("MAP")
-        .desc("colour map of the overlays: jet (default), hot, viridis, gray").build());
-    o.addOption(Option.builder().longOpt(OPACITY).hasArg().argName("A")
-        .desc("opacity of the map over the image, 0 to 1 (default 0.5)").build());
+    CommonOptions.display(o);
     o.addOption(Option.builder().longOpt(RAW).desc("also write the raw signed attribution [3,H,W] as .npy").build());
     return o;
   }
@@ -141,9 +135,7 @@ final class GradientCommandSupport {
 
   /** Writes overlays, maps, explanations.json and the grid, and prints one line per map. */
   static void write(CommandLine cl, Job job, List<Explanation> explanations) {
-    ExplanationWriter.Options o = ExplanationWriter.Options.defaults().withRaw(cl.hasOption(RAW))
-        .withColorMap(ColorMap.parse(cl.getOptionValue(COLORMAP, "jet")))
-        .withOpacity((float) CliSupport.doubleOption(cl, OPACITY, 0.5, 0, 1));
+    ExplanationWriter.Options o = CliSupport.display(cl, explanations).withRaw(cl.hasOption(RAW));
     List<String> names = job.inputs().stream().map(CliSupport.Input::name).toList();
     List<BufferedImage> shown = job.inputs().stream().map(CliSupport.Input::shown).toList();
     ExplanationWriter.Written w = new ExplanationWriter(job.out(), o).write(names, shown, explanations);

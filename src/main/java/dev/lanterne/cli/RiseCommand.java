@@ -46,6 +46,7 @@ public final class RiseCommand implements Command {
     o.addOption(Option.builder().longOpt("mask-type").hasArg().argName("TYPE")
         .desc("binary (default, the paper's), stripes, hstripes, grid (hard random cells), noise (grid-scale Gaussian) or pixel-noise").build());
     Outputs.fillOptions(o);
+    CommonOptions.display(o);
     o.addOption(Option.builder().longOpt("until-stable").optionalArg(true).hasArg().argName("TOL")
         .desc("stop when the map changes by less than TOL (default 0.02) three checks in a row; --masks is then the most").build());
     o.addOption(Option.builder().longOpt("check-every").hasArg().argName("N")
@@ -79,7 +80,7 @@ public final class RiseCommand implements Command {
       int[] hw = {spec.card().height(), spec.card().width()};
       MaskSheet.write(out.resolve("masks.png"), ro.generator(hw[0], hw[1]), ro.seed(), k, hw[0], hw[1], 8);
     }
-    Outputs.write(out, inputs, all);
+    Outputs.write(cl, out, inputs, all);
     return 0;
   }
 
@@ -129,10 +130,10 @@ public final class RiseCommand implements Command {
     }
 
     /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
-    static void write(Path out, List<CliSupport.Input> inputs, List<Explanation> all) {
+    static void write(CommandLine cl, Path out, List<CliSupport.Input> inputs, List<Explanation> all) {
       List<String> names = inputs.stream().map(CliSupport.Input::name).toList();
       List<BufferedImage> shown = inputs.stream().map(CliSupport.Input::shown).toList();
-      new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(names, shown, all);
+      new ExplanationWriter(out, CliSupport.display(cl, all)).write(names, shown, all);
       System.out.println("wrote " + all.size() + " map(s) to " + out);
     }
   }
