@@ -382,6 +382,47 @@ public final class CliSupport {
     return x;
   }
 
+  /**
+   * A comma-separated list of integers (one value is a list of one), each checked against
+   * [min, max]; the default when the flag is absent.
+   */
+  public static List<Integer> intList(CommandLine cl, String name, int dflt, int min, int max) {
+    String v = cl.getOptionValue(name);
+    if (v == null) {
+      return List.of(dflt);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int x = parseInt(part, "--" + name);
+      if (x < min || x > max) {
+        throw LanterneException.usage("--" + name + " values must be between " + min + " and " + max + ", got " + x);
+      }
+      out.add(x);
+    }
+    if (out.isEmpty()) {
+      throw LanterneException.usage("--" + name + " needs at least one value");
+    }
+    return out;
+  }
+
+  /** A comma-separated list of words (one word is a list of one); the default when the flag is absent. */
+  public static List<String> wordList(CommandLine cl, String name, String dflt) {
+    String v = cl.getOptionValue(name, dflt);
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    if (out.isEmpty()) {
+      throw LanterneException.usage("--" + name + " needs at least one value");
+    }
+    return out;
+  }
+
   /** One of the allowed words, case-insensitive. */
   public static String choice(CommandLine cl, String name, String dflt, String... allowed) {
     String v = cl.getOptionValue(name, dflt).toLowerCase(Locale.ROOT);

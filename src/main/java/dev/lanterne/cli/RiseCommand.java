@@ -37,14 +37,18 @@ public final class RiseCommand implements Command {
   public Options options() {
     Options o = CommonOptions.standard(true);
     o.addOption(Option.builder().longOpt("masks").hasArg().argName("N")
-        .desc("number of masks (default 4000; the most used with --until-stable)").build());
-    o.addOption(Option.builder().longOpt("grid").hasArg().argName("S").desc("grid cells per side (default 7)").build());
+        .desc("number of masks (default 4000; the most used with --until-stable); a list such as 100,500,2000"
+            + " sweeps: one panel per setting in grid.png, and sweep.csv with time, deletion and insertion AUC")
+        .build());
+    o.addOption(Option.builder().longOpt("grid").hasArg().argName("S")
+        .desc("grid cells per side (default 7); a list such as 4,8,16 sweeps").build());
     o.addOption(Option.builder().longOpt("p").hasArg().argName("P")
         .desc("probability of keeping a cell (default 0.5)").build());
     o.addOption(Option.builder().longOpt("score").hasArg().argName("KIND")
         .desc("probability (default, the paper's) or logit").build());
     o.addOption(Option.builder().longOpt("mask-type").hasArg().argName("TYPE")
-        .desc("binary (default, the paper's), stripes, hstripes, grid (hard random cells), noise (grid-scale Gaussian) or pixel-noise").build());
+        .desc("binary (default, the paper's), stripes, hstripes, grid (hard random cells), noise (grid-scale"
+            + " Gaussian) or pixel-noise; a comma-separated list sweeps").build());
     Outputs.fillOptions(o);
     CommonOptions.display(o);
     o.addOption(Option.builder().longOpt("until-stable").optionalArg(true).hasArg().argName("TOL")
@@ -59,7 +63,11 @@ public final class RiseCommand implements Command {
   @Override
   public int run(CommandLine cl) throws Exception {
     CliSupport.ModelSpec spec = CliSupport.model(cl);
-    RiseOptions ro = options(cl, spec.runtime().maxBatch());
+    List<RiseOptions> settings = RiseSweep.settings(cl, options(cl, spec.runtime().maxBatch()));
+    if (settings.size() > 1) {
+      return RiseSweep.run(cl, spec, settings);
+    }
+    RiseOptions ro = settings.get(0);
     Path out = CliSupport.outDir(cl, null);
     List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
     List<Explanation> all = new ArrayList<>();
@@ -86,14 +94,15 @@ public final class RiseCommand implements Command {
 
   static RiseOptions options(CommandLine cl, int batch) {
     RiseOptions d = RiseOptions.DEFAULTS;
-    RiseOptions o = d.withMasks(CliSupport.intOption(cl, "masks", d.masks(), 1, 10_000_000))
-        .withGrid(CliSupport.intOption(cl, "grid", d.grid(), 1, 1024))
+    // lists (sweeps) are expanded by RiseSweep.settings; here their first value
+    RiseOptions o = d.withMasks(CliSupport.intList(cl, "masks", d.masks(), 1, 10_000_000).get(0))
+        .withGrid(CliSupport.intList(cl, "grid", d.grid(), 1, 1024).get(0))
         .withP(CliSupport.doubleOption(cl, "p", d.p(), 1e-6, 1))
         .withBatch(batch)
         .withSeed(CliSupport.seed(cl))
         .withScore(ScoreKind.parse(cl.getOptionValue("score", "probability")))
-        .withMaskType(MaskType.parse(cl.getOptionValue("mask-type", "binary")))
-        .withFill(Fill.parse(cl.getOptionValue("fill", "black")))
+        .withMaskType(MaskType.parse(CliSupport.wordList(cl, "mask-type", "binary").get(0)))
+        .withFill(Fill.parse(CliSupport.wordList(cl, "fill", "black").get(0)))
         .withBlurSigma(CliSupport.doubleOption(cl, "blur-sigma", d.blurSigma(), 0, 1000));
     if (cl.hasOption("until-stable")) {
       double tol = cl.getOptionValue("until-stable") == null ? d.tolerance()
@@ -109,7 +118,8 @@ public final class RiseCommand implements Command {
 
     static void fillOptions(Options o) {
       o.addOption(Option.builder().longOpt("fill").hasArg().argName("FILL")
-          .desc("what replaces masked pixels: black, gray, mean (colour) or blur").build());
+          .desc("what replaces masked pixels: black, gray, mean (colour) or blur (rise: a comma-separated list"
+              + " sweeps)").build());
       o.addOption(Option.builder().longOpt("blur-sigma").hasArg().argName("PX")
           .desc("blur standard deviation in pixels for --fill blur (default 10)").build());
     }

@@ -42,6 +42,7 @@ public final class ExplanationWriter {
   public static final String GRID = "grid.png";
   public static final String JSON_FILE = "explanations.json";
   private static final int MIN_PANEL = 224;
+  private static final int MAX_MAPS_PER_ROW = 6;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
@@ -235,10 +236,13 @@ public final class ExplanationWriter {
       if (maps == null) {
         continue;
       }
-      List<PanelGrid.Panel> row = new ArrayList<>();
-      row.add(new PanelGrid.Panel(shown.get(i), fileName(names.get(i))));
-      row.addAll(maps);
-      rows.add(row);
+      // long rows (sweeps, many classes) continue on the next line, under the maps
+      for (int from = 0; from < maps.size(); from += MAX_MAPS_PER_ROW) {
+        List<PanelGrid.Panel> row = new ArrayList<>();
+        row.add(from == 0 ? new PanelGrid.Panel(shown.get(i), fileName(names.get(i))) : null);
+        row.addAll(maps.subList(from, Math.min(maps.size(), from + MAX_MAPS_PER_ROW)));
+        rows.add(row);
+      }
     }
     return PanelGrid.render(rows, null, MIN_PANEL);
   }

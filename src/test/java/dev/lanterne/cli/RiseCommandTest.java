@@ -90,6 +90,39 @@ class RiseCommandTest {
     assertEquals(S, sheet.getHeight());
   }
 
+  /** Lists sweep every combination: one map and one CSV row per setting, each the library's map. */
+  @Test
+  void riseSweepsListsIntoOneFigureAndACsv() throws Exception {
+    Path out = dir.resolve("sweep");
+    run(new RiseCommand(), "--model", model.toString(), "--card", card.toString(), "--tensor", tensor.toString(),
+        "--class", "1", "--masks", "40,80", "--grid", "3,4", "--mask-type", "binary,grid", "--seed", "5",
+        "--batch", "8", "--out", out.toString());
+    java.util.List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+    assertEquals(1 + 2 * 2 * 2, csv.size(), "header and 8 settings");
+    assertTrue(csv.get(0).startsWith("image,class,label,masks,masks_used,grid,mask_type,fill,seconds,deletion_auc,"
+        + "insertion_auc"), csv.get(0));
+    assertTrue(csv.get(1).contains(",40,40,3,binary,black,"), csv.get(1));
+    assertTrue(csv.get(8).contains(",80,80,4,grid,black,"), csv.get(8));
+    for (String row : csv.subList(1, csv.size())) {
+      String[] f = row.split(",");
+      double del = Double.parseDouble(f[9]);
+      double ins = Double.parseDouble(f[10]);
+      assertTrue(del >= 0 && del <= 1 && ins >= 0 && ins <= 1, row);
+    }
+    JsonNode json = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
+    assertEquals(8, json.size());
+    assertEquals("rise N=80 s=4 grid black", json.get(7).get("method").asText());
+    try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
+      BlackBox box = new BlackBox(c, new Normalization(MEAN, STD), Labels.none(), false);
+      RiseOptions o = RiseOptions.DEFAULTS.withMasks(80).withGrid(4).withSeed(5).withBatch(8)
+          .withMaskType(dev.lanterne.explain.perturbation.MaskType.GRID);
+      float[] expected = new Rise(o).explain(box, pixels, new int[] {1}).get(0).map().data();
+      Tensor got = Npy.read(out.resolve(json.get(7).get("files").get("map").asText()));
+      assertArrayEquals(expected, got.data(), 1e-4f);
+    }
+    assertTrue(Files.isRegularFile(out.resolve("grid.png")));
+  }
+
   @Test
   void occlusionWritesTheLibrarysMap() throws Exception {
     Path out = dir.resolve("occ");
