@@ -106,8 +106,8 @@ final class InversionExperiment implements Experiment {
         int c = COURSE_CLASSES[i];
         double p = t.finalProbability(i);
         course.add(objective, c, ctx.main().label(c), p, p > 0.9 ? "yes" : "no");
-        row.add(Figures.panel(ctx.main().preprocessor().toImage(t.image(i)),
-            String.format(Locale.ROOT, "%d %s p %.3f", c, ctx.main().label(c), p)));
+        row.add(Figures.stretched(ctx.main().preprocessor().toImage(t.image(i)),
+            String.format(Locale.ROOT, "%d %s\np = %.3f", c, ctx.main().label(c), p)));
       }
       cgrid.add(row);
       clabels.add(objective);
@@ -130,13 +130,17 @@ final class InversionExperiment implements Experiment {
       }
       ctx.addTime("deep dream (" + m.name() + ")", (System.nanoTime() - t0) / 1e9);
       List<PanelGrid.Panel> row = new ArrayList<>();
-      row.add(Figures.panel(photo.shown(), DREAM_PHOTO));
+      StringBuilder photoTitle = new StringBuilder(DREAM_PHOTO + " (original)");
+      for (int c : DREAM_CLASSES) {
+        photoTitle.append(String.format(Locale.ROOT, "\np(%s) = %.3f", m.label(c), before[c]));
+      }
+      row.add(Figures.panel(photo.shown(), photoTitle.toString()));
       for (int i = 0; i < DREAM_CLASSES.length; i++) {
         int c = DREAM_CLASSES[i];
         float after = m.probabilities(t.image(i))[c];
         dream.add(m.name(), c, m.label(c), (double) before[c], (double) after);
-        row.add(Figures.panel(m.preprocessor().toImage(t.image(i)), String.format(Locale.ROOT, "%d %s p %.3f", c,
-            m.label(c), after)));
+        row.add(Figures.stretched(m.preprocessor().toImage(t.image(i)), String.format(Locale.ROOT,
+            "%d %s\np = %.3f", c, m.label(c), after)));
       }
       dgrid.add(row);
       dlabels.add(m == ctx.main() ? "MobileNetV2" : "MobileNetV1 0.25");
@@ -196,8 +200,8 @@ final class InversionExperiment implements Experiment {
   private static List<PanelGrid.Panel> row(LabModel m, Result r) {
     List<PanelGrid.Panel> row = new ArrayList<>();
     for (int i = 0; i < CLASSES.length; i++) {
-      row.add(Figures.panel(m.preprocessor().toImage(r.trace.image(i)), String.format(Locale.ROOT,
-          "%d %s p %.3f HF %.2f", CLASSES[i], m.label(CLASSES[i]), r.trace.finalProbability(i), r.hf[i])));
+      row.add(Figures.stretched(m.preprocessor().toImage(r.trace.image(i)), String.format(Locale.ROOT,
+          "%d %s\np = %.3f, HF %.2f", CLASSES[i], m.label(CLASSES[i]), r.trace.finalProbability(i), r.hf[i])));
     }
     return row;
   }
