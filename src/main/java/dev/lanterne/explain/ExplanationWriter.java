@@ -166,9 +166,10 @@ public final class ExplanationWriter {
    */
   public static String title(Explanation e) {
     String label = e.label() == null || e.label().isBlank() ? "class " + e.classIndex() : e.label();
-    String t = e.method() + " · " + label + " · p " + probability(e.probability());
+    // no-break spaces keep "p 0.832" and "layer NAME" together when the title wraps
+    String t = e.method() + " · " + label + " · p\u00a0" + probability(e.probability());
     Object layer = e.details() == null ? null : e.details().get("layer");
-    return layer == null ? t : t + " · layer " + shortLayer(layer.toString());
+    return layer == null ? t : t + " · layer\u00a0" + shortLayer(layer.toString());
   }
 
   /**

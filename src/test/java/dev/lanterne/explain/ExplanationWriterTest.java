@@ -105,9 +105,9 @@ class ExplanationWriterTest {
       assertEquals(Set.of("x_rise_c1.png", "x_rise_c1.npy", "explanations.json"),
           s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
     }
-    assertEquals("rise · class 1 · p 0.500", ExplanationWriter.title(
+    assertEquals("rise · class 1 · p\u00a00.500", ExplanationWriter.title(
         new Explanation(0, "rise", 1, null, 3.5f, 0.5f, ramp(4, 4, 1f), null, null)));
-    assertEquals("gradcam · cat · p 3.3e-07 · layer Conv_1/Relu6", ExplanationWriter.title(
+    assertEquals("gradcam · cat · p\u00a03.3e-07 · layer\u00a0Conv_1/Relu6", ExplanationWriter.title(
         new Explanation(0, "gradcam", 1, "cat", 3.5f, 3.3e-7f, ramp(4, 4, 1f), null,
             Map.of("layer", "Conv_1/Relu6;Conv_1/add_fold"))));
   }
