@@ -5,6 +5,10 @@ import dev.lanterne.explain.Images;
 import dev.lanterne.explain.LanternModel;
 import dev.lanterne.explain.ModelDescription;
 import dev.lanterne.explain.Target;
+import dev.lanterne.explain.Explanation;
+import dev.lanterne.explain.ExplanationWriter;
+import dev.lanterne.image.ColorMap;
+import dev.lanterne.image.Overlay;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.model.Labels;
 import dev.lanterne.model.ModelCard;
@@ -354,6 +358,47 @@ public final class CliSupport {
     return x;
   }
 
+  /**
+   * A comma-separated list of integers (one value is a list of one), each checked against
+   * [min, max]; the default when the flag is absent.
+   */
+  public static List<Integer> intList(CommandLine cl, String name, int dflt, int min, int max) {
+    String v = cl.getOptionValue(name);
+    if (v == null) {
+      return List.of(dflt);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int x = parseInt(part, "--" + name);
+      if (x < min || x > max) {
+        throw LanterneException.usage("--" + name + " values must be between " + min + " and " + max + ", got " + x);
+      }
+      out.add(x);
+    }
+    if (out.isEmpty()) {
+      throw LanterneException.usage("--" + name + " needs at least one value");
+    }
+    return out;
+  }
+
+  /** A comma-separated list of words (one word is a list of one); the default when the flag is absent. */
+  public static List<String> wordList(CommandLine cl, String name, String dflt) {
+    String v = cl.getOptionValue(name, dflt);
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    if (out.isEmpty()) {
+      throw LanterneException.usage("--" + name + " needs at least one value");
+    }
+    return out;
+  }
+
   /** One of the allowed words, case-insensitive. */
   public static String choice(CommandLine cl, String name, String dflt, String... allowed) {
     String v = cl.getOptionValue(name, dflt).toLowerCase(Locale.ROOT);
@@ -377,5 +422,44 @@ public final class CliSupport {
   public static String stem(String fileName) {
     int dot = fileName.lastIndexOf('.');
     return dot > 0 ? fileName.substring(0, dot) : fileName;
+  }
+
+  /**
+   * The writer options of the display flags ({@link CommonOptions#display}). Without --sign, maps
+   * with negative values are drawn signed (all) and the others by their absolute value.
+   */
+  public static ExplanationWriter.Options display(CommandLine cl, List<Explanation> explanations) {
+    Overlay.Style d = Overlay.Style.defaults();
+    Overlay.Sign sign;
+    if (cl.hasOption(CommonOptions.SIGN)) {
+      sign = Overlay.Sign.parse(cl.getOptionValue(CommonOptions.SIGN));
+    } else {
+      sign = hasNegative(explanations) ? Overlay.Sign.ALL : Overlay.Sign.ABSOLUTE_VALUE;
+    }
+    String cmap = cl.getOptionValue(CommonOptions.COLORMAP, cl.getOptionValue(CommonOptions.CMAP));
+    Overlay.Style style = new Overlay.Style(
+        cl.hasOption(CommonOptions.DISPLAY) ? Overlay.Mode.parse(cl.getOptionValue(CommonOptions.DISPLAY)) : d.mode(),
+        sign, doubleOption(cl, CommonOptions.CLIP, d.clipPercent(), 0, 99.999),
+        cmap == null ? null : ColorMap.parse(cmap),
+        (float) doubleOption(cl, CommonOptions.OPACITY, d.opacity(), 0, 1),
+        cl.hasOption(CommonOptions.ORIGIN) ? Overlay.Origin.parse(cl.getOptionValue(CommonOptions.ORIGIN))
+            : d.origin());
+    if (cl.hasOption(CommonOptions.SHARED_SCALE) && cl.hasOption(CommonOptions.NO_SHARED_SCALE)) {
+      throw LanterneException.usage("--shared-scale and --no-shared-scale contradict each other");
+    }
+    Boolean shared = cl.hasOption(CommonOptions.SHARED_SCALE) ? Boolean.TRUE
+        : cl.hasOption(CommonOptions.NO_SHARED_SCALE) ? Boolean.FALSE : null;
+    return ExplanationWriter.Options.defaults().withStyle(style).withSharedScale(shared);
+  }
+
+  private static boolean hasNegative(List<Explanation> explanations) {
+    for (Explanation e : explanations) {
+      for (float v : e.map().data()) {
+        if (v < 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -25,6 +25,15 @@ public final class CommonOptions {
   public static final String LABELS = "labels";
   public static final String HELP = "help";
   public static final String SIZE = "size";
+  public static final String DISPLAY = "display";
+  public static final String SIGN = "sign";
+  public static final String CLIP = "clip";
+  public static final String COLORMAP = "colormap";
+  public static final String CMAP = "cmap";
+  public static final String OPACITY = "opacity";
+  public static final String ORIGIN = "origin";
+  public static final String SHARED_SCALE = "shared-scale";
+  public static final String NO_SHARED_SCALE = "no-shared-scale";
 
   /** --model, --card, --preprocess, --size, --labels, --device, --threads, --batch, --verbose, --help. */
   public static Options model(Options o) {
@@ -73,6 +82,35 @@ public final class CommonOptions {
 
   public static Options seed(Options o) {
     o.addOption(Option.builder().longOpt(SEED).hasArg().argName("N").desc("random seed (default 0)").build());
+    return o;
+  }
+
+  /**
+   * How maps are drawn, as Captum's visualize_image_attr: --display, --sign, --clip, --colormap
+   * (alias --cmap), --opacity, --origin, --shared-scale / --no-shared-scale.
+   */
+  public static Options display(Options o) {
+    o.addOption(Option.builder().longOpt(DISPLAY).hasArg().argName("MODE")
+        .desc("heat (the colour map alone), blended (default: over the grey image), masked (image times map)"
+            + " or alpha (map as the image's opacity)").build());
+    o.addOption(Option.builder().longOpt(SIGN).hasArg().argName("SIGN")
+        .desc("abs, positive, negative or all (signed, diverging colours, zero = white); default: all when a"
+            + " map has negative values, else abs").build());
+    o.addOption(Option.builder().longOpt(CLIP).hasArg().argName("PCT")
+        .desc("saturate the top PCT% of the attribution mass (cumulative sum, as Captum; default 2, 0 = none)")
+        .build());
+    o.addOption(Option.builder().longOpt(COLORMAP).hasArg().argName("MAP")
+        .desc("inferno (default), viridis, hot, jet, gray, or seismic (default for signed maps), bwr").build());
+    o.addOption(Option.builder().longOpt(CMAP).hasArg().argName("MAP").desc("same as --colormap").build());
+    o.addOption(Option.builder().longOpt(OPACITY).hasArg().argName("A")
+        .desc("opacity of the colours over the image for --display blended, 0 to 1 (default 0.5)").build());
+    o.addOption(Option.builder().longOpt(ORIGIN).hasArg().argName("O")
+        .desc("where an unsigned scale starts: zero, min or auto (default: min for maps far from zero, as RISE's)")
+        .build());
+    o.addOption(Option.builder().longOpt(SHARED_SCALE)
+        .desc("one colour scale for the maps of one image and method (default when several classes are shown)")
+        .build());
+    o.addOption(Option.builder().longOpt(NO_SHARED_SCALE).desc("one colour scale per map").build());
     return o;
   }
 

@@ -67,12 +67,15 @@ public final class DreamCommand implements Command {
     DeepDream.Options o = new DeepDream.Options(CliSupport.intOption(cl, "octaves", d.octaves(), 1, 12),
         CliSupport.doubleOption(cl, "octave-scale", d.octaveScale(), 1, 4), ascent);
     Path photoFile = Path.of(cl.getOptionValue(CommonOptions.IMAGE));
-    float[] photo = spec.preprocessor().prepare(photoFile).tensor();
+    dev.lanterne.image.Preprocessor.Prepared prepared = spec.preprocessor().prepare(photoFile);
+    float[] photo = prepared.tensor();
     byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
     String layer = cl.getOptionValue("layer");
     int classCount;
+    float[] photoScores;
     try (Classifier plain = Classifier.open(bytes, spec.name(), spec.runtime())) {
       classCount = plain.numClasses();
+      photoScores = plain.run(photo, 1);
     }
     if (layer != null) {
       bytes = LayerObjective.append(bytes, layer, spec.inputShape());
@@ -102,7 +105,16 @@ public final class DreamCommand implements Command {
     if (layer != null) {
       settings.put("layer", layer);
     }
-    InversionOutputs.write(out, trace, t, names, spec.card(), "dream", settings);
+    StringBuilder caption = new StringBuilder(photoFile.getFileName() + "\noriginal photo");
+    for (int c : t) {
+      if (c < classCount) {
+        float p = spec.card().outputsProbabilities() ? photoScores[c]
+            : dev.lanterne.tensor.Softmax.at(photoScores, 0, classCount, c);
+        caption.append(String.format(Locale.ROOT, "\np(%d) = %.3f", c, p));
+      }
+    }
+    InversionOutputs.write(out, trace, t, names, spec.card(), "dream", settings,
+        new dev.lanterne.image.PanelGrid.Panel(prepared.shown(), caption.toString()));
     for (int i = 0; i < t.length; i++) {
       System.out.printf(Locale.ROOT, "%-32s objective %.3f -> %.3f%n", names.get(i), trace.objective()[i][0],
           trace.finalObjective(i));

@@ -12,6 +12,7 @@ import dev.lanterne.explain.Images;
 import dev.lanterne.explain.ModelDescription;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.explain.Explanation;
 import dev.lanterne.metrics.BoxAnnotations;
 import dev.lanterne.metrics.DeletionInsertion;
 import dev.lanterne.metrics.Evaluation;
@@ -22,6 +23,8 @@ import dev.lanterne.metrics.Substrate;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
+import dev.lanterne.tensor.Npy;
+import dev.lanterne.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,8 +64,11 @@ public final class EvaluateCommand implements Command {
   @Override
   public Options options() {
     Options o = CommonOptions.standard(true);
-    o.addOption(Option.builder().longOpt("methods").hasArg().argName("LIST").required()
+    o.addOption(Option.builder().longOpt("methods").hasArg().argName("LIST")
         .desc("comma-separated methods: " + String.join(",", methods.names())).build());
+    o.addOption(Option.builder().longOpt("map").hasArgs().argName("NPY...")
+        .desc("score maps that already exist instead of (or besides) running methods: float32 .npy [H,W] for one"
+            + " image, or [N,H,W] with one map per image; each file is a row named after its file").build());
     o.addOption(Option.builder().longOpt("step").hasArg().argName("PIXELS")
         .desc("deletion/insertion: pixels changed per step (default H*W/224: 224 at 224x224)").build());
     o.addOption(Option.builder().longOpt("deletion-substrate").hasArg().argName("S")
@@ -85,11 +91,17 @@ public final class EvaluateCommand implements Command {
       int tolerance, int sanityLayers, long seed) {}
 
   private Plan plan(CommandLine cl, ModelDescription spec) {
+    if (!cl.hasOption("methods") && !cl.hasOption("map")) {
+      throw LanterneException.usage("evaluate needs --methods (to compute maps) or --map (maps as .npy)");
+    }
+    if (cl.hasOption("map") && cl.hasOption("sanity")) {
+      throw LanterneException.usage("--sanity recomputes maps on randomised models; it needs --methods, not --map");
+    }
     DeletionInsertion.Settings curves = new DeletionInsertion.Settings(
         CliSupport.intOption(cl, "step", 0, 1, Integer.MAX_VALUE),
         Substrate.parse(cl.getOptionValue("deletion-substrate", "black")),
         Substrate.parse(cl.getOptionValue("insertion-substrate", "blur")), spec.runtime().maxBatch());
-    List<MethodInfo> chosen = methods.parse(cl.getOptionValue("methods"));
+    List<MethodInfo> chosen = cl.hasOption("methods") ? methods.parse(cl.getOptionValue("methods")) : List.of();
     Settings settings = SettingFlags.read(cl, ExplainSupport.settings(chosen), CliSupport.seed(cl));
     for (MethodInfo m : chosen) {
       m.check(settings);
@@ -119,10 +131,16 @@ public final class EvaluateCommand implements Command {
       DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), plan.curves());
       Evaluation evaluation = new Evaluation(model.proto(), curves, plan.boxes(), new PointingGame(plan.tolerance()),
           plan.sanityLayers() < 0 ? null : new SanityCheck(plan.seed(), plan.sanityLayers()));
-      long total = (long) plan.methods().size() * images.stream().mapToInt(im -> im.classes().length).sum();
+      List<String> mapFiles = cl.hasOption("map") ? List.of(cl.getOptionValues("map")) : List.of();
+      long total = (long) (plan.methods().size() + mapFiles.size())
+          * images.stream().mapToInt(im -> im.classes().length).sum();
       try (Progress bar = Progress.start("evaluate", total, "maps")) {
         for (MethodInfo m : plan.methods()) {
           rows.addAll(evaluation.run(m.name(), m.evaluationFactory(model, plan.settings()), images,
+              row -> bar.step()));
+        }
+        for (String file : mapFiles) {
+          rows.addAll(evaluation.run(mapName(file), givenMaps(Path.of(file), chw, images.size(), spec), images,
               row -> bar.step()));
         }
       }
@@ -133,6 +151,47 @@ public final class EvaluateCommand implements Command {
         + CliSupport.shown(out.resolve(EvaluationReport.CSV)) + " and " + rows.size() + " curve plots in "
         + CliSupport.shown(out.resolve(EvaluationReport.CURVES)));
     return 0;
+  }
+
+  /** A map file's row name: its file name without .npy. */
+  static String mapName(String file) {
+    String name = Path.of(file).getFileName().toString();
+    return name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+  }
+
+  /**
+   * The "method" of maps that already exist: a [H,W] map (one image) or [N,H,W] (map n for image
+   * n), checked against the model's input size, returned for every class asked.
+   */
+  static Evaluation.MethodFactory givenMaps(Path file, int[] chw, int images, ModelDescription spec) {
+    if (!Files.isRegularFile(file)) {
+      throw LanterneException.usage("map file " + file + " does not exist");
+    }
+    Tensor t = Npy.read(file);
+    int[] shape = t.shape();
+    int h = chw[1];
+    int w = chw[2];
+    boolean single = shape.length == 2 && shape[0] == h && shape[1] == w;
+    boolean stacked = shape.length == 3 && shape[0] == images && shape[1] == h && shape[2] == w;
+    if (!single && !stacked) {
+      throw LanterneException.usage("map " + file + " has shape " + java.util.Arrays.toString(shape) + "; expected ["
+          + h + "," + w + "] (the model's input size)" + " or [" + images + "," + h + "," + w + "] (one per image)");
+    }
+    if (single && images != 1) {
+      throw LanterneException.usage("map " + file + " is one [H,W] map but " + images + " images were given;"
+          + " stack one map per image as [N,H,W]");
+    }
+    float[] data = t.data();
+    String name = mapName(file.toString());
+    return model -> (image, classes, index) -> {
+      float[] map = java.util.Arrays.copyOfRange(data, index * h * w, (index + 1) * h * w);
+      List<Explanation> out = new ArrayList<>();
+      for (int c : classes) {
+        out.add(new Explanation(index, name, c, spec.labels().get(c), Float.NaN, Float.NaN,
+            new Tensor(map.clone(), new int[] {h, w}), null, Map.of("file", file.toString())));
+      }
+      return out;
+    };
   }
 
   /** The run's parameters for evaluation.json, so a result can be reproduced. */
@@ -146,6 +205,9 @@ public final class EvaluateCommand implements Command {
     settings.put("std", spec.card().std());
     settings.put("methods", plan.methods().stream().map(MethodInfo::name).toList());
     settings.put("methodSettings", new java.util.TreeMap<>(plan.settings().values()));
+    if (cl.hasOption("map")) {
+      settings.put("maps", List.of(cl.getOptionValues("map")));
+    }
     settings.put("images", images.stream().map(Evaluation.Image::name).toList());
     settings.put("pixelsPerStep", pixelsPerStep);
     settings.put("deletionSubstrate", plan.curves().deletionSubstrate().cliName());

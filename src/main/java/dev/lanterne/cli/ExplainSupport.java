@@ -10,7 +10,6 @@ import dev.lanterne.explain.Setting;
 import dev.lanterne.explain.Settings;
 import dev.lanterne.explain.Target;
 import dev.lanterne.grad.FiniteDifferenceGradient;
-import dev.lanterne.image.ColorMap;
 import dev.lanterne.methods.MethodInfo;
 import dev.lanterne.methods.Methods;
 import java.awt.image.BufferedImage;
@@ -34,18 +33,13 @@ final class ExplainSupport {
   static final Methods METHODS = Methods.standard();
   static final String GRADIENT = "gradient";
   static final String RAW = "raw";
-  static final String COLORMAP = "colormap";
-  static final String OPACITY = "opacity";
 
   private ExplainSupport() {}
 
-  /** The shared flags plus --colormap, --opacity and --raw. */
+  /** The shared flags plus the display flags and --raw. */
   static Options standardOptions() {
     Options o = CommonOptions.standard(true);
-    o.addOption(Option.builder().longOpt(COLORMAP).hasArg().argName("MAP")
-        .desc("colour map of the overlays: jet (default), hot, viridis, gray").build());
-    o.addOption(Option.builder().longOpt(OPACITY).hasArg().argName("A")
-        .desc("opacity of the map over the image, 0 to 1 (default 0.5)").build());
+    CommonOptions.display(o);
     o.addOption(Option.builder().longOpt(RAW).desc("also write the raw signed attribution [3,H,W] as .npy").build());
     return o;
   }
@@ -131,9 +125,7 @@ final class ExplainSupport {
 
   /** Writes overlays, maps, explanations.json and the grid, and prints one line per map. */
   static void write(CommandLine cl, Job job, List<Explanation> explanations) {
-    ExplanationWriter.Options o = ExplanationWriter.Options.defaults().withRaw(cl.hasOption(RAW))
-        .withColorMap(ColorMap.parse(cl.getOptionValue(COLORMAP, "jet")))
-        .withOpacity((float) CliSupport.doubleOption(cl, OPACITY, 0.5, 0, 1));
+    ExplanationWriter.Options o = CliSupport.display(cl, explanations).withRaw(cl.hasOption(RAW));
     List<String> names = job.images().names();
     List<BufferedImage> shown = job.images().shown();
     ExplanationWriter.Written w = new ExplanationWriter(job.out(), o).write(names, shown, explanations);
@@ -144,7 +136,7 @@ final class ExplainSupport {
           w.files().get(i).overlay());
     }
     System.out.println("wrote " + explanations.size() + " maps, " + job.out().relativize(w.json())
-        + (w.grid() != null ? " and " + job.out().relativize(w.grid()) : "") + " to " + job.out());
+        + (w.grid() != null ? " and " + job.out().relativize(w.grid()) : "") + " to " + CliSupport.shown(job.out()));
   }
 
   private static String gap(Map<String, Object> details) {

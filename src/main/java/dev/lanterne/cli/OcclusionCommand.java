@@ -42,6 +42,7 @@ public final class OcclusionCommand implements Command {
     o.addOption(Option.builder().longOpt("score").hasArg().argName("KIND")
         .desc("probability (default) or logit").build());
     RiseCommand.Outputs.fillOptions(o);
+    CommonOptions.display(o);
     return o;
   }
 
@@ -73,7 +74,7 @@ public final class OcclusionCommand implements Command {
         }
       }
     }
-    RiseCommand.Outputs.write(out, inputs, all);
+    RiseCommand.Outputs.write(cl, out, inputs, all);
     return 0;
   }
 }

@@ -42,15 +42,20 @@ public final class RiseCommand implements Command {
   public Options options() {
     Options o = CommonOptions.standard(true);
     o.addOption(Option.builder().longOpt("masks").hasArg().argName("N")
-        .desc("number of masks (default 4000; the most used with --until-stable)").build());
-    o.addOption(Option.builder().longOpt("grid").hasArg().argName("S").desc("grid cells per side (default 7)").build());
+        .desc("number of masks (default 4000; the most used with --until-stable); a list such as 100,500,2000"
+            + " sweeps: one panel per setting in grid.png, and sweep.csv with time, deletion and insertion AUC")
+        .build());
+    o.addOption(Option.builder().longOpt("grid").hasArg().argName("S")
+        .desc("grid cells per side (default 7); a list such as 4,8,16 sweeps").build());
     o.addOption(Option.builder().longOpt("p").hasArg().argName("P")
         .desc("probability of keeping a cell (default 0.5)").build());
     o.addOption(Option.builder().longOpt("score").hasArg().argName("KIND")
         .desc("probability (default, the paper's) or logit").build());
     o.addOption(Option.builder().longOpt("mask-type").hasArg().argName("TYPE")
-        .desc("binary (default, the paper's), stripes, hstripes, grid (checkerboard) or noise").build());
+        .desc("binary (default, the paper's), stripes, hstripes, grid (hard random cells), noise (grid-scale"
+            + " Gaussian) or pixel-noise; a comma-separated list sweeps").build());
     Outputs.fillOptions(o);
+    CommonOptions.display(o);
     o.addOption(Option.builder().longOpt("until-stable").optionalArg(true).hasArg().argName("TOL")
         .desc("stop when the map changes by less than TOL (default 0.02) three checks in a row; --masks is then the most").build());
     o.addOption(Option.builder().longOpt("check-every").hasArg().argName("N")
@@ -63,8 +68,14 @@ public final class RiseCommand implements Command {
   @Override
   public int run(CommandLine cl) throws Exception {
     ModelDescription spec = CliSupport.model(cl);
-    RiseOptions ro = options(cl, spec.runtime().maxBatch());
-    ro.checkFits(spec.card().height(), spec.card().width());
+    List<RiseOptions> settings = RiseSweep.settings(cl, options(cl, spec.runtime().maxBatch()));
+    for (RiseOptions o : settings) {
+      o.checkFits(spec.card().height(), spec.card().width());
+    }
+    if (settings.size() > 1) {
+      return RiseSweep.run(cl, spec, settings);
+    }
+    RiseOptions ro = settings.get(0);
     Path out = CliSupport.outDir(cl, null);
     Images inputs = CliSupport.inputs(cl, spec);
     List<Explanation> all = new ArrayList<>();
@@ -85,20 +96,21 @@ public final class RiseCommand implements Command {
       int[] hw = {spec.card().height(), spec.card().width()};
       MaskSheet.write(out.resolve("masks.png"), ro.generator(hw[0], hw[1]), ro.seed(), k, hw[0], hw[1], 8);
     }
-    Outputs.write(out, inputs, all);
+    Outputs.write(cl, out, inputs, all);
     return 0;
   }
 
   static RiseOptions options(CommandLine cl, int batch) {
     RiseOptions d = RiseOptions.DEFAULTS;
-    RiseOptions o = d.withMasks(CliSupport.intOption(cl, "masks", d.masks(), 1, 10_000_000))
-        .withGrid(CliSupport.intOption(cl, "grid", d.grid(), 1, 1024))
+    // lists (sweeps) are expanded by RiseSweep.settings; here their first value
+    RiseOptions o = d.withMasks(CliSupport.intList(cl, "masks", d.masks(), 1, 10_000_000).get(0))
+        .withGrid(CliSupport.intList(cl, "grid", d.grid(), 1, 1024).get(0))
         .withP(CliSupport.doubleOption(cl, "p", d.p(), 1e-6, 1))
         .withBatch(batch)
         .withSeed(CliSupport.seed(cl))
         .withScore(ScoreKind.parse(cl.getOptionValue("score", "probability")))
-        .withMaskType(MaskType.parse(cl.getOptionValue("mask-type", "binary")))
-        .withFill(Fill.parse(cl.getOptionValue("fill", "black")))
+        .withMaskType(MaskType.parse(CliSupport.wordList(cl, "mask-type", "binary").get(0)))
+        .withFill(Fill.parse(CliSupport.wordList(cl, "fill", "black").get(0)))
         .withBlurSigma(CliSupport.doubleOption(cl, "blur-sigma", d.blurSigma(), 0, 1000));
     if (cl.hasOption("until-stable")) {
       double tol = cl.getOptionValue("until-stable") == null ? d.tolerance()
@@ -114,7 +126,8 @@ public final class RiseCommand implements Command {
 
     static void fillOptions(Options o) {
       o.addOption(Option.builder().longOpt("fill").hasArg().argName("FILL")
-          .desc("what replaces masked pixels: black, gray, mean (colour) or blur").build());
+          .desc("what replaces masked pixels: black, gray, mean (colour) or blur (rise: a comma-separated list"
+              + " sweeps)").build());
       o.addOption(Option.builder().longOpt("blur-sigma").hasArg().argName("PX")
           .desc("blur standard deviation in pixels for --fill blur (default 10)").build());
     }
@@ -135,8 +148,8 @@ public final class RiseCommand implements Command {
     }
 
     /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
-    static void write(Path out, Images inputs, List<Explanation> all) {
-      new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(inputs.names(), inputs.shown(), all);
+    static void write(CommandLine cl, Path out, Images inputs, List<Explanation> all) {
+      new ExplanationWriter(out, CliSupport.display(cl, all)).write(inputs.names(), inputs.shown(), all);
       System.out.println("wrote " + all.size() + " map(s) to " + CliSupport.shown(out));
     }
   }

@@ -24,14 +24,19 @@ import java.util.Set;
 /**
  * Writes the results of any explanation method to an output folder, atomically:
  * <ul>
- *   <li>{@code <image>_<method>_c<class>.png}: the map over the image the model saw;
+ *   <li>{@code <image>_<method>_c<class>.png}: the map drawn over the image the model saw (in the
+ *       {@link Overlay.Style}: Captum's modes and signs, outliers clipped), titled, with its colour bar;
  *   <li>{@code <image>_<method>_c<class>.npy}: the raw map, float32 [H,W];
  *   <li>{@code <image>_<method>_c<class>_raw.npy}: the raw [C,H,W] attribution, when asked for and present;
  *   <li>{@code grid.png}: one row per image: the image, then each of its maps, titled
- *       "method · label · score";
+ *       "method · label · p probability · layer" and with a colour bar in the map's real values;
  *   <li>{@code explanations.json}: one entry per map with image, method, class, label, score,
  *       probability, file names and the method's details.
  * </ul>
+ *
+ * <p>With a shared scale, the maps of one image and one method (the classes, or the settings of a
+ * sweep) are drawn on one scale, so a map with half the values of another looks half as hot; it is
+ * on by default when one image has maps of several classes.
  */
 public final class ExplanationWriter {
   /**
@@ -47,45 +52,54 @@ public final class ExplanationWriter {
   public static final String GRID = "grid.png";
   public static final String JSON_FILE = "explanations.json";
   private static final int MIN_PANEL = 224;
+  private static final int MAX_MAPS_PER_ROW = 6;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * How maps are drawn and what is written.
    *
-   * @param colorMap colour map of the overlays
-   * @param opacity weight of the heat map over the image, in [0,1]
+   * @param style how maps are drawn (mode, sign, clipping, colour map, opacity)
+   * @param sharedScale one scale per image and method (true), one per map (false), or null for
+   *     shared exactly when an image has maps of several classes
    * @param raw whether to write the raw [C,H,W] attribution of explanations that carry one
    * @param grid whether to write grid.png
    */
-  public record Options(ColorMap colorMap, float opacity, boolean raw, boolean grid) {
+  public record Options(Overlay.Style style, Boolean sharedScale, boolean raw, boolean grid) {
+    /** Checks that a style is given. */
     public Options {
-      if (colorMap == null) {
-        throw new IllegalArgumentException("a colour map is needed");
-      }
-      if (!(opacity >= 0 && opacity <= 1)) {
-        throw LanterneException.usage("--opacity must be between 0 and 1, got " + opacity);
+      if (style == null) {
+        throw new IllegalArgumentException("a style is needed");
       }
     }
 
-    /** jet at opacity 0.5, no raw arrays, with a grid. */
+    /** Captum's defaults (blended heat map of |map|, 2% clipped), automatic shared scale, no raw arrays, a grid. */
     public static Options defaults() {
-      return new Options(ColorMap.JET, 0.5f, false, true);
+      return new Options(Overlay.Style.defaults(), null, false, true);
+    }
+
+    public Options withStyle(Overlay.Style s) {
+      return new Options(s, sharedScale, raw, grid);
     }
 
     public Options withColorMap(ColorMap m) {
-      return new Options(m, opacity, raw, grid);
+      return withStyle(style.withColorMap(m));
     }
 
     public Options withOpacity(float o) {
-      return new Options(colorMap, o, raw, grid);
+      return withStyle(style.withOpacity(o));
+    }
+
+    /** true: one scale per image and method; false: one per map; null: automatic. */
+    public Options withSharedScale(Boolean shared) {
+      return new Options(style, shared, raw, grid);
     }
 
     public Options withRaw(boolean r) {
-      return new Options(colorMap, opacity, r, grid);
+      return new Options(style, sharedScale, r, grid);
     }
 
     public Options withGrid(boolean g) {
-      return new Options(colorMap, opacity, raw, g);
+      return new Options(style, sharedScale, raw, g);
     }
   }
 
@@ -129,22 +143,24 @@ public final class ExplanationWriter {
     List<Files> files = new ArrayList<>();
     List<Map<String, Object>> entries = new ArrayList<>();
     Map<Integer, List<PanelGrid.Panel>> panelsByImage = new HashMap<>();
-    for (Explanation e : explanations) {
+    List<Overlay.Scale> scales = scales(explanations, options.style(), options.sharedScale());
+    for (int k = 0; k < explanations.size(); k++) {
+      Explanation e = explanations.get(k);
       String method = safe(e.method());
       String base = unique(stems.get(e.image()) + "_" + (method.length() > 60 ? method.substring(0, 60) : method)
           + "_c" + e.classIndex(), used);
-      BufferedImage overlay = Overlay.blend(shown.get(e.image()), e.map().data(), e.width(), e.height(),
-          options.colorMap(), options.opacity());
+      BufferedImage overlay = picture(shown.get(e.image()), e, options.style(), scales.get(k));
       Files f = new Files(base + ".png", base + ".npy",
           options.raw() && e.raw() != null ? base + "_raw.npy" : null);
-      Png.write(outDir.resolve(f.overlay()), overlay);
+      Png.write(outDir.resolve(f.overlay()),
+          PanelGrid.render(List.of(List.of(new PanelGrid.Panel(overlay, title(e)))), null, 0));
       Npy.write(outDir.resolve(f.map()), e.map());
       if (f.raw() != null) {
         Npy.write(outDir.resolve(f.raw()), e.raw());
       }
       files.add(f);
-      entries.add(entry(inputNames.get(e.image()), e, f));
-      panelsByImage.computeIfAbsent(e.image(), k -> new ArrayList<>()).add(new PanelGrid.Panel(overlay, title(e)));
+      entries.add(entry(inputNames.get(e.image()), e, f, options.style(), scales.get(k)));
+      panelsByImage.computeIfAbsent(e.image(), x -> new ArrayList<>()).add(new PanelGrid.Panel(overlay, title(e)));
     }
     Path grid = null;
     if (options.grid() && !explanations.isEmpty()) {
@@ -156,10 +172,73 @@ public final class ExplanationWriter {
     return new Written(files, grid, json);
   }
 
-  /** The title of a map's panel: "method · label · score". */
+  /**
+   * The title of a map's panel: "method · label · p 0.832", then "· layer NAME" for a CAM (an
+   * explanation whose details name a layer; see {@link #shortLayer}).
+   */
   public static String title(Explanation e) {
     String label = e.label() == null || e.label().isBlank() ? "class " + e.classIndex() : e.label();
-    return e.method() + " · " + label + " · " + String.format(Locale.ROOT, "%.4g", e.score());
+    // no-break spaces keep "p 0.832" and "layer NAME" together when the title wraps
+    String t = e.method() + " · " + label + " · p\u00a0" + probability(e.probability());
+    Object layer = e.details() == null ? null : e.details().get("layer");
+    return layer == null ? t : t + " · layer\u00a0" + shortLayer(layer.toString());
+  }
+
+  /**
+   * A layer tensor's name for a title: converters join fused names with ';'
+   * ("MobilenetV2/Conv_1/Relu6;MobilenetV2/Conv_1/add_fold;..."), the first is the layer's own.
+   */
+  public static String shortLayer(String layer) {
+    int semi = layer.indexOf(';');
+    return semi > 0 ? layer.substring(0, semi) : layer;
+  }
+
+  /** A probability for a title: 3 decimals, or 2 significant digits below 0.001. */
+  public static String probability(double p) {
+    if (Double.isNaN(p)) {
+      return "n/a";
+    }
+    return p >= 0.001 || p == 0 ? String.format(Locale.ROOT, "%.3f", p) : String.format(Locale.ROOT, "%.1e", p);
+  }
+
+  /**
+   * One scale per explanation: shared by the maps of one image and one method when {@code shared}
+   * is true (or null and the image has maps of several classes), else each map's own.
+   */
+  public static List<Overlay.Scale> scales(List<Explanation> explanations, Overlay.Style style, Boolean shared) {
+    Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    Map<Integer, Set<Integer>> classesPerImage = new HashMap<>();
+    for (int k = 0; k < explanations.size(); k++) {
+      Explanation e = explanations.get(k);
+      groups.computeIfAbsent(e.image() + "\u0000" + e.method(), x -> new ArrayList<>()).add(k);
+      classesPerImage.computeIfAbsent(e.image(), x -> new HashSet<>()).add(e.classIndex());
+    }
+    Overlay.Scale[] out = new Overlay.Scale[explanations.size()];
+    for (List<Integer> group : groups.values()) {
+      int image = explanations.get(group.get(0)).image();
+      boolean share = shared != null ? shared : classesPerImage.get(image).size() > 1;
+      if (share) {
+        List<float[]> maps = new ArrayList<>();
+        for (int k : group) {
+          maps.add(explanations.get(k).map().data());
+        }
+        Overlay.Scale s = Overlay.scale(style, maps);
+        for (int k : group) {
+          out[k] = s;
+        }
+      } else {
+        for (int k : group) {
+          out[k] = Overlay.scale(style, explanations.get(k).map().data());
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  /** A map drawn over its image in the style and scale, at least 224 pixels, with its colour bar. */
+  public static BufferedImage picture(BufferedImage shown, Explanation e, Overlay.Style style, Overlay.Scale scale) {
+    BufferedImage drawn = Overlay.render(shown, e.map().data(), e.width(), e.height(), style, scale);
+    return Overlay.withColorBar(drawn, style, scale, MIN_PANEL);
   }
 
   private static BufferedImage gridImage(List<String> names, List<BufferedImage> shown,
@@ -170,15 +249,19 @@ public final class ExplanationWriter {
       if (maps == null) {
         continue;
       }
-      List<PanelGrid.Panel> row = new ArrayList<>();
-      row.add(new PanelGrid.Panel(shown.get(i), fileName(names.get(i))));
-      row.addAll(maps);
-      rows.add(row);
+      // long rows (sweeps, many classes) continue on the next line, under the maps
+      for (int from = 0; from < maps.size(); from += MAX_MAPS_PER_ROW) {
+        List<PanelGrid.Panel> row = new ArrayList<>();
+        row.add(from == 0 ? new PanelGrid.Panel(shown.get(i), fileName(names.get(i))) : null);
+        row.addAll(maps.subList(from, Math.min(maps.size(), from + MAX_MAPS_PER_ROW)));
+        rows.add(row);
+      }
     }
     return PanelGrid.render(rows, null, MIN_PANEL);
   }
 
-  private static Map<String, Object> entry(String imageName, Explanation e, Files f) {
+  private static Map<String, Object> entry(String imageName, Explanation e, Files f, Overlay.Style style,
+      Overlay.Scale scale) {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("image", imageName);
     entry.put("method", e.method());
@@ -194,6 +277,14 @@ public final class ExplanationWriter {
     }
     entry.put("files", fileMap);
     entry.put("details", e.details() == null ? Map.of() : e.details());
+    Map<String, Object> display = new LinkedHashMap<>();
+    display.put("mode", style.mode().id());
+    display.put("sign", style.sign().id());
+    display.put("clipPercent", style.clipPercent());
+    display.put("colormap", style.colors().id());
+    display.put("low", scale.value(0));
+    display.put("high", scale.value(1));
+    entry.put("display", display);
     return entry;
   }
 

@@ -12,10 +12,14 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Matplotlib's colour maps as 256-entry lookup tables: {@code gray}, {@code hot} and {@code jet}
- * from their piecewise-linear segment definitions (sampled as matplotlib's LinearSegmentedColormap
- * does), {@code viridis} from its published table. A value v in [0,1] picks entry floor(v * 256),
- * with 1 mapping to the last entry, as matplotlib's {@code Colormap.__call__} does.
+ * Matplotlib's colour maps as 256-entry lookup tables: {@code gray}, {@code hot}, {@code jet} and
+ * the diverging {@code seismic} and {@code bwr} from their piecewise-linear segment definitions
+ * (sampled as matplotlib's LinearSegmentedColormap does), the perceptual {@code viridis} and
+ * {@code inferno} from their published tables. A value v in [0,1] picks entry floor(v * 256), with
+ * 1 mapping to the last entry, as matplotlib's {@code Colormap.__call__} does.
+ *
+ * <p>The diverging maps are for signed attributions: their centre (v = 0.5, a zero attribution
+ * on a symmetric scale) is white, blue below and red above.
  */
 public enum ColorMap {
   GRAY(segments(new double[][] {{0, 0}, {1, 1}}, new double[][] {{0, 0}, {1, 1}},
@@ -28,8 +32,20 @@ public enum ColorMap {
       new double[][] {{0, 0}, {0.35, 0}, {0.66, 1}, {0.89, 1}, {1, 0.5}},
       new double[][] {{0, 0}, {0.125, 0}, {0.375, 1}, {0.64, 1}, {0.91, 0}, {1, 0}},
       new double[][] {{0, 0.5}, {0.11, 1}, {0.34, 1}, {0.65, 0}, {1, 0}})),
-  VIRIDIS(table("viridis.txt"));
+  VIRIDIS(table("viridis.txt")),
+  INFERNO(table("inferno.txt")),
+  /** Dark blue, blue, white, red, dark red at 0, 1/4, 1/2, 3/4, 1 (matplotlib's _seismic_data). */
+  SEISMIC(segments(
+      new double[][] {{0, 0}, {0.25, 0}, {0.5, 1}, {0.75, 1}, {1, 0.5}},
+      new double[][] {{0, 0}, {0.25, 0}, {0.5, 1}, {0.75, 0}, {1, 0}},
+      new double[][] {{0, 0.3}, {0.25, 1}, {0.5, 1}, {0.75, 0}, {1, 0}})),
+  /** Blue, white, red at 0, 1/2, 1 (matplotlib's _bwr_data). */
+  BWR(segments(
+      new double[][] {{0, 0}, {0.5, 1}, {1, 1}},
+      new double[][] {{0, 0}, {0.5, 1}, {1, 0}},
+      new double[][] {{0, 1}, {0.5, 1}, {1, 0}}));
 
+  /** Entries of every lookup table. */
   public static final int SIZE = 256;
 
   private final double[][] rgb;
@@ -43,7 +59,12 @@ public enum ColorMap {
     }
   }
 
-  /** The colour map with this name (gray, hot, jet, viridis; any case). */
+  /** Whether this map is diverging (white centre), meant for signed maps on a symmetric scale. */
+  public boolean diverging() {
+    return this == SEISMIC || this == BWR;
+  }
+
+  /** The colour map with this name (gray, hot, jet, viridis, inferno, seismic, bwr; any case). */
   public static ColorMap parse(String name) {
     for (ColorMap m : values()) {
       if (m.name().equalsIgnoreCase(name.trim())) {

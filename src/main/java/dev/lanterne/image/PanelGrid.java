@@ -22,7 +22,6 @@ public final class PanelGrid {
 
   private static final int GAP = 10;
   private static final int FONT_SIZE = 13;
-  private static final int MAX_TITLE_LINES = 3;
 
   /** One picture and its title (the title may be empty). */
   public record Panel(BufferedImage image, String title) {}
@@ -145,33 +144,86 @@ public final class PanelGrid {
     return new int[] {(int) Math.round(w * s), (int) Math.round(h * s)};
   }
 
-  /** Greedy word wrap to the cell width, at most MAX_TITLE_LINES lines, the last one ellipsized. */
+  /**
+   * Greedy word wrap to the cell width; explicit newlines start a new line. A word is never cut:
+   * one wider than the cell is broken after a hyphen, underscore, slash, dot or colon inside it,
+   * and only a word with no such place is split between characters (nothing is dropped).
+   */
   static List<String> wrap(String text, FontMetrics fm, int width) {
     List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    String[] words = text.trim().split("\\s+");
-    for (int i = 0; i < words.length; i++) {
-      String candidate = line.length() == 0 ? words[i] : line + " " + words[i];
-      if (fm.stringWidth(candidate) <= width || line.length() == 0) {
-        line.setLength(0);
-        line.append(candidate);
+    for (String paragraph : text.split("\n")) {
+      StringBuilder line = new StringBuilder();
+      for (String word : paragraph.trim().split("\\s+")) {
+        if (word.isEmpty()) {
+          continue;
+        }
+        List<String> pieces = pieces(word, fm, width);
+        for (int k = 0; k < pieces.size(); k++) {
+          String piece = pieces.get(k);
+          boolean glued = k > 0;
+          String candidate = line.length() == 0 ? piece : line + (glued ? "" : " ") + piece;
+          if (fm.stringWidth(candidate) <= width || line.length() == 0) {
+            line.setLength(0);
+            line.append(candidate);
+          } else {
+            lines.add(line.toString());
+            line.setLength(0);
+            line.append(piece);
+          }
+        }
+      }
+      if (line.length() > 0) {
+        lines.add(line.toString());
+      }
+    }
+    return lines;
+  }
+
+  /** A word as pieces that each fit the width: broken after separators, else between characters. */
+  private static List<String> pieces(String word, FontMetrics fm, int width) {
+    if (fm.stringWidth(word) <= width) {
+      return List.of(word);
+    }
+    List<String> parts = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (int i = 0; i < word.length(); i++) {
+      cur.append(word.charAt(i));
+      if ("-_/.:".indexOf(word.charAt(i)) >= 0 && i < word.length() - 1) {
+        parts.add(cur.toString());
+        cur.setLength(0);
+      }
+    }
+    if (cur.length() > 0) {
+      parts.add(cur.toString());
+    }
+    // merge parts greedily while they fit, split any part that alone is too wide
+    List<String> out = new ArrayList<>();
+    StringBuilder acc = new StringBuilder();
+    for (String part : parts) {
+      if (fm.stringWidth(acc + part) <= width) {
+        acc.append(part);
         continue;
       }
-      lines.add(line.toString());
-      line.setLength(0);
-      line.append(words[i]);
-      if (lines.size() == MAX_TITLE_LINES - 1) {
-        for (int j = i + 1; j < words.length; j++) {
-          line.append(' ').append(words[j]);
+      if (acc.length() > 0) {
+        out.add(acc.toString());
+        acc.setLength(0);
+      }
+      if (fm.stringWidth(part) <= width) {
+        acc.append(part);
+      } else {
+        for (int i = 0; i < part.length(); i++) {
+          if (acc.length() > 0 && fm.stringWidth(acc.toString() + part.charAt(i)) > width) {
+            out.add(acc.toString());
+            acc.setLength(0);
+          }
+          acc.append(part.charAt(i));
         }
-        break;
       }
     }
-    if (line.length() > 0) {
-      lines.add(line.toString());
+    if (acc.length() > 0) {
+      out.add(acc.toString());
     }
-    lines.replaceAll(l -> ellipsize(l, fm, width));
-    return lines;
+    return out;
   }
 
   private static String ellipsize(String s, FontMetrics fm, int width) {

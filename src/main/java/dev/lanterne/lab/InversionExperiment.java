@@ -4,7 +4,9 @@ import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.ClassModelInversion;
 import dev.lanterne.explain.inversion.DeepDream;
 import dev.lanterne.explain.inversion.HighFrequencyEnergy;
+import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
+import dev.lanterne.explain.inversion.LayerObjective;
 import dev.lanterne.explain.inversion.TransferCheck;
 import dev.lanterne.image.PanelGrid;
 import dev.lanterne.image.Preprocessor;
@@ -28,6 +30,8 @@ final class InversionExperiment implements Experiment {
   static final int[] COURSE_CLASSES = {130, 208, 288, 402, 620, 817, 954};
   static final String DREAM_PHOTO = "cat.png";
   static final int[] DREAM_CLASSES = {130, 288, 954, 817};
+  /** The middle layer the layer deep dream climbs (the output of block 8 of MobileNetV2, 64x14x14). */
+  static final String DREAM_LAYER = "MobilenetV2/expanded_conv_8/add";
   static final int BLUR_EVERY = 5;
   static final double BLUR_SIGMA = 1.0;
 
@@ -38,7 +42,7 @@ final class InversionExperiment implements Experiment {
 
   @Override
   public long units(LabSettings s) {
-    return 2L * 2 * s.inversionSteps() + 2L * s.inversionSteps() + 2L * s.dreamSteps() * s.dreamOctaves();
+    return 2L * 2 * s.inversionSteps() + 2L * s.inversionSteps() + 3L * s.dreamSteps() * s.dreamOctaves();
   }
 
   /** Adam on normalised gradients from uniform noise; nothing else (no jitter, decay or clipping). */
@@ -106,8 +110,8 @@ final class InversionExperiment implements Experiment {
         int c = COURSE_CLASSES[i];
         double p = t.finalProbability(i);
         course.add(objective, c, ctx.main().label(c), p, p > 0.9 ? "yes" : "no");
-        row.add(Figures.panel(ctx.main().preprocessor().toImage(t.image(i)),
-            String.format(Locale.ROOT, "%d %s p %.3f", c, ctx.main().label(c), p)));
+        row.add(Figures.stretched(ctx.main().preprocessor().toImage(t.image(i)),
+            String.format(Locale.ROOT, "%d %s\np = %.3f", c, ctx.main().label(c), p)));
       }
       cgrid.add(row);
       clabels.add(objective);
@@ -130,18 +134,54 @@ final class InversionExperiment implements Experiment {
       }
       ctx.addTime("deep dream (" + m.name() + ")", (System.nanoTime() - t0) / 1e9);
       List<PanelGrid.Panel> row = new ArrayList<>();
-      row.add(Figures.panel(photo.shown(), DREAM_PHOTO));
+      StringBuilder photoTitle = new StringBuilder(DREAM_PHOTO + " (original)");
+      for (int c : DREAM_CLASSES) {
+        photoTitle.append(String.format(Locale.ROOT, "\np(%s) = %.3f", m.label(c), before[c]));
+      }
+      row.add(Figures.panel(photo.shown(), photoTitle.toString()));
       for (int i = 0; i < DREAM_CLASSES.length; i++) {
         int c = DREAM_CLASSES[i];
         float after = m.probabilities(t.image(i))[c];
         dream.add(m.name(), c, m.label(c), (double) before[c], (double) after);
-        row.add(Figures.panel(m.preprocessor().toImage(t.image(i)), String.format(Locale.ROOT, "%d %s p %.3f", c,
-            m.label(c), after)));
+        row.add(Figures.stretched(m.preprocessor().toImage(t.image(i)), String.format(Locale.ROOT,
+            "%d %s\np = %.3f", c, m.label(c), after)));
       }
       dgrid.add(row);
       dlabels.add(m == ctx.main() ? "MobileNetV2" : "MobileNetV1 0.25");
     }
+    // layer deep dream (the classic one): climb 0.5 ||A||^2 of a middle layer of the main model
+    Table layerDream = new Table("layerdream", "model", "layer", "objective on the photo", "objective after",
+        "top-1 after", "p of the photo's top-1 after");
+    {
+      LabModel m = ctx.main();
+      Preprocessor.Prepared photo = m.prepare(ctx.photo(DREAM_PHOTO));
+      int k = m.classifier().numClasses();
+      byte[] layered = LayerObjective.append(m.proto().toByteArray(), DREAM_LAYER, m.chw());
+      AscentTrace t;
+      long t0 = System.nanoTime();
+      try (InversionModel im = InversionModels.compile(layered, dreamOptions.ascent().normalizeGradient(),
+          m.runtime())) {
+        t = DeepDream.run(im, m.card(), photo.tensor(), new int[] {k}, k, dreamOptions,
+            (step, o, p) -> progress.step(1));
+      }
+      ctx.addTime("layer deep dream (" + m.name() + ")", (System.nanoTime() - t0) / 1e9);
+      float[] before = m.probabilities(photo.tensor());
+      float[] after = m.probabilities(t.image(0));
+      int top0 = argmax(before);
+      int top1 = argmax(after);
+      layerDream.add(m.name(), DREAM_LAYER, (double) t.objective()[0][0], (double) t.finalObjective(0),
+          top1 + " " + m.label(top1), (double) after[top0]);
+      List<PanelGrid.Panel> row = new ArrayList<>();
+      row.add(Figures.panel(photo.shown(), String.format(Locale.ROOT, "%s (original)\n%s p = %.3f", DREAM_PHOTO,
+          m.label(top0), before[top0])));
+      row.add(Figures.stretched(m.preprocessor().toImage(t.image(0)), String.format(Locale.ROOT,
+          "layer %s\n0.5 ||A||^2: %.3g -> %.3g\ntop-1 now %s p = %.3f", shortLayer(DREAM_LAYER),
+          t.objective()[0][0], t.finalObjective(0), m.label(top1), after[top1])));
+      dgrid.add(row);
+      dlabels.add("layer dream");
+    }
     out.table(dream);
+    out.table(layerDream);
     out.png("deepdream.png", Figures.grid(dgrid, dlabels));
 
     Map<String, Object> params = s.asMap();
@@ -158,7 +198,22 @@ final class InversionExperiment implements Experiment {
     params.put("courseClasses", COURSE_CLASSES);
     params.put("courseRun", "main model, InversionOptions.defaults(): Adam on normalised gradients, blur 1.0 every 4"
         + " steps, jitter, clipping; objectives: pre-softmax score and log-probability");
-    return section(out, s, perClass, perModel, dream, course);
+    return section(out, s, perClass, perModel, dream, course, layerDream);
+  }
+
+  private static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static String shortLayer(String layer) {
+    int semi = layer.indexOf(';');
+    return semi > 0 ? layer.substring(0, semi) : layer;
   }
 
   static DeepDream.Options dreamOptions(LabSettings s, long seed) {
@@ -196,8 +251,8 @@ final class InversionExperiment implements Experiment {
   private static List<PanelGrid.Panel> row(LabModel m, Result r) {
     List<PanelGrid.Panel> row = new ArrayList<>();
     for (int i = 0; i < CLASSES.length; i++) {
-      row.add(Figures.panel(m.preprocessor().toImage(r.trace.image(i)), String.format(Locale.ROOT,
-          "%d %s p %.3f HF %.2f", CLASSES[i], m.label(CLASSES[i]), r.trace.finalProbability(i), r.hf[i])));
+      row.add(Figures.stretched(m.preprocessor().toImage(r.trace.image(i)), String.format(Locale.ROOT,
+          "%d %s\np = %.3f, HF %.2f", CLASSES[i], m.label(CLASSES[i]), r.trace.finalProbability(i), r.hf[i])));
     }
     return row;
   }
@@ -227,9 +282,15 @@ final class InversionExperiment implements Experiment {
   }
 
   private static Section section(LabOutput out, LabSettings s, Table perClass, Table perModel, Table dream,
-      Table course) {
+      Table course, Table layerDream) {
     Section sec = new Section("1. Class-model inversion and deep dream");
-    sec.text("Both models climb the pre-softmax score of classes " + java.util.Arrays.toString(CLASSES)
+    sec.text("> **The course asks:** what does the network imagine a class to be? Start from noise and climb the"
+        + " class score by gradient ascent, without regularisation and with blur (then the full recipe of Yosinski"
+        + " et al.), on the course's classes and on both models; then dream from a photo. What changes from one"
+        + " model to the other?");
+    sec.text("Every generated image is shown with a per-image 1-99% percentile display stretch (said under"
+        + " each picture; the PNG files and every number are the unstretched images the model scored). Both models"
+        + " climb the pre-softmax score of classes " + java.util.Arrays.toString(CLASSES)
         + " (flamingo, leopard, acoustic guitar, sports car, banana) from the same uniform noise (mid-gray"
         + " +-0.1), with Adam (lr 0.05) on mean-|g|-normalised gradients for " + s.inversionSteps() + " steps."
         + " Without regularisation nothing else touches the image; the regularised run only adds a Gaussian blur"
@@ -266,8 +327,12 @@ final class InversionExperiment implements Experiment {
     sec.text("Each image starts from " + DREAM_PHOTO + " and climbs one class score over " + s.dreamOctaves()
         + " octaves (scale 1.4) of " + s.dreamSteps() + " normalised gradient-ascent steps each (lr 0.01,"
         + " jitter 4 px).");
-    sec.figure("deep dream of several classes", out.link("deepdream.png"));
+    sec.text("The last row is the classic (layer) deep dream from the same photo: the main model climbs 0.5 ||A||^2"
+        + " of the activation A of layer `" + DREAM_LAYER + "`, with the same octaves and steps, amplifying"
+        + " whatever that layer already sees in the photo.");
+    sec.figure("deep dream of several classes and of one layer", out.link("deepdream.png"));
     sec.table(dream, out.link("deepdream.csv"));
+    sec.table(layerDream, out.link("layerdream.csv"));
     sec.text(dreamComment(dream));
     return sec;
   }
@@ -281,6 +346,21 @@ final class InversionExperiment implements Experiment {
           + " energy %.3f vs %.3f (ratio %.2f); the other model agrees on %.0f%% vs %.0f%% of the images.",
           a.get(0), (Double) a.get(2), (Double) b.get(2), (Double) a.get(3), (Double) b.get(3),
           (Double) b.get(3) / (Double) a.get(3), 100 * (Double) a.get(4), 100 * (Double) b.get(4)));
+    }
+    if (perModel.size() >= 4) {
+      double hfMain = (Double) perModel.row(0).get(3);
+      double hfSmall = (Double) perModel.row(2).get(3);
+      double agree = ((Double) perModel.row(0).get(4) + (Double) perModel.row(1).get(4)
+          + (Double) perModel.row(2).get(4) + (Double) perModel.row(3).get(4)) / 4;
+      double hfBlur = ((Double) perModel.row(1).get(3) + (Double) perModel.row(3).get(3)) / 2;
+      parts.add(String.format(Locale.ROOT, "**Answer.** Without regularisation the images' HF energy is %.3f (%s)"
+          + " and %.3f (%s), against about 0.80 for white noise; with blur it falls to %.3f on average, %s. The"
+          + " other model agrees with the target on %.0f%% of all images: %s.", hfMain, perModel.row(0).get(0),
+          hfSmall, perModel.row(2).get(0), hfBlur,
+          hfBlur < 0.5 * Math.min(hfMain, hfSmall) ? "less than half: the blur removes the pixel-level patterns"
+              + " that maximise a score without looking like anything" : "a modest change",
+          100 * agree, agree < 0.5 ? "what one network imagines is mostly its own, not the class's"
+              : "the images carry features both networks read as the class"));
     }
     return String.join(" ", parts);
   }

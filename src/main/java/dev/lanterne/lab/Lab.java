@@ -103,20 +103,21 @@ public final class Lab {
       b.append("**This is a quick run** (few steps, masks and samples): the figures and tables exist, but the"
           + " numbers are not meaningful.\n\n");
     }
-    b.append("| part | time (s) |\n|---|---:|\n");
-    for (Map.Entry<String, Double> e : seconds.entrySet()) {
-      b.append(String.format(Locale.ROOT, "| %s | %.0f |%n", e.getKey(), e.getValue()));
-    }
-    b.append(String.format(Locale.ROOT, "| total (with loading the models) | %.0f |%n%n", total));
-    b.append("Where the time went, across experiments (explanation times as measured by the evaluation; the"
-        + " deletion/insertion scoring is the rest of each evaluation; the sanity check includes compiling the"
-        + " gradient graphs of every randomised model):\n\n| part | time (s) |\n|---|---:|\n");
-    parts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-        .forEach(e -> b.append(String.format(Locale.ROOT, "| %s | %.0f |%n", e.getKey(), e.getValue())));
-    b.append('\n');
     for (Section s : sections) {
       b.append(s.markdown());
     }
+    // one timing table at the end: the experiments, then where the time went across them
+    b.append("## Timings\n\nWall-clock seconds on this machine's CPU (shared with other work while the lab ran)."
+        + " Explanation times are as measured by the evaluation; deletion/insertion scoring is the rest of each"
+        + " evaluation; the sanity check includes compiling the gradient graphs of every randomised model.\n\n");
+    b.append("| what | time (s) |\n|---|---:|\n");
+    for (Map.Entry<String, Double> e : seconds.entrySet()) {
+      b.append(String.format(Locale.ROOT, "| experiment: %s | %.0f |%n", e.getKey(), e.getValue()));
+    }
+    b.append(String.format(Locale.ROOT, "| **total** (with loading the models) | %.0f |%n", total));
+    parts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> b.append(String.format(Locale.ROOT, "| part: %s | %.0f |%n", e.getKey(), e.getValue())));
+    b.append('\n');
     return b.toString();
   }
 }

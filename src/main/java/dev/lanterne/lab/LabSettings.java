@@ -19,6 +19,7 @@ import java.util.Map;
  * @param riseSweepMasks RISE's masks for the grid, mask-family and fill sweeps
  * @param riseSummaryMasks RISE's masks in the summary table
  * @param riseStableMax the most masks the until-stable run may use
+ * @param riseSeeds how many mask seeds each RISE setting runs with, on every photo
  * @param occlusionWindow occlusion's square side in pixels (stride is half of it)
  * @param sanityLevels how many layers (from the output) are randomised at each sanity-check point;
  *     0 stands for all of them
@@ -29,15 +30,15 @@ import java.util.Map;
  */
 record LabSettings(boolean quick, long seed, int inversionSteps, int dreamSteps, int dreamOctaves,
     int smoothGradSamples, int igSteps, List<Integer> riseMasks, int riseSweepMasks, int riseSummaryMasks,
-    int riseStableMax, int occlusionWindow, List<Integer> sanityLevels, boolean sanityPerturbation, int pixelsPerStep) {
+    int riseStableMax, int riseSeeds, int occlusionWindow, List<Integer> sanityLevels, boolean sanityPerturbation, int pixelsPerStep) {
 
   static LabSettings full(long seed) {
-    return new LabSettings(false, seed, 200, 10, 4, 50, 50, List.of(100, 500, 2000), 1000, 4000, 8000, 16,
+    return new LabSettings(false, seed, 200, 10, 4, 50, 50, List.of(100, 500, 2000), 1000, 4000, 8000, 5, 16,
         List.of(1, 3, 10, 0), true, 224);
   }
 
   static LabSettings quick(long seed) {
-    return new LabSettings(true, seed, 6, 2, 2, 4, 4, List.of(20, 40, 80), 40, 40, 200, 56, List.of(1, 0), true,
+    return new LabSettings(true, seed, 6, 2, 2, 4, 4, List.of(20, 40, 80), 40, 40, 200, 2, 56, List.of(1, 0), true,
         224 * 16);
   }
 

@@ -1,5 +1,6 @@
 package dev.lanterne.lab;
 
+import dev.lanterne.image.Overlay;
 import dev.lanterne.image.PanelGrid;
 import dev.lanterne.metrics.Evaluation;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class SaliencyExperiment implements Experiment {
 
   @Override
   public long units(LabSettings s) {
-    return CLASSES.values().stream().mapToInt(c -> c.length).sum() + 3L * LabContext.PHOTOS.size();
+    return 2L * CLASSES.values().stream().mapToInt(c -> c.length).sum() + 3L * LabContext.PHOTOS.size();
   }
 
   @Override
@@ -50,27 +51,52 @@ final class SaliencyExperiment implements Experiment {
       images.add(new Evaluation.Image(p, ctx.prepared(p).tensor(), CLASSES.get(p)));
     }
     List<Evaluation.Row> classRows = ctx.evaluate(saliency, images, progress);
+    List<Evaluation.Row> camRows = ctx.evaluate(m.gradCam(), images, progress);
     Table classes = new Table("classes", "image", "class", "label", "kind", "probability", "deletion AUC",
         "insertion AUC");
+    Table discrimination = new Table("discrimination", "image", "method", "class", "label", "kind", "probability",
+        "map max", "Spearman with the predicted class's map");
     List<List<PanelGrid.Panel>> grid = new ArrayList<>();
+    List<String> gridLabels = new ArrayList<>();
     for (String p : CLASS_PHOTOS) {
       float[] prob = ctx.main().probabilities(ctx.prepared(p).tensor());
       int top1 = dev.lanterne.explain.Target.topK(prob, 0, prob.length, 1)[0];
-      List<PanelGrid.Panel> row = new ArrayList<>();
-      row.add(Figures.panel(ctx.prepared(p).shown(), p));
-      for (Evaluation.Row r : classRows) {
-        if (r.image().equals(p)) {
+      for (List<Evaluation.Row> methodRows : List.of(classRows, camRows)) {
+        List<Evaluation.Row> mine = methodRows.stream().filter(r -> r.image().equals(p)).toList();
+        // one scale for all classes of the photo: a class the model barely sees looks cold
+        List<float[]> maps = mine.stream().map(r -> r.explanation().map().data()).toList();
+        Overlay.Style style = Figures.style(maps.toArray(new float[0][]));
+        Overlay.Scale shared = Overlay.scale(style, maps);
+        float[] predicted = mine.stream().filter(r -> r.classIndex() == top1).findFirst()
+            .map(r -> r.explanation().map().data()).orElse(maps.get(0));
+        List<PanelGrid.Panel> row = new ArrayList<>();
+        row.add(Figures.panel(ctx.prepared(p).shown(), p));
+        String method = mine.isEmpty() ? "" : mine.get(0).method();
+        for (Evaluation.Row r : mine) {
           String kind = r.classIndex() == top1 ? "predicted" : KIND.get(r.classIndex());
-          classes.add(p, r.classIndex(), r.label(), kind, (double) prob[r.classIndex()],
-              r.deletionAuc(), r.insertionAuc());
-          row.add(Figures.panel(Figures.overlay(ctx.prepared(p).shown(), r.explanation()), String.format(Locale.ROOT,
-              "%d %s (p %.3f) ins %.3f", r.classIndex(), r.label(), prob[r.classIndex()], r.insertionAuc())));
+          float[] map = r.explanation().map().data();
+          double max = 0;
+          for (float v : map) {
+            max = Math.max(max, v);
+          }
+          double rho = Stats.spearman(predicted, map);
+          if (methodRows == classRows) {
+            classes.add(p, r.classIndex(), r.label(), kind, (double) prob[r.classIndex()],
+                r.deletionAuc(), r.insertionAuc());
+          }
+          discrimination.add(p, method, r.classIndex(), r.label(), kind, (double) prob[r.classIndex()], max, rho);
+          row.add(Figures.panel(Figures.overlay(ctx.prepared(p).shown(), map, r.explanation().width(),
+              r.explanation().height(), style, shared), String.format(Locale.ROOT,
+              "%s · %d %s (%s) · p %s · rho %.2f", method, r.classIndex(), r.label(), kind,
+              dev.lanterne.explain.ExplanationWriter.probability(prob[r.classIndex()]), rho)));
         }
+        grid.add(row);
+        gridLabels.add(method);
       }
-      grid.add(row);
     }
     out.table(classes);
-    out.png("classes.png", Figures.grid(grid, null));
+    out.table(discrimination);
+    out.png("classes.png", Figures.grid(grid, gridLabels));
 
     // SmoothGrad and Grad-CAM against vanilla saliency, top-1 class of every photo
     List<LabMethods.Method> compared = List.of(saliency,
@@ -115,11 +141,19 @@ final class SaliencyExperiment implements Experiment {
 
     Section sec = new Section("2. Saliency: classes, SmoothGrad, Grad-CAM");
     sec.heading("The predicted class against other classes on the same photo");
-    sec.text("Vanilla saliency (|gradient|, max over channels) of the main model for the predicted class, plausible"
-        + " neighbours and implausible classes. The probability is the model's softmax output on the photo.");
-    sec.figure("saliency for several classes", out.link("classes.png"));
+    sec.text("> **The course asks:** compute the saliency map of the predicted class, of another plausible class"
+        + " and of an implausible one. Do the maps differ, and what does that say about the method?");
+    sec.text("Vanilla saliency (|gradient|, max over channels) and Grad-CAM (layer `"
+        + ctx.graphs().standard(ctx.main().proto()).layer() + "`) of the main model for the predicted class,"
+        + " plausible neighbours and implausible classes. Each row shares one colour scale across its classes"
+        + " (the colour bar gives the map's real values), so a class the model barely sees looks cold instead of"
+        + " as hot as the predicted one. rho is the Spearman rank correlation of the class's map with the"
+        + " predicted class's map over all pixels.");
+    sec.figure("saliency and Grad-CAM for several classes, shared scale", out.link("classes.png"));
     sec.table(classes, out.link("classes.csv"));
+    sec.table(discrimination, out.link("discrimination.csv"));
     sec.text(classComment(classes));
+    sec.text(discriminationComment(discrimination));
     sec.heading("SmoothGrad and Grad-CAM against vanilla saliency");
     sec.text("Top-1 class of every photo. SmoothGrad averages the gradient over " + s.smoothGradSamples()
         + " copies with Gaussian noise of sigma 0.15 of the pixel range; Grad-CAM uses layer `"
@@ -163,6 +197,32 @@ final class SaliencyExperiment implements Experiment {
     b.append("The insertion score follows the class's own probability, so a low AUC for an implausible class"
         + " says the model never finds it in the photo, whatever the map looks like.");
     return b.toString();
+  }
+
+  /** Mean rank correlation with the predicted class's map, per method and kind of class. */
+  private static String discriminationComment(Table t) {
+    List<String> parts = new ArrayList<>();
+    for (String method : List.of("saliency", "gradcam")) {
+      for (String kind : List.of("plausible", "implausible")) {
+        List<Double> rho = new ArrayList<>();
+        List<Double> max = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+          List<Object> r = t.row(i);
+          if (r.get(1).equals(method) && r.get(4).equals(kind)) {
+            rho.add((Double) r.get(7));
+            max.add((Double) r.get(6));
+          }
+        }
+        if (!rho.isEmpty()) {
+          parts.add(String.format(Locale.ROOT, "%s, %s classes: rho %s, map maximum %s", method, kind,
+              Stats.pm(rho), Stats.pm(max)));
+        }
+      }
+    }
+    return "**Answer.** Rank correlation with the predicted class's map (mean ± sd over the classes of both photos): "
+        + String.join("; ", parts) + ". A rho near 1 means the map hardly depends on the class: the method"
+        + " shows where the network looks, not what it finds there; a lower rho and a lower maximum for"
+        + " implausible classes is class discrimination.";
   }
 
   private static String methodComment(Table t, List<LabMethods.Method> compared) {

@@ -22,9 +22,11 @@ final class SummaryComments {
     b.append(String.join("; ", seen)).append("). Deletion sets pixels to black in order of decreasing saliency,"
         + " insertion reveals them on a blurred copy, " + pixelsPerStep + " pixels per step; the AUC is the mean"
         + " softmax probability"
-        + " of the class along the curve. The pointing game uses the lead's boxes (`summary/boxes.json`,"
-        + " tolerance 15 px); cat.png and astronaut.png have none. Times are wall-clock per map on this machine's"
-        + " CPU, shared with other work while the lab ran.");
+        + " of the class along the curve. The pointing game uses the boxes in `summary/boxes.json` (tolerance"
+        + " 15 px): the cup on coffee.png, the missile on rocket.jpg, the orange suit on astronaut.png and the cat"
+        + " on cat.png (the cat fills the frame, so a hit there says little). The sd columns are the spread over"
+        + " the four photos. Times are wall-clock per map on this machine's CPU, shared with other work while the"
+        + " lab ran.");
     return b.toString();
   }
 
@@ -42,6 +44,41 @@ final class SummaryComments {
         + " insertion AUC: %s (%.3f), lowest: %s (%.3f). Fastest: %s (%.3f s per map), slowest: %s (%.2f s).",
         bestDel[0], bestDel[1], worstDel[0], worstDel[1], bestIns[0], bestIns[1], worstIns[0], worstIns[1],
         fastest[0], fastest[1], slowest[0], slowest[1]);
+  }
+
+  /** Which methods beat the random and the centre map on both games (deletion lower, insertion higher). */
+  static String baselines(Table t, String random, String centre) {
+    double[] r = null;
+    double[] c = null;
+    for (int i = 0; i < t.size(); i++) {
+      List<Object> row = t.row(i);
+      double[] v = {(Double) row.get(1), (Double) row.get(2)};
+      if (row.get(0).equals(random)) {
+        r = v;
+      } else if (row.get(0).equals(centre)) {
+        c = v;
+      }
+    }
+    if (r == null || c == null) {
+      return "";
+    }
+    List<String> beatBoth = new ArrayList<>();
+    List<String> notBoth = new ArrayList<>();
+    for (int i = 0; i < t.size(); i++) {
+      List<Object> row = t.row(i);
+      String m = (String) row.get(0);
+      if (m.equals(random) || m.equals(centre)) {
+        continue;
+      }
+      double del = (Double) row.get(1);
+      double ins = (Double) row.get(2);
+      boolean beats = del < Math.min(r[0], c[0]) && ins > Math.max(r[1], c[1]);
+      (beats ? beatBoth : notBoth).add(m);
+    }
+    return String.format(Locale.ROOT, "Baselines: the random map scores deletion %.3f / insertion %.3f, the centre"
+        + " map %.3f / %.3f. Better than both on both games: %s. Not better than both on both: %s.", r[0], r[1],
+        c[0], c[1], beatBoth.isEmpty() ? "none" : String.join(", ", beatBoth),
+        notBoth.isEmpty() ? "none" : String.join(", ", notBoth));
   }
 
   static String sanity(Table t) {

@@ -3,6 +3,7 @@ package dev.lanterne.lab;
 import dev.lanterne.explain.perturbation.OcclusionOptions;
 import dev.lanterne.explain.perturbation.RiseOptions;
 import dev.lanterne.image.PanelGrid;
+import dev.lanterne.metrics.BaselineMaps;
 import dev.lanterne.metrics.CurvePlot;
 import dev.lanterne.metrics.Evaluation;
 import dev.lanterne.metrics.PointingGame;
@@ -30,7 +31,37 @@ final class SummaryExperiment implements Experiment {
 
   @Override
   public long units(LabSettings s) {
-    return (long) methodCount() * LabContext.PHOTOS.size() + (long) methodCount() * s.sanityLevels().size();
+    return (long) (methodCount() + 2) * LabContext.PHOTOS.size() + (long) methodCount() * s.sanityLevels().size();
+  }
+
+  static final String RANDOM = "random map";
+  static final String CENTRE = "centre map";
+
+  /**
+   * The yardsticks: a uniform random map (seeded per photo) and a Gaussian bump at the centre
+   * (the photographer's bias). A method must beat both to say anything about the model.
+   */
+  static List<LabMethods.Method> baselines(LabContext ctx) {
+    int[] chw = ctx.main().chw();
+    int h = chw[1];
+    int w = chw[2];
+    long seed = ctx.seed(44);
+    LabModel main = ctx.main();
+    return List.of(baseline(RANDOM, i -> BaselineMaps.random(h, w, seed + i), h, w, main),
+        baseline(CENTRE, i -> BaselineMaps.center(h, w), h, w, main));
+  }
+
+  private static LabMethods.Method baseline(String name, java.util.function.IntFunction<float[]> map, int h, int w,
+      LabModel model) {
+    return new LabMethods.Method(name, proto -> (image, classes, index) -> {
+      List<dev.lanterne.explain.Explanation> out = new ArrayList<>();
+      int k = java.util.Arrays.hashCode(image);
+      for (int c : classes) {
+        out.add(new dev.lanterne.explain.Explanation(index, name, c, model.label(c), Float.NaN, Float.NaN,
+            new dev.lanterne.tensor.Tensor(map.apply(k), new int[] {h, w}), null, Map.of()));
+      }
+      return out;
+    });
   }
 
   private static int methodCount() {
@@ -60,6 +91,9 @@ final class SummaryExperiment implements Experiment {
           (System.nanoTime() - t0) / 1e9);
     }
     Map<String, double[]> sanity = sanity(ctx, methods, rows, out, progress);
+    for (LabMethods.Method b : baselines(ctx)) {
+      rows.addAll(ctx.topClassRows(b, progress));
+    }
 
     Table perRow = new Table("rows", "image", "method", "class", "label", "deletion AUC", "insertion AUC",
         "pointing", "time (s)");
@@ -70,12 +104,21 @@ final class SummaryExperiment implements Experiment {
     out.table(perRow);
     Table summary = new Table("summary", "method", "deletion AUC (lower is better)",
         "insertion AUC (higher is better)", "pointing hits", "sanity Spearman (all layers random)",
-        "time per image (s)");
+        "time per image (s)", "deletion AUC sd", "insertion AUC sd");
     for (Evaluation.Summary m : Evaluation.summarize(rows)) {
       double[] cascade = sanity.get(m.method());
       PointingGame.Tally t = m.pointing();
+      List<Double> del = new ArrayList<>();
+      List<Double> ins = new ArrayList<>();
+      for (Evaluation.Row r : rows) {
+        if (r.method().equals(m.method())) {
+          del.add(r.deletionAuc());
+          ins.add(r.insertionAuc());
+        }
+      }
       summary.add(m.method(), m.deletionAuc(), m.insertionAuc(), t.hits() + "/" + t.total(),
-          cascade == null ? Double.NaN : cascade[cascade.length - 1], m.millis() / 1000);
+          cascade == null ? Double.NaN : cascade[cascade.length - 1], m.millis() / 1000, Stats.sd(del),
+          Stats.sd(ins));
     }
     out.table(summary);
     Table sanityTable = sanityTable(ctx, sanity);
@@ -225,9 +268,14 @@ final class SummaryExperiment implements Experiment {
   private Section section(LabContext ctx, LabOutput out, Table summary, Table perRow, Table sanity,
       List<Evaluation.Row> rows) {
     Section s = new Section("4. Every method on the same photos");
+    s.text("> **The course asks:** which explanation is faithful to the model? Compare the methods on the same"
+        + " photos by deletion and insertion, by the pointing game where the object's box is known, and by the"
+        + " sanity check; a method must beat maps that know nothing of the model (a random map, a bump at the"
+        + " centre).");
     s.text(SummaryComments.intro(rows, ctx.settings().pixelsPerStep()));
     s.table(summary, out.link("summary.csv"));
     s.text(SummaryComments.summary(summary));
+    s.text(SummaryComments.baselines(summary, RANDOM, CENTRE));
     s.figure("every method on every photo", out.link("maps.png"));
     s.figure("deletion and insertion curves on coffee.png", out.link("curves-coffee.png"));
     s.heading("Sanity check (cascading randomisation from the output, " + SANITY_PHOTO + ")");

@@ -140,6 +140,85 @@ class EvaluateCommandTest {
     assertTrue(Files.isDirectory(dir.resolve("cache")), "the original model's graphs are cached");
   }
 
+  /**
+   * Maps that already exist are scored as given: the square the model reads beats its complement
+   * (hand-made maps), and a map written by occlusion scores exactly as occlusion run by evaluate.
+   */
+  @Test
+  void existingMapsAreScoredWithoutRecomputing() throws Exception {
+    String[] base = setUp();
+    float[] square = new float[2 * PLANE];
+    float[] outside = new float[2 * PLANE];
+    for (int n = 0; n < 2; n++) {
+      for (int p = 0; p < PLANE; p++) {
+        boolean inside = p % SIZE >= 4 && p % SIZE < 8 && p / SIZE >= 4 && p / SIZE < 8;
+        square[n * PLANE + p] = inside ? 1f + p * 1e-4f : p * 1e-6f;
+        outside[n * PLANE + p] = inside ? 0f : 1f + p * 1e-6f;
+      }
+    }
+    Path good = dir.resolve("square.npy");
+    Path bad = dir.resolve("outside.npy");
+    Npy.write(good, new Tensor(square, new int[] {2, SIZE, SIZE}));
+    Npy.write(bad, new Tensor(outside, new int[] {2, SIZE, SIZE}));
+    String[] args = new String[base.length + 5];
+    System.arraycopy(base, 0, args, 0, base.length);
+    args[base.length] = "--map";
+    args[base.length + 1] = good.toString();
+    args[base.length + 2] = bad.toString();
+    args[base.length + 3] = "--methods";
+    args[base.length + 4] = "occlusion";
+    assertEquals(0, evaluate(args));
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("out/evaluation.json").toFile());
+    Map<String, JsonNode> byKey = new HashMap<>();
+    for (JsonNode r : json.get("rows")) {
+      byKey.put(r.get("method").asText() + "/" + r.get("image").asText(), r);
+    }
+    assertEquals(6, byKey.size());
+    for (String img : List.of("x.npy[0]", "x.npy[1]")) {
+      assertTrue(byKey.get("square/" + img).get("deletionAuc").asDouble() + 0.2
+          < byKey.get("outside/" + img).get("deletionAuc").asDouble(), img);
+    }
+    assertTrue(byKey.get("square/x.npy[0]").get("pointing").get("hit").asBoolean());
+
+    // a map from a previous run, read back: the same AUC as the method itself
+    Path occOut = dir.resolve("occ");
+    OcclusionCommand occ = new OcclusionCommand();
+    String[] occArgs = {"--model", base[1], "--card", base[3], "--tensor", base[5], "--class", "0", "--window", "4",
+        "--stride", "2", "--out", occOut.toString()};
+    occ.run(new DefaultParser().parse(occ.options(), occArgs));
+    JsonNode occJson = new ObjectMapper().readTree(occOut.resolve("explanations.json").toFile());
+    float[] stacked = new float[2 * PLANE];
+    for (int n = 0; n < 2; n++) {
+      float[] m = Npy.read(occOut.resolve(occJson.get(n).get("files").get("map").asText())).data();
+      System.arraycopy(m, 0, stacked, n * PLANE, PLANE);
+    }
+    Path fromRun = dir.resolve("occlusion-maps.npy");
+    Npy.write(fromRun, new Tensor(stacked, new int[] {2, SIZE, SIZE}));
+    String[] again = base.clone();
+    again[again.length - 1] = dir.resolve("out2").toString();
+    String[] args2 = new String[again.length + 2];
+    System.arraycopy(again, 0, args2, 0, again.length);
+    args2[again.length] = "--map";
+    args2[again.length + 1] = fromRun.toString();
+    assertEquals(0, evaluate(args2));
+    JsonNode json2 = new ObjectMapper().readTree(dir.resolve("out2/evaluation.json").toFile());
+    for (JsonNode r : json2.get("rows")) {
+      JsonNode ref = byKey.get("occlusion/" + r.get("image").asText());
+      assertEquals(ref.get("deletionAuc").asDouble(), r.get("deletionAuc").asDouble(), 1e-3);
+      assertEquals(ref.get("insertionAuc").asDouble(), r.get("insertionAuc").asDouble(), 1e-3);
+    }
+    // a map of the wrong size is refused before any work
+    Path wrong = dir.resolve("wrong.npy");
+    Npy.write(wrong, new Tensor(new float[9], new int[] {3, 3}));
+    String[] args3 = base.clone();
+    String[] bad3 = new String[args3.length + 2];
+    System.arraycopy(args3, 0, bad3, 0, args3.length);
+    bad3[args3.length] = "--map";
+    bad3[args3.length + 1] = wrong.toString();
+    LanterneException e = assertThrows(LanterneException.class, () -> evaluate(bad3));
+    assertEquals(LanterneException.USAGE, e.exitCode());
+  }
+
   @Test
   void unknownMethodIsAUsageError() throws Exception {
     String[] base = setUp();

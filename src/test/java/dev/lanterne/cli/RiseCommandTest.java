@@ -2,6 +2,7 @@ package dev.lanterne.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,10 +83,44 @@ class RiseCommandTest {
       assertArrayEquals(new int[] {S, S}, got.shape());
       assertArrayEquals(expected, got.data(), 1e-4f);
     }
-    assertEquals(S, ImageIO.read(out.resolve(json.get(0).get("files").get("overlay").asText()).toFile()).getWidth());
+    // the overlay is a titled figure, the map drawn at least 224 pixels wide with a colour bar
+    assertTrue(ImageIO.read(out.resolve(json.get(0).get("files").get("overlay").asText()).toFile()).getWidth() >= 224);
     java.awt.image.BufferedImage sheet = ImageIO.read(out.resolve("masks.png").toFile());
     assertEquals(6 * (S + 2) - 2, sheet.getWidth(), "6 tiles in one row of at most 8");
     assertEquals(S, sheet.getHeight());
+  }
+
+  /** Lists sweep every combination: one map and one CSV row per setting, each the library's map. */
+  @Test
+  void riseSweepsListsIntoOneFigureAndACsv() throws Exception {
+    Path out = dir.resolve("sweep");
+    run(new RiseCommand(), "--model", model.toString(), "--card", card.toString(), "--tensor", tensor.toString(),
+        "--class", "1", "--masks", "40,80", "--grid", "3,4", "--mask-type", "binary,grid", "--seed", "5",
+        "--batch", "8", "--out", out.toString());
+    java.util.List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+    assertEquals(1 + 2 * 2 * 2, csv.size(), "header and 8 settings");
+    assertTrue(csv.get(0).startsWith("image,class,label,masks,masks_used,grid,mask_type,fill,seconds,deletion_auc,"
+        + "insertion_auc"), csv.get(0));
+    assertTrue(csv.get(1).contains(",40,40,3,binary,black,"), csv.get(1));
+    assertTrue(csv.get(8).contains(",80,80,4,grid,black,"), csv.get(8));
+    for (String row : csv.subList(1, csv.size())) {
+      String[] f = row.split(",");
+      double del = Double.parseDouble(f[9]);
+      double ins = Double.parseDouble(f[10]);
+      assertTrue(del >= 0 && del <= 1 && ins >= 0 && ins <= 1, row);
+    }
+    JsonNode json = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
+    assertEquals(8, json.size());
+    assertEquals("rise N=80 s=4 grid black", json.get(7).get("method").asText());
+    try (Classifier c = Classifier.open(model, RuntimeOptions.DEFAULT)) {
+      BlackBox box = new BlackBox(c, new Normalization(MEAN, STD), Labels.none(), false);
+      RiseOptions o = RiseOptions.DEFAULTS.withMasks(80).withGrid(4).withSeed(5).withBatch(8)
+          .withMaskType(dev.lanterne.explain.perturbation.MaskType.GRID);
+      float[] expected = new Rise(o).explain(box, pixels, new int[] {1}).get(0).map().data();
+      Tensor got = Npy.read(out.resolve(json.get(7).get("files").get("map").asText()));
+      assertArrayEquals(expected, got.data(), 1e-4f);
+    }
+    assertTrue(Files.isRegularFile(out.resolve("grid.png")));
   }
 
   @Test

@@ -66,9 +66,10 @@ class ExplanationWriterTest {
     assertArrayEquals(ramp(6, 8, -2f).data(), map.data());
     assertArrayEquals(new int[] {3, 6, 8}, Npy.read(out.resolve("cat_saliency_c285_raw.npy")).shape());
 
+    // a single-map PNG is a titled figure: the map drawn at 224 pixels wide, its colour bar, its title
     BufferedImage overlay = ImageIO.read(out.resolve("cat_saliency_c285.png").toFile());
-    assertEquals(8, overlay.getWidth());
-    assertEquals(6, overlay.getHeight());
+    assertTrue(overlay.getWidth() >= 224, "at least 224 wide: " + overlay.getWidth());
+    assertTrue(overlay.getHeight() > 168 + 20, "map 224x168, title and bar: " + overlay.getHeight());
     BufferedImage grid = ImageIO.read(written.grid().toFile());
     assertTrue(grid.getWidth() >= 3 * 224, "two rows: image + 2 maps, and image + 2 maps");
 
@@ -86,6 +87,9 @@ class ExplanationWriterTest {
     assertEquals("cat_saliency_c285.npy", first.get("files").get("map").asText());
     assertEquals("cat_saliency_c285_raw.npy", first.get("files").get("raw").asText());
     assertEquals("max", first.get("details").get("reduce").asText());
+    assertEquals("blended", first.get("display").get("mode").asText());
+    assertEquals("viridis", first.get("display").get("colormap").asText());
+    assertEquals(0, first.get("display").get("low").asDouble(), 0);
     assertFalse(json.get(1).get("files").has("raw"), "no raw array for an explanation without one");
     assertNotNull(written.json());
   }
@@ -101,7 +105,27 @@ class ExplanationWriterTest {
       assertEquals(Set.of("x_rise_c1.png", "x_rise_c1.npy", "explanations.json"),
           s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
     }
-    assertEquals("rise · class 1 · 0.5000", ExplanationWriter.title(
-        new Explanation(0, "rise", 1, null, 0.5f, 0.5f, ramp(4, 4, 1f), null, null)));
+    assertEquals("rise · class 1 · p\u00a00.500", ExplanationWriter.title(
+        new Explanation(0, "rise", 1, null, 3.5f, 0.5f, ramp(4, 4, 1f), null, null)));
+    assertEquals("gradcam · cat · p\u00a03.3e-07 · layer\u00a0Conv_1/Relu6", ExplanationWriter.title(
+        new Explanation(0, "gradcam", 1, "cat", 3.5f, 3.3e-7f, ramp(4, 4, 1f), null,
+            Map.of("layer", "Conv_1/Relu6;Conv_1/add_fold"))));
+  }
+
+  @Test
+  void severalClassesOfOneImageShareAScaleByDefault() {
+    Explanation strong = new Explanation(0, "gradcam", 1, "a", 1f, 0.6f, ramp(4, 4, 1f), null, null);
+    Explanation weak = new Explanation(0, "gradcam", 2, "b", 1f, 0.1f, ramp(4, 4, 0.5f), null, null);
+    Explanation other = new Explanation(0, "saliency", 1, "a", 1f, 0.6f, ramp(4, 4, 100f), null, null);
+    var style = dev.lanterne.image.Overlay.Style.defaults().withClipPercent(0);
+    List<dev.lanterne.image.Overlay.Scale> auto = ExplanationWriter.scales(List.of(strong, weak, other), style, null);
+    assertEquals(15, auto.get(0).high(), 1e-6, "classes of one method share the larger map's scale");
+    assertEquals(auto.get(0), auto.get(1));
+    assertEquals(1500, auto.get(2).high(), 1e-3, "another method keeps its own units");
+    List<dev.lanterne.image.Overlay.Scale> own = ExplanationWriter.scales(List.of(strong, weak), style, false);
+    assertEquals(7.5, own.get(1).high(), 1e-6);
+    // one class alone: its own scale unless asked
+    List<dev.lanterne.image.Overlay.Scale> single = ExplanationWriter.scales(List.of(weak), style, null);
+    assertEquals(7.5, single.get(0).high(), 1e-6);
   }
 }

@@ -33,6 +33,22 @@ class ColorMapTest {
   }
 
   @Test
+  void newMapsMatchMatplotlib() {
+    // matplotlib.cm.inferno(0.0), (1.0) and seismic / bwr at both ends and at 0.25
+    assertArrayEquals(new double[] {0.001462, 0.000466, 0.013866}, ColorMap.INFERNO.rgbFloats(0f), EPS);
+    assertArrayEquals(new double[] {0.988362, 0.998364, 0.644924}, ColorMap.INFERNO.rgbFloats(1f), EPS);
+    assertArrayEquals(new double[] {0, 0, 0.3}, ColorMap.SEISMIC.rgbFloats(0f), EPS);
+    assertArrayEquals(new double[] {0.5, 0, 0}, ColorMap.SEISMIC.rgbFloats(1f), EPS);
+    assertArrayEquals(new double[] {0, 0, 1}, ColorMap.BWR.rgbFloats(0f), EPS);
+    assertArrayEquals(new double[] {1, 0, 0}, ColorMap.BWR.rgbFloats(1f), EPS);
+    // entry 64 of seismic is at 64/255, (0.25 / 255) past its pure blue knot at 0.25, on a ramp of
+    // slope 4 in red and green: (1/255, 1/255, 1)
+    assertArrayEquals(new double[] {1 / 255.0, 1 / 255.0, 1}, ColorMap.SEISMIC.rgbFloats(0.25f), 1e-9);
+    // entry 128 (128/255) is (0.5 / 255) past bwr's white centre, on slope -2 in green and blue
+    assertArrayEquals(new double[] {1, 1 - 1 / 255.0, 1 - 1 / 255.0}, ColorMap.BWR.rgbFloats(0.5f), 1e-9);
+  }
+
+  @Test
   void bytesAndClipping() {
     assertEquals(0x440154, ColorMap.VIRIDIS.rgb(0f)); // viridis' first colour, #440154
     assertEquals(0xFDE725, ColorMap.VIRIDIS.rgb(1f)); // and its last, #fde725

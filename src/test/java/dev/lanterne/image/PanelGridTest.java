@@ -68,4 +68,27 @@ class PanelGridTest {
     return Arrays.stream(image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()))
         .filter(p -> (p & 0xFFFFFF) == 0).count();
   }
+
+  @Test
+  void titlesWrapWithoutCuttingWords() {
+    java.awt.FontMetrics fm = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics()
+        .getFontMetrics(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
+    String title = "integrated-gradients · Labrador retriever · p 0.912 · layer MobilenetV2/Conv_1/Relu6 and more";
+    int width = 120;
+    List<String> lines = PanelGrid.wrap(title, fm, width);
+    assertTrue(lines.size() >= 4, "wraps onto several lines: " + lines);
+    for (String line : lines) {
+      assertTrue(fm.stringWidth(line) <= width, "fits: " + line);
+      assertTrue(!line.contains("…"), "nothing is ellipsized: " + line);
+    }
+    // every character is kept, in order
+    assertEquals(title.replace(" ", ""), String.join("", lines).replace(" ", ""));
+    // words that fit are never split: each whole word is on one line
+    for (String word : new String[] {"Labrador", "retriever", "0.912", "layer", "more"}) {
+      assertTrue(lines.stream().anyMatch(l -> List.of(l.split(" ")).contains(word)), word + " in " + lines);
+    }
+    // a long word breaks after its separators, not inside a part
+    assertTrue(lines.stream().anyMatch(l -> "-_/".indexOf(l.charAt(l.length() - 1)) >= 0), lines.toString());
+    assertEquals(List.of("a b", "c"), PanelGrid.wrap("a b\nc", fm, 500));
+  }
 }

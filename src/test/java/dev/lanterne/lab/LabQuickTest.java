@@ -21,10 +21,12 @@ class LabQuickTest {
   /** Each table (CSV) and how many data rows it must have. */
   private static final Map<String, Integer> TABLE_ROWS = Map.ofEntries(
       Map.entry("inversion/classes.csv", 10), Map.entry("inversion/models.csv", 4),
-      Map.entry("inversion/deepdream.csv", 8), Map.entry("inversion/course.csv", 14),
-      Map.entry("saliency/classes.csv", 11), Map.entry("saliency/methods.csv", 12),
-      Map.entry("rise/settings.csv", 15),
-      Map.entry("summary/summary.csv", 8), Map.entry("summary/rows.csv", 32), Map.entry("summary/sanity.csv", 8));
+      Map.entry("inversion/deepdream.csv", 8), Map.entry("inversion/layerdream.csv", 1),
+      Map.entry("inversion/course.csv", 14),
+      Map.entry("saliency/classes.csv", 11), Map.entry("saliency/discrimination.csv", 22),
+      Map.entry("saliency/methods.csv", 12),
+      Map.entry("rise/settings.csv", 15), Map.entry("rise/runs.csv", 15 * 2 * 4),
+      Map.entry("summary/summary.csv", 10), Map.entry("summary/rows.csv", 40), Map.entry("summary/sanity.csv", 8));
 
   private static final List<String> FIGURES = List.of("inversion/inversion.png", "inversion/deepdream.png",
       "inversion/course.png",
@@ -58,7 +60,7 @@ class LabQuickTest {
     // every method of the summary is in its table, with finite deletion and insertion AUCs
     List<String> summary = Files.readAllLines(out.resolve("summary/summary.csv"));
     for (String m : List.of("saliency", "smoothgrad", "integrated-gradients", "gradcam", "gradcam++",
-        "guided-gradcam", "rise", "occlusion")) {
+        "guided-gradcam", "rise", "occlusion", "random map", "centre map")) {
       String row = summary.stream().filter(l -> l.startsWith(m + ",")).findFirst().orElseThrow();
       String[] cells = row.split(",");
       double del = Double.parseDouble(cells[1]);

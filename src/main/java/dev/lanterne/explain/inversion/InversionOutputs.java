@@ -3,6 +3,7 @@ package dev.lanterne.explain.inversion;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanterne.image.DisplayStretch;
 import dev.lanterne.image.PanelGrid;
 import dev.lanterne.image.Png;
 import dev.lanterne.image.Preprocessor;
@@ -20,8 +21,11 @@ import java.util.Map;
 
 /**
  * Writes an inversion or dream run: the final image per target (PNG at the model's input size,
- * denormalised and clipped), a progress strip per target, a grid across targets titled with label
- * and final probability, and explanations.json with the objective and probability per step.
+ * denormalised and clipped: exactly what the model scored), a progress strip per target, a grid
+ * across targets (after the original photo, for a dream) titled with label and final probability,
+ * and explanations.json with the objective and probability per step. The grid and strips show
+ * each picture with a per-image 1-99% percentile stretch ({@link DisplayStretch}), stated in
+ * every caption.
  */
 public final class InversionOutputs {
   private InversionOutputs() {}
@@ -35,9 +39,23 @@ public final class InversionOutputs {
    */
   public static List<Path> write(Path dir, AscentTrace trace, int[] targets, List<String> names, ModelCard card,
       String method, Map<String, Object> settings) {
+    return write(dir, trace, targets, names, card, method, settings, null);
+  }
+
+  /**
+   * As {@link #write(Path, AscentTrace, int[], List, ModelCard, String, Map)}, with the photo a
+   * dream started from as the grid's first panel (shown as it is, unstretched).
+   *
+   * @param original the start image as the model saw it, with a caption, or null
+   */
+  public static List<Path> write(Path dir, AscentTrace trace, int[] targets, List<String> names, ModelCard card,
+      String method, Map<String, Object> settings, PanelGrid.Panel original) {
     Preprocessor pre = Preprocessor.forCard(card);
     List<Path> written = new ArrayList<>();
     List<PanelGrid.Panel> finals = new ArrayList<>();
+    if (original != null) {
+      finals.add(original);
+    }
     ObjectMapper json = new ObjectMapper();
     ObjectNode root = json.createObjectNode();
     root.put("method", method);
@@ -50,9 +68,10 @@ public final class InversionOutputs {
       Png.write(file, img);
       written.add(file);
       float p = trace.finalProbability(i);
-      finals.add(new PanelGrid.Panel(img, names.get(i) + "\n" + (Float.isNaN(p)
+      DisplayStretch.Stretched shown = DisplayStretch.percentile(img);
+      finals.add(new PanelGrid.Panel(shown.image(), names.get(i) + "\n" + (Float.isNaN(p)
           ? String.format(Locale.ROOT, "objective %.3g", trace.finalObjective(i))
-          : String.format(Locale.ROOT, "p = %.3f", p))));
+          : String.format(Locale.ROOT, "p = %.3f", p)) + "\n" + shown.caption()));
       ObjectNode e = images.addObject();
       e.put("target", targets[i]);
       e.put("name", names.get(i));
@@ -76,7 +95,8 @@ public final class InversionOutputs {
         int per = trace.perImage();
         for (AscentTrace.Snapshot s : trace.snapshots()) {
           float[] one = Arrays.copyOfRange(s.images(), i * per, (i + 1) * per);
-          strip.add(new PanelGrid.Panel(pre.toImage(one), "step " + s.step()));
+          DisplayStretch.Stretched st = DisplayStretch.percentile(pre.toImage(one));
+          strip.add(new PanelGrid.Panel(st.image(), "step " + s.step() + "\n" + st.caption()));
         }
         Path stripFile = dir.resolve(stem + "-progress.png");
         Png.write(stripFile, PanelGrid.render(List.of(strip), null, 0));

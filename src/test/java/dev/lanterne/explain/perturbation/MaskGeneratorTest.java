@@ -86,24 +86,89 @@ class MaskGeneratorTest {
   }
 
   @Test
-  void checkerboardsAlternateEveryCellAndAverageToHalf() {
-    MaskGenerator g = MaskType.GRID.create(16, 16, 4, 0.9);
+  void gridCellsAreHardIndependentAndAverageToP() {
+    MaskGenerator g = MaskType.GRID.create(16, 16, 4, 0.3);
     float[] m = new float[256];
-    for (int i = 0; i < 50; i++) {
+    // E[M(u) M(v)] for u, v two cells apart: p^2 when cells are drawn independently (a fixed
+    // checkerboard at a random offset gives p = 1/2 there: the same colour every second cell)
+    double joint = 0;
+    double near = 0;
+    int n = 6000;
+    for (int i = 0; i < n; i++) {
       g.fill(i, MaskSeeds.forMask(2, i), m, 0);
+      for (float v : m) {
+        assertTrue(v == 0 || v == 1, "hard cells");
+      }
+      joint += m[5 * 16 + 2] * m[5 * 16 + 10];
+      near += m[5 * 16 + 2] * m[5 * 16 + 3];
+    }
+    assertEquals(0.09, joint / n, 0.015, "pixels two cells apart are independent");
+    // neighbours share a cell unless a cell edge falls between them (1 phase in 4): 0.75 p + 0.25 p^2
+    assertEquals(0.75 * 0.3 + 0.25 * 0.09, near / n, 0.02, "neighbours mostly share a cell");
+    assertEquals(0.3, g.meanValue(), 0);
+    assertEquals(0.3, empiricalMean(g, 256, 4000), 0.01);
+    // every pixel, not just on average: no position is favoured by the phase
+    assertTrue(maxPixelDeviation(g, 256, 4000, 0.3) < 0.04);
+  }
+
+  @Test
+  void gridScaleNoiseIsSmoothAndPixelNoiseIsNot() {
+    MaskGenerator grid = MaskType.NOISE.create(16, 16, 4, 0.5);
+    MaskGenerator pixel = MaskType.PIXEL_NOISE.create(16, 16, 4, 0.5);
+    assertEquals(pixel.meanValue(), grid.meanValue(), 1e-12);
+    assertEquals(grid.meanValue(), empiricalMean(grid, 256, 4000), 0.005);
+    assertEquals(pixel.meanValue(), empiricalMean(pixel, 256, 2000), 0.005);
+    // correlation of horizontal neighbours: close to 1 for upsampled noise, 0 for white noise
+    assertTrue(neighbourCorrelation(grid) > 0.8, "grid noise correlation " + neighbourCorrelation(grid));
+    assertEquals(0, neighbourCorrelation(pixel), 0.05);
+  }
+
+  private static double neighbourCorrelation(MaskGenerator g) {
+    float[] m = new float[256];
+    double sa = 0;
+    double sb = 0;
+    double sab = 0;
+    double saa = 0;
+    double sbb = 0;
+    int n = 0;
+    for (int i = 0; i < 2000; i++) {
+      g.fill(i, MaskSeeds.forMask(3, i), m, 0);
       for (int y = 0; y < 16; y++) {
-        for (int x = 0; x + 4 < 16; x++) {
-          assertTrue(m[y * 16 + x] == 0 || m[y * 16 + x] == 1);
-          assertEquals(1 - m[y * 16 + x], m[y * 16 + x + 4], "opposite colour one cell to the right");
+        for (int x = 0; x + 1 < 16; x++) {
+          double a = m[y * 16 + x];
+          double b = m[y * 16 + x + 1];
+          sa += a;
+          sb += b;
+          sab += a * b;
+          saa += a * a;
+          sbb += b * b;
+          n++;
         }
       }
     }
-    assertEquals(0.5, empiricalMean(g, 256, 4000), 0.01);
+    double cov = sab / n - sa / n * sb / n;
+    return cov / Math.sqrt((saa / n - sa / n * sa / n) * (sbb / n - sb / n * sb / n));
+  }
+
+  private static double maxPixelDeviation(MaskGenerator g, int size, int n, double p) {
+    float[] m = new float[size];
+    double[] sum = new double[size];
+    for (int i = 0; i < n; i++) {
+      g.fill(i, MaskSeeds.forMask(9, i), m, 0);
+      for (int u = 0; u < size; u++) {
+        sum[u] += m[u];
+      }
+    }
+    double worst = 0;
+    for (double s : sum) {
+      worst = Math.max(worst, Math.abs(s / n - p));
+    }
+    return worst;
   }
 
   @Test
   void clippedNoiseReportsItsTrueMean() {
-    MaskGenerator g = MaskType.NOISE.create(8, 8, 0, 0.8);
+    MaskGenerator g = MaskType.NOISE.create(8, 8, 2, 0.8);
     // clipping at 1 pulls the mean below p: 0.8 - 0.25 (phi(0.8) - 0.8 (1 - Phi(0.8))) = 0.76995
     assertEquals(0.76995, g.meanValue(), 1e-4);
     assertEquals(g.meanValue(), empiricalMean(g, 64, 5000), 0.003);

@@ -55,6 +55,63 @@ class RiseTest {
   }
 
   /**
+   * Every mask family, on a model that reads one known region per class, puts its map's peak in
+   * that region and its inside mean well above its outside mean.
+   */
+  @Test
+  void everyMaskFamilyPeaksOnTheRegionTheModelReads() {
+    for (MaskType t : new MaskType[] {MaskType.BINARY, MaskType.GRID, MaskType.NOISE,
+        MaskType.VERTICAL_STRIPES, MaskType.HORIZONTAL_STRIPES}) {
+      RiseOptions o = RiseOptions.DEFAULTS.withMasks(2000).withGrid(4).withSeed(7).withMaskType(t)
+          .withScore(ScoreKind.LOGIT);
+      float[] m = new Rise(o).explain(model, RegionModel.image(1), new int[] {0}).get(0).map().data();
+      double[] io = insideOutside(m, 0);
+      if (t == MaskType.VERTICAL_STRIPES || t == MaskType.HORIZONTAL_STRIPES) {
+        // stripes only locate one coordinate: the peak is in the region's columns (rows)
+        int arg = argmax(m);
+        int[] r = RegionModel.REGIONS[0];
+        boolean inBand = t == MaskType.VERTICAL_STRIPES ? arg % W >= r[1] && arg % W < r[1] + r[3]
+            : arg / W >= r[0] && arg / W < r[0] + r[2];
+        assertTrue(inBand, t + " peaks at " + arg / W + "," + arg % W);
+      } else {
+        int arg = argmax(m);
+        assertTrue(RegionModel.inRegion(0, arg / W, arg % W), t + " peaks at " + arg / W + "," + arg % W);
+      }
+      assertTrue(io[0] - io[1] > 0.25 * (max(m) - min(m)), t + ": inside " + io[0] + " outside " + io[1]);
+    }
+  }
+
+  /** The per-pixel noise family is documented as noise: its map does not single out the region. */
+  @Test
+  void perPixelNoiseMapIsWeakerThanGridNoise() {
+    RiseOptions o = RiseOptions.DEFAULTS.withMasks(2000).withGrid(4).withSeed(7).withScore(ScoreKind.LOGIT);
+    float[] grid = new Rise(o.withMaskType(MaskType.NOISE)).explain(model, RegionModel.image(1), new int[] {0})
+        .get(0).map().data();
+    float[] pixel = new Rise(o.withMaskType(MaskType.PIXEL_NOISE)).explain(model, RegionModel.image(1),
+        new int[] {0}).get(0).map().data();
+    double[] g = insideOutside(grid, 0);
+    double[] px = insideOutside(pixel, 0);
+    // contrast relative to the map's spread: the grid-scale map is dominated by the region
+    assertTrue((g[0] - g[1]) / (max(grid) - min(grid)) > 2 * (px[0] - px[1]) / (max(pixel) - min(pixel)),
+        "grid " + java.util.Arrays.toString(g) + " pixel " + java.util.Arrays.toString(px));
+  }
+
+  private static double[] insideOutside(float[] m, int k) {
+    double in = 0;
+    double out = 0;
+    int nIn = 0;
+    for (int u = 0; u < H * W; u++) {
+      if (RegionModel.inRegion(k, u / W, u % W)) {
+        in += m[u];
+        nIn++;
+      } else {
+        out += m[u];
+      }
+    }
+    return new double[] {in / nIn, out / (H * W - nIn)};
+  }
+
+  /**
    * For a linear score S = sum_v w(v) x(v) M(v), E[S M(u)] / p has a closed form: E[M(u) M(v)] =
    * p^2 + p (1-p) Ky(u,v) Kx(u,v), where K averages over shifts the overlap of the bilinear weights
    * of u and v on the grid cells (the cells are independent Bernoulli(p)).
