@@ -105,6 +105,7 @@ public final class Methods {
             .withWindow(s.get(WINDOW), s.get(STRIDE))
             .withFill(s.has(FILL) ? Fill.parse(s.get(FILL)) : OcclusionOptions.DEFAULTS.fill())
             .withBatch(model.runtime().maxBatch()))));
+    SurrogateMethods.addAll(m);
     BaselineAttribution.addAll(m);
     return m;
   }
