@@ -3,6 +3,7 @@ package dev.lanterne.cli;
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.ClassModelInversion;
+import dev.lanterne.explain.inversion.FourierParameterization;
 import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.explain.inversion.InversionOutputs;
@@ -44,6 +45,11 @@ public final class InvertCommand implements Command {
     o.addOption(Option.builder().longOpt("noise").hasArg().argName("A")
         .desc("start noise amplitude in pixel units around mid-gray (default 0.1)").build());
     addAscentOptions(o, InversionOptions.defaults());
+    o.addOption(Option.builder().longOpt("param").hasArg().argName("KIND")
+        .desc("what is optimised: pixels (default) or fft (Lucid's 1/f-scaled Fourier spectrum through a sigmoid;"
+            + " switches to Lucid's defaults: Adam 0.05, 512 steps, jitter 8, scale 0.9-1.1, rotation 10)").build());
+    o.addOption(Option.builder().longOpt("decorrelate")
+        .desc("with --param fft: mix colours through Lucid's ImageNet colour-decorrelation matrix").build());
     return o;
   }
 
@@ -185,7 +191,13 @@ public final class InvertCommand implements Command {
     }
     CliSupport.ModelSpec spec = CliSupport.model(cl);
     Path out = CliSupport.outDir(cl, null);
-    InversionOptions o = ascentOptions(cl, InversionOptions.defaults());
+    String param = CliSupport.choice(cl, "param", "pixels", "pixels", "fft");
+    if (cl.hasOption("decorrelate") && !param.equals("fft")) {
+      throw LanterneException.usage("--decorrelate applies to --param fft");
+    }
+    FourierParameterization fourier = param.equals("fft") ? new FourierParameterization(spec.inputShape(),
+        cl.hasOption("decorrelate"), dev.lanterne.image.Normalization.of(spec.card()), 1.0) : null;
+    InversionOptions o = ascentOptions(cl, fourier != null ? InversionOptions.lucid() : InversionOptions.defaults());
     o = o.withNoiseAmplitude(CliSupport.doubleOption(cl, "noise", o.noiseAmplitude(), 0, 10));
     float[] startImage = null;
     String from = cl.getOptionValue("from", "noise");
@@ -209,7 +221,7 @@ public final class InvertCommand implements Command {
     try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
       classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses())[0];
       try (ProgressBar bar = CliSupport.progress("invert", o.steps(), "step")) {
-        trace = ClassModelInversion.run(model, spec.card(), classes, startImage, o, progressListener(bar));
+        trace = ClassModelInversion.run(model, spec.card(), classes, startImage, o, fourier, progressListener(bar));
       }
     }
     List<String> names = new ArrayList<>();
@@ -218,6 +230,7 @@ public final class InvertCommand implements Command {
     }
     Map<String, Object> settings = settings(o, spec);
     settings.put("from", from);
+    settings.put("param", fourier == null ? "pixels" : cl.hasOption("decorrelate") ? "fft, decorrelated" : "fft");
     InversionOutputs.write(out, trace, classes, names, spec.card(), "invert", settings);
     for (int i = 0; i < classes.length; i++) {
       System.out.printf(Locale.ROOT, "%-32s score %.3f -> %.3f  p %.4f -> %.4f%n", names.get(i),

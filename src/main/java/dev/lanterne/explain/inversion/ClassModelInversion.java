@@ -21,6 +21,17 @@ public final class ClassModelInversion {
    */
   public static AscentTrace run(InversionModel model, ModelCard card, int[] classes, float[] startImage,
       InversionOptions options, StepListener listener) {
+    return run(model, card, classes, startImage, options, null, listener);
+  }
+
+  /**
+   * As above, optimising a parameterisation's variables instead of the pixels when one is given
+   * (then the start image is ignored).
+   *
+   * @param parameterization Lucid's Fourier/decorrelated image, or null for pixels
+   */
+  public static AscentTrace run(InversionModel model, ModelCard card, int[] classes, float[] startImage,
+      InversionOptions options, FourierParameterization parameterization, StepListener listener) {
     if (classes.length == 0) {
       throw new IllegalArgumentException("no target class");
     }
@@ -31,7 +42,8 @@ public final class ClassModelInversion {
     float[] x0 = start(options, model.inputShape(), classes.length, range, startImage, noise);
     AscentObjective objective = new ModelObjective(model, classes, card.outputsProbabilities())
         .climbingLogProbability(options.logProbability());
-    return new GradientAscent(objective, options, range).run(x0, classes.length, jitter, listener);
+    return new GradientAscent(objective, options, range, parameterization).run(x0, classes.length, jitter,
+        listener);
   }
 
   /** The n start images [n,C,H,W], normalised. Noise is drawn in pixel units around mid-gray and clipped to [0,1]. */
