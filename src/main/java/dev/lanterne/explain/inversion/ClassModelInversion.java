@@ -32,6 +32,16 @@ public final class ClassModelInversion {
    */
   public static AscentTrace run(InversionModel model, ModelCard card, int[] classes, float[] startImage,
       InversionOptions options, FourierParameterization parameterization, StepListener listener) {
+    return run(model, card, classes, model.numClasses(), startImage, options, parameterization, listener);
+  }
+
+  /**
+   * As above, for a model with appended objective columns ({@link LayerObjective}): each image climbs
+   * its target column; the first probabilityClasses columns are the class scores.
+   */
+  public static AscentTrace run(InversionModel model, ModelCard card, int[] classes, int probabilityClasses,
+      float[] startImage, InversionOptions options, FourierParameterization parameterization,
+      StepListener listener) {
     if (classes.length == 0) {
       throw new IllegalArgumentException("no target class");
     }
@@ -40,7 +50,7 @@ public final class ClassModelInversion {
     SplittableRandom jitter = root.split();
     PixelRange range = PixelRange.of(card);
     float[] x0 = start(options, model.inputShape(), classes.length, range, startImage, noise);
-    AscentObjective objective = new ModelObjective(model, classes, card.outputsProbabilities())
+    AscentObjective objective = new ModelObjective(model, classes, probabilityClasses, card.outputsProbabilities())
         .climbingLogProbability(options.logProbability());
     return new GradientAscent(objective, options, range, parameterization).run(x0, classes.length, jitter,
         listener);
