@@ -17,6 +17,7 @@ import dev.lanterne.metrics.BoxAnnotations;
 import dev.lanterne.metrics.DeletionInsertion;
 import dev.lanterne.metrics.Evaluation;
 import dev.lanterne.metrics.EvaluationReport;
+import dev.lanterne.metrics.Faithfulness;
 import dev.lanterne.metrics.PointingGame;
 import dev.lanterne.metrics.SanityCheck;
 import dev.lanterne.metrics.Substrate;
@@ -58,7 +59,8 @@ public final class EvaluateCommand implements Command {
 
   @Override
   public String summary() {
-    return "score explanation methods: deletion/insertion AUC, pointing game, sanity check; JSON, CSV, curve plots";
+    return "score explanation methods: deletion/insertion AUC, ROAD, infidelity, complexity, sparseness, pointing"
+        + " game, sanity check; JSON, CSV, curve plots";
   }
 
   @Override
@@ -83,6 +85,8 @@ public final class EvaluateCommand implements Command {
     o.addOption(Option.builder().longOpt("sanity").hasArg().argName("LAYERS")
         .desc("sanity check: randomise this many layers from the output, cumulatively (a number, or all)")
         .build());
+    o.addOption(Option.builder().longOpt("sensitivity")
+        .desc("also score max-sensitivity (Captum's sensitivity_max: 10 more explanations per map)").build());
     return SettingFlags.add(o, methods.settings());
   }
 
@@ -130,7 +134,9 @@ public final class EvaluateCommand implements Command {
       }
       DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), plan.curves());
       Evaluation evaluation = new Evaluation(model.proto(), curves, plan.boxes(), new PointingGame(plan.tolerance()),
-          plan.sanityLayers() < 0 ? null : new SanityCheck(plan.seed(), plan.sanityLayers()));
+          plan.sanityLayers() < 0 ? null : new SanityCheck(plan.seed(), plan.sanityLayers()),
+          new Faithfulness(classifier::run, chw, spec.card().outputsProbabilities(),
+              Faithfulness.Settings.DEFAULTS.withSeed(plan.seed()).withSensitivity(cl.hasOption("sensitivity"))));
       List<String> mapFiles = cl.hasOption("map") ? List.of(cl.getOptionValues("map")) : List.of();
       long total = (long) (plan.methods().size() + mapFiles.size())
           * images.stream().mapToInt(im -> im.classes().length).sum();
@@ -220,6 +226,10 @@ public final class EvaluateCommand implements Command {
     if (plan.sanityLayers() >= 0) {
       settings.put("sanityLayers", plan.sanityLayers() == 0 ? "all" : plan.sanityLayers());
     }
+    settings.put("metrics", Map.of("infidelity", "Captum, 10 Gaussian perturbations (std 0.1, normalised input) per"
+        + " pixel, normalized", "road", "pytorch-grad-cam, noisy linear imputation, 10%..90% removed",
+        "complexity", "Quantus: entropy of |map| / sum", "sparseness", "Quantus: Gini index of |map|",
+        "sensitivityMax", cl.hasOption("sensitivity") ? "Captum, 10 uniform perturbations, radius 0.02" : "off"));
     settings.put("seed", plan.seed());
     settings.put("arguments", commandLine(cl));
     return settings;

@@ -7,9 +7,11 @@ import dev.lanterne.explain.ModelDescription;
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.ClassModelInversion;
+import dev.lanterne.explain.inversion.FourierParameterization;
 import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.explain.inversion.InversionOutputs;
+import dev.lanterne.explain.inversion.LayerObjective;
 import dev.lanterne.explain.inversion.StepListener;
 import dev.lanterne.grad.FiniteDifferenceGradient;
 import dev.lanterne.runtime.InversionModel;
@@ -47,6 +49,16 @@ public final class InvertCommand implements Command {
     o.addOption(Option.builder().longOpt("noise").hasArg().argName("A")
         .desc("start noise amplitude in pixel units around mid-gray (default 0.1)").build());
     addAscentOptions(o, InversionOptions.defaults());
+    o.addOption(Option.builder().longOpt("param").hasArg().argName("KIND")
+        .desc("what is optimised: pixels (default) or fft (Lucid's 1/f-scaled Fourier spectrum through a sigmoid;"
+            + " switches to Lucid's defaults: Adam 0.05, 512 steps, jitter 8, scale 0.9-1.1, rotation 10)").build());
+    o.addOption(Option.builder().longOpt("layer").hasArg().argName("NAME")
+        .desc("climb a unit of this layer instead of a class (see lanterne layers)").build());
+    o.addOption(Option.builder().longOpt("unit").hasArg().argName("U")
+        .desc("with --layer: l2 (the layer's energy, default), channel:N (channel N's mean) or neuron:N (channel N"
+            + " at the centre)").build());
+    o.addOption(Option.builder().longOpt("decorrelate")
+        .desc("with --param fft: mix colours through Lucid's ImageNet colour-decorrelation matrix").build());
     return o;
   }
 
@@ -183,12 +195,19 @@ public final class InvertCommand implements Command {
 
   @Override
   public int run(CommandLine cl) throws Exception {
-    if (!cl.hasOption(CommonOptions.CLASS)) {
-      throw LanterneException.usage("invert needs the classes to optimise: --class 130 [--class 288 ...]");
+    if (!cl.hasOption(CommonOptions.CLASS) && !cl.hasOption("layer")) {
+      throw LanterneException.usage("invert needs the classes to optimise: --class 130 [--class 288 ...]"
+          + " (or a layer unit: --layer NAME --unit channel:N)");
     }
     ModelDescription spec = CliSupport.model(cl);
     Path out = CliSupport.outDir(cl, null);
-    InversionOptions o = ascentOptions(cl, InversionOptions.defaults());
+    String param = CliSupport.choice(cl, "param", "pixels", "pixels", "fft");
+    if (cl.hasOption("decorrelate") && !param.equals("fft")) {
+      throw LanterneException.usage("--decorrelate applies to --param fft");
+    }
+    FourierParameterization fourier = param.equals("fft") ? new FourierParameterization(spec.inputShape(),
+        cl.hasOption("decorrelate"), dev.lanterne.image.Normalization.of(spec.card()), 1.0) : null;
+    InversionOptions o = ascentOptions(cl, fourier != null ? InversionOptions.lucid() : InversionOptions.defaults());
     o = o.withNoiseAmplitude(CliSupport.doubleOption(cl, "noise", o.noiseAmplitude(), 0, 10));
     float[] startImage = null;
     String from = cl.getOptionValue("from", "noise");
@@ -207,20 +226,37 @@ public final class InvertCommand implements Command {
       }
     }
     byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
+    String layer = cl.getOptionValue("layer");
+    LayerObjective.Unit unit = LayerObjective.Unit.parse(cl.getOptionValue("unit", "l2"));
+    int classCount = -1;
+    if (layer != null) {
+      try (dev.lanterne.runtime.Classifier plain = dev.lanterne.runtime.Classifier.open(bytes, spec.name(),
+          spec.runtime())) {
+        classCount = plain.numClasses();
+      }
+      bytes = LayerObjective.append(bytes, layer, spec.inputShape(), unit);
+    }
     AscentTrace trace;
     int[] classes;
     try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
-      classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses(), spec.labels())[0];
+      int k = layer != null ? classCount : model.numClasses();
+      classes = layer != null ? new int[] {classCount} : CliSupport.classes(cl, new float[k], 1, k, spec.labels())[0];
       try (Progress bar = Progress.start("invert", o.steps(), "step")) {
-        trace = ClassModelInversion.run(model, spec.card(), classes, startImage, o, progressListener(bar));
+        trace = ClassModelInversion.run(model, spec.card(), classes, k, startImage, o, fourier,
+            progressListener(bar));
       }
     }
     List<String> names = new ArrayList<>();
     for (int c : classes) {
-      names.add(InversionOutputs.name(c, spec.labels()));
+      names.add(layer != null ? "layer " + layer + " " + unit : InversionOutputs.name(c, spec.labels()));
     }
     Map<String, Object> settings = settings(o, spec);
     settings.put("from", from);
+    if (layer != null) {
+      settings.put("layer", layer);
+      settings.put("unit", unit.toString());
+    }
+    settings.put("param", fourier == null ? "pixels" : cl.hasOption("decorrelate") ? "fft, decorrelated" : "fft");
     InversionOutputs.write(out, trace, classes, names, spec.card(), "invert", settings);
     for (int i = 0; i < classes.length; i++) {
       System.out.printf(Locale.ROOT, "%-32s score %.3f -> %.3f  p %.4f -> %.4f%n", names.get(i),

@@ -133,14 +133,26 @@ final class LabContext implements AutoCloseable {
   /** Scores maps of one method on some images: deletion/insertion on the main model, the pointing game, time. */
   List<Evaluation.Row> evaluate(LabMethods.Method m, List<Evaluation.Image> images, Experiment.Progress progress) {
     Evaluation e = new Evaluation(main.proto(), main.curves(settings.pixelsPerStep()), boxes,
-        new PointingGame(PointingGame.TORCHRAY_TOLERANCE), null);
+        new PointingGame(PointingGame.TORCHRAY_TOLERANCE), null, new dev.lanterne.metrics.Faithfulness(
+            main.classifier()::run, main.chw(), main.card().outputsProbabilities(),
+            faithfulness()));
     long t0 = System.nanoTime();
     List<Evaluation.Row> rows = e.run(m.name(), m.factory(), images, row -> progress.step(1));
     double total = (System.nanoTime() - t0) / 1e9;
     double explaining = rows.stream().mapToDouble(Evaluation.Row::millis).sum() / 1000;
     addTime("explanations (" + m.name() + ")", explaining);
-    addTime("deletion/insertion scoring", total - explaining);
+    addTime("deletion/insertion, ROAD and infidelity scoring", total - explaining);
     return rows;
+  }
+
+  /** The anchors' other metrics; the quick run scores ROAD at 50% removed only (its imputation dominates). */
+  private dev.lanterne.metrics.Faithfulness.Settings faithfulness() {
+    dev.lanterne.metrics.Faithfulness.Settings d = dev.lanterne.metrics.Faithfulness.Settings.DEFAULTS;
+    if (settings.quick()) {
+      d = new dev.lanterne.metrics.Faithfulness.Settings(false, d.infidelity(), d.sensitivityMax(),
+          new dev.lanterne.metrics.Road.Settings(new double[] {0.5}, 0.01, 0));
+    }
+    return d.withSeed(seed(44));
   }
 
   /** Adds to the time spent in one part of the lab (shown in the README's timing table). */

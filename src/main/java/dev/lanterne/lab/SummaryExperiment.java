@@ -6,6 +6,7 @@ import dev.lanterne.image.PanelGrid;
 import dev.lanterne.metrics.BaselineMaps;
 import dev.lanterne.metrics.CurvePlot;
 import dev.lanterne.metrics.Evaluation;
+import dev.lanterne.metrics.Faithfulness;
 import dev.lanterne.metrics.PointingGame;
 import dev.lanterne.metrics.Spearman;
 import dev.lanterne.metrics.WeightRandomizer;
@@ -104,7 +105,8 @@ final class SummaryExperiment implements Experiment {
     out.table(perRow);
     Table summary = new Table("summary", "method", "deletion AUC (lower is better)",
         "insertion AUC (higher is better)", "pointing hits", "sanity Spearman (all layers random)",
-        "time per image (s)", "deletion AUC sd", "insertion AUC sd");
+        "time per image (s)", "deletion AUC sd", "insertion AUC sd", "infidelity (lower is better)",
+        "ROAD (LeRF - MoRF) / 2 (higher is better)", "sparseness (Gini)", "complexity (entropy)");
     for (Evaluation.Summary m : Evaluation.summarize(rows)) {
       double[] cascade = sanity.get(m.method());
       PointingGame.Tally t = m.pointing();
@@ -118,7 +120,10 @@ final class SummaryExperiment implements Experiment {
       }
       summary.add(m.method(), m.deletionAuc(), m.insertionAuc(), t.hits() + "/" + t.total(),
           cascade == null ? Double.NaN : cascade[cascade.length - 1], m.millis() / 1000, Stats.sd(del),
-          Stats.sd(ins));
+          Stats.sd(ins), m.metrics().getOrDefault(Faithfulness.INFIDELITY, Double.NaN),
+          m.metrics().getOrDefault(Faithfulness.ROAD, Double.NaN),
+          m.metrics().getOrDefault(Faithfulness.SPARSENESS, Double.NaN),
+          m.metrics().getOrDefault(Faithfulness.COMPLEXITY, Double.NaN));
     }
     out.table(summary);
     Table sanityTable = sanityTable(ctx, sanity);
@@ -141,6 +146,9 @@ final class SummaryExperiment implements Experiment {
         "fill", "gray"));
     params.put("deletion", "black substrate, softmax probability");
     params.put("insertion", "blurred substrate (11x11, sigma 5)");
+    params.put("metrics", "infidelity (Captum, 10 Gaussian perturbations, std 0.1, normalized), ROAD"
+        + " (pytorch-grad-cam, noisy linear imputation, 10%..90%), Quantus sparseness and complexity; seed "
+        + ctx.seed(44));
     params.put("pointingTolerance", PointingGame.TORCHRAY_TOLERANCE);
     params.put("boxes", "summary/boxes.json");
     params.put("sanity", Map.of("photo", SANITY_PHOTO, "layersRandomizedFromOutput", levelNames(ctx),

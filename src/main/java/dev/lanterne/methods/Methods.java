@@ -118,6 +118,7 @@ public final class Methods {
     m.add(new MethodInfo("grad-rollout", "attention",
         "gradient-weighted attention rollout (Chefer et al. 2021 style), class-specific", List.of(),
         (model, s) -> new AttentionRollout(model, AttentionRollout.Options.GRADIENT_WEIGHTED)));
+    SurrogateMethods.addAll(m);
     BaselineAttribution.addAll(m);
     return m;
   }

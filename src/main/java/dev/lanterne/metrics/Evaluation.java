@@ -4,7 +4,10 @@ import dev.lanterne.explain.Explanation;
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,7 +50,19 @@ public final class Evaluation {
    */
   public record Row(String image, String method, int classIndex, String label, double millis, double curveMillis,
       CausalCurve deletion, CausalCurve insertion, Optional<PointingGame.Point> pointing,
-      Optional<SanityCheck.Result> sanity, Explanation explanation) {
+      Optional<SanityCheck.Result> sanity, Explanation explanation, Map<String, Double> metrics) {
+    public Row {
+      metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    }
+
+    /** A row without the {@link Faithfulness} metrics. */
+    public Row(String image, String method, int classIndex, String label, double millis, double curveMillis,
+        CausalCurve deletion, CausalCurve insertion, Optional<PointingGame.Point> pointing,
+        Optional<SanityCheck.Result> sanity, Explanation explanation) {
+      this(image, method, classIndex, label, millis, curveMillis, deletion, insertion, pointing, sanity, explanation,
+          Map.of());
+    }
+
     public double deletionAuc() {
       return deletion.auc();
     }
@@ -68,6 +83,7 @@ public final class Evaluation {
   private final BoxAnnotations boxes;
   private final PointingGame pointing;
   private final SanityCheck sanity;
+  private final Faithfulness faithfulness;
 
   /**
    * @param model the model the methods explain (randomised copies of it feed the sanity check)
@@ -78,11 +94,22 @@ public final class Evaluation {
    */
   public Evaluation(Onnx.ModelProto model, DeletionInsertion curves, BoxAnnotations boxes, PointingGame pointing,
       SanityCheck sanity) {
+    this(model, curves, boxes, pointing, sanity, null);
+  }
+
+  /**
+   * As above, also scoring every map with the anchors' other metrics.
+   *
+   * @param faithfulness infidelity, ROAD, complexity, sparseness (and max-sensitivity), or null for none
+   */
+  public Evaluation(Onnx.ModelProto model, DeletionInsertion curves, BoxAnnotations boxes, PointingGame pointing,
+      SanityCheck sanity, Faithfulness faithfulness) {
     this.model = model;
     this.curves = curves;
     this.boxes = boxes;
     this.pointing = pointing;
     this.sanity = sanity;
+    this.faithfulness = faithfulness;
   }
 
   /** Runs one method over every image, in order. */
@@ -95,7 +122,7 @@ public final class Evaluation {
         List<Explanation> exps = m.explain(img.tensor(), img.classes(), i);
         double millis = (System.nanoTime() - t0) / 1e6 / Math.max(1, exps.size());
         for (Explanation e : exps) {
-          Row row = score(method, factory, img, i, e, millis);
+          Row row = score(method, factory, m, img, i, e, millis);
           rows.add(row);
           listener.rowDone(row);
         }
@@ -104,7 +131,8 @@ public final class Evaluation {
     return rows;
   }
 
-  private Row score(String method, MethodFactory factory, Image img, int index, Explanation e, double millis) {
+  private Row score(String method, MethodFactory factory, Method open, Image img, int index, Explanation e,
+      double millis) {
     float[] map = e.map().data();
     long t0 = System.nanoTime();
     DeletionInsertion.Result r = curves.evaluate(img.tensor(), map, e.classIndex());
@@ -122,13 +150,25 @@ public final class Evaluation {
         }
       }));
     }
+    Map<String, Double> metrics = Map.of();
+    if (faithfulness != null) {
+      int[] cls = {e.classIndex()};
+      metrics = faithfulness.score(img.tensor(), map, e.classIndex(),
+          x -> open.explain(x, cls, index).get(0).map().data());
+    }
     return new Row(img.name(), method, e.classIndex(), e.label(), millis, curveMillis, r.deletion(), r.insertion(),
-        point, check, e);
+        point, check, e, metrics);
   }
 
   /** Means per method, in the order the methods first appear. */
   public record Summary(String method, int rows, double deletionAuc, double insertionAuc, double millis,
-      PointingGame.Tally pointing, double sanitySpearman) {}
+      PointingGame.Tally pointing, double sanitySpearman, Map<String, Double> metrics) {
+    /** A summary without the {@link Faithfulness} metrics. */
+    public Summary(String method, int rows, double deletionAuc, double insertionAuc, double millis,
+        PointingGame.Tally pointing, double sanitySpearman) {
+      this(method, rows, deletionAuc, insertionAuc, millis, pointing, sanitySpearman, Map.of());
+    }
+  }
 
   public static List<Summary> summarize(List<Row> rows) {
     List<String> methods = rows.stream().map(Row::method).distinct().toList();
@@ -146,7 +186,21 @@ public final class Evaluation {
       out.add(new Summary(m, mine.size(), mine.stream().mapToDouble(Row::deletionAuc).average().orElse(Double.NaN),
           mine.stream().mapToDouble(Row::insertionAuc).average().orElse(Double.NaN),
           mine.stream().mapToDouble(Row::millis).average().orElse(Double.NaN), tally,
-          sanity.length == 0 ? Double.NaN : Arrays.stream(sanity).average().orElse(Double.NaN)));
+          sanity.length == 0 ? Double.NaN : Arrays.stream(sanity).average().orElse(Double.NaN),
+          metricMeans(mine)));
+    }
+    return out;
+  }
+
+  /** Mean of each {@link Faithfulness} metric over the rows that have it, in {@link Faithfulness#NAMES} order. */
+  private static Map<String, Double> metricMeans(List<Row> rows) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String name : Faithfulness.NAMES) {
+      double[] v = rows.stream().filter(r -> r.metrics().containsKey(name)).mapToDouble(r -> r.metrics().get(name))
+          .toArray();
+      if (v.length > 0) {
+        out.put(name, Arrays.stream(v).average().orElse(Double.NaN));
+      }
     }
     return out;
   }

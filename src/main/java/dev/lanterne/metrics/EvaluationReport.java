@@ -20,7 +20,7 @@ public final class EvaluationReport {
   public static final String CSV = "evaluation.csv";
   public static final String CURVES = "curves";
   public static final String CSV_HEADER = "image,method,class,label,deletion_auc,insertion_auc,time_ms,"
-      + "pointing_hit,sanity_spearman,sanity_abs_spearman,curves";
+      + "pointing_hit,sanity_spearman,sanity_abs_spearman,curves," + String.join(",", Faithfulness.NAMES);
 
   private EvaluationReport() {}
 
@@ -59,7 +59,12 @@ public final class EvaluationReport {
           .append(r.sanity().map(s -> number(s.finalSpearman())).orElse("")).append(',')
           .append(r.sanity().map(s -> s.steps().isEmpty() ? ""
               : number(s.steps().get(s.steps().size() - 1).absoluteSpearman())).orElse(""))
-          .append(',').append(field(curvePath(r))).append('\n');
+          .append(',').append(field(curvePath(r)));
+      for (String name : Faithfulness.NAMES) {
+        Double v = r.metrics().get(name);
+        sb.append(',').append(v == null ? "" : number(v));
+      }
+      sb.append('\n');
     }
     return sb.toString();
   }
@@ -100,6 +105,9 @@ public final class EvaluationReport {
           so.put("absoluteSpearman", st.absoluteSpearman());
         }
       });
+      if (!r.metrics().isEmpty()) {
+        o.set("metrics", m.valueToTree(r.metrics()));
+      }
       if (r.explanation().details() != null && !r.explanation().details().isEmpty()) {
         o.set("details", m.valueToTree(r.explanation().details()));
       }
@@ -118,6 +126,9 @@ public final class EvaluationReport {
       }
       if (!Double.isNaN(s.sanitySpearman())) {
         o.put("sanitySpearman", s.sanitySpearman());
+      }
+      if (!s.metrics().isEmpty()) {
+        o.set("metrics", m.valueToTree(s.metrics()));
       }
     }
     return root;
@@ -148,17 +159,28 @@ public final class EvaluationReport {
     return s;
   }
 
-  /** For callers that only want the summary table as text. */
+  /** For callers that only want the summary table as text (metric columns only where some row has them). */
   public static String summaryTable(List<Evaluation.Row> rows) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-14s %5s %10s %10s %10s %9s %9s%n", "method",
+    List<Evaluation.Summary> summaries = Evaluation.summarize(rows);
+    List<String> extra = Faithfulness.NAMES.stream()
+        .filter(n -> summaries.stream().anyMatch(s -> s.metrics().containsKey(n))).toList();
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-14s %5s %10s %10s %10s %9s %9s", "method",
         "rows", "deletion", "insertion", "time ms", "pointing", "sanity"));
-    for (Evaluation.Summary s : Evaluation.summarize(rows)) {
-      sb.append(String.format(Locale.ROOT, "%-14s %5d %10.4f %10.4f %10.1f %9s %9s%n", s.method(), s.rows(),
+    for (String n : extra) {
+      sb.append(String.format(Locale.ROOT, " %15s", n));
+    }
+    sb.append(String.format("%n"));
+    for (Evaluation.Summary s : summaries) {
+      sb.append(String.format(Locale.ROOT, "%-14s %5d %10.4f %10.4f %10.1f %9s %9s", s.method(), s.rows(),
           s.deletionAuc(), s.insertionAuc(), s.millis(),
           s.pointing().total() == 0 ? "-" : s.pointing().hits() + "/" + s.pointing().total(),
           Double.isNaN(s.sanitySpearman()) ? "-" : String.format(Locale.ROOT, "%.3f", s.sanitySpearman())));
+      for (String n : extra) {
+        Double v = s.metrics().get(n);
+        sb.append(String.format(Locale.ROOT, " %15s", v == null ? "-" : String.format(Locale.ROOT, "%.4g", v)));
+      }
+      sb.append(String.format("%n"));
     }
     return sb.toString();
   }
-
 }

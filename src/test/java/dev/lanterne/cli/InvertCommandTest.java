@@ -53,6 +53,17 @@ class InvertCommandTest {
   }
 
   @Test
+  void fourierParameterisationClimbsAChannelOfALayer() throws Exception {
+    Path model = tinyModel();
+    Path out = tmp.resolve("fft");
+    assertEquals(0, run(new InvertCommand(), "--model", model.toString(), "--preprocess", "inception",
+        "--layer", "relu", "--unit", "channel:1", "--param", "fft", "--decorrelate", "--steps", "20",
+        "--snapshot-every", "0", "--out", out.toString()));
+    JsonNode j = new ObjectMapper().readTree(out.resolve("explanations.json").toFile());
+    assertTrue(j.toString().contains("channel:1") && j.toString().contains("fft, decorrelated"), j.toString());
+  }
+
+  @Test
   void invertWritesImagesStripsGridAndCurves() throws Exception {
     Path model = tinyModel();
     Path out = tmp.resolve("out");

@@ -21,7 +21,8 @@ class MethodsTest {
   void everyRegisteredMethodExplainsTheDemoModel() {
     Methods methods = Methods.standard();
     Settings small = Settings.of(Map.of("masks", "64", "grid", "4", "samples", "2", "steps", "4", "window", "16",
-        "stride", "16"), 3L);
+        "stride", "16",
+        "segments", "16", "coalitions", "32", "iterations", "8"), 3L);
     try (LanternModel model = LanternModel.demo()) {
       Images images = model.images(new Shapes().sample(9L).image());
       for (MethodInfo m : methods.all()) {

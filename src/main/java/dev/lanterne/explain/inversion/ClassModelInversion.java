@@ -21,6 +21,27 @@ public final class ClassModelInversion {
    */
   public static AscentTrace run(InversionModel model, ModelCard card, int[] classes, float[] startImage,
       InversionOptions options, StepListener listener) {
+    return run(model, card, classes, startImage, options, null, listener);
+  }
+
+  /**
+   * As above, optimising a parameterisation's variables instead of the pixels when one is given
+   * (then the start image is ignored).
+   *
+   * @param parameterization Lucid's Fourier/decorrelated image, or null for pixels
+   */
+  public static AscentTrace run(InversionModel model, ModelCard card, int[] classes, float[] startImage,
+      InversionOptions options, FourierParameterization parameterization, StepListener listener) {
+    return run(model, card, classes, model.numClasses(), startImage, options, parameterization, listener);
+  }
+
+  /**
+   * As above, for a model with appended objective columns ({@link LayerObjective}): each image climbs
+   * its target column; the first probabilityClasses columns are the class scores.
+   */
+  public static AscentTrace run(InversionModel model, ModelCard card, int[] classes, int probabilityClasses,
+      float[] startImage, InversionOptions options, FourierParameterization parameterization,
+      StepListener listener) {
     if (classes.length == 0) {
       throw new IllegalArgumentException("no target class");
     }
@@ -29,9 +50,10 @@ public final class ClassModelInversion {
     SplittableRandom jitter = root.split();
     PixelRange range = PixelRange.of(card);
     float[] x0 = start(options, model.inputShape(), classes.length, range, startImage, noise);
-    AscentObjective objective = new ModelObjective(model, classes, card.outputsProbabilities())
+    AscentObjective objective = new ModelObjective(model, classes, probabilityClasses, card.outputsProbabilities())
         .climbingLogProbability(options.logProbability());
-    return new GradientAscent(objective, options, range).run(x0, classes.length, jitter, listener);
+    return new GradientAscent(objective, options, range, parameterization).run(x0, classes.length, jitter,
+        listener);
   }
 
   /** The n start images [n,C,H,W], normalised. Noise is drawn in pixel units around mid-gray and clipped to [0,1]. */

@@ -24,12 +24,28 @@ public final class GradientAscent {
   private final AscentObjective objective;
   private final InversionOptions options;
   private final PixelRange range;
+  private final FourierParameterization parameterization;
 
   /** @param range the valid range for clipping, or null (no clipping possible) */
   public GradientAscent(AscentObjective objective, InversionOptions options, PixelRange range) {
+    this(objective, options, range, null);
+  }
+
+  /**
+   * Optimising the variables of a parameterisation instead of the pixels (Lucid's Fourier and
+   * decorrelated images): each step renders the images, applies the jitter, takes the objective's
+   * gradient, undoes the jitter, carries the gradient back to the variables and updates them with
+   * the options' rule. Blur, clipping and gradient normalisation do not apply (the sigmoid keeps the
+   * pixels valid); x0 is then ignored and the variables start from Lucid's N(0, 0.01^2).
+   *
+   * @param parameterization null: optimise the pixels
+   */
+  public GradientAscent(AscentObjective objective, InversionOptions options, PixelRange range,
+      FourierParameterization parameterization) {
     this.objective = objective;
     this.options = options;
     this.range = range;
+    this.parameterization = parameterization;
   }
 
   /**
@@ -48,7 +64,9 @@ public final class GradientAscent {
     int steps = options.steps();
     float lr = (float) options.learningRate();
     float l2 = (float) options.l2();
-    float[] x = x0.clone();
+    FourierParameterization param = parameterization;
+    float[] vars = param == null ? null : param.init(n, 0.01, new SplittableRandom(options.seed() ^ 0xF0F1L));
+    float[] x = param == null ? x0.clone() : param.render(vars, n);
     float[][] obj = new float[n][steps + 1];
     float[][] prob = new float[n][steps + 1];
     List<AscentTrace.Snapshot> snaps = new ArrayList<>();
@@ -56,7 +74,7 @@ public final class GradientAscent {
       snaps.add(new AscentTrace.Snapshot(0, x.clone()));
     }
     boolean graphUpdate = options.optimizer() == InversionOptions.Optimizer.SGD && options.momentum() == 0
-        && !options.affineJitter();
+        && !options.affineJitter() && param == null;
     UpdateRule rule = UpdateRule.of(options);
     for (int t = 1; t <= steps; t++) {
       int dx = options.jitter() > 0 ? rng.nextInt(-options.jitter(), options.jitter() + 1) : 0;
@@ -76,15 +94,20 @@ public final class GradientAscent {
       } else {
         float[] g = affine != null ? Jitter.warp(r.gradient(), n, c, h, w, new Matrix3x2f(affine).invert())
             : dx != 0 || dy != 0 ? Jitter.roll(r.gradient(), n, c, h, w, -dx, -dy) : r.gradient().clone();
-        if (options.normalizeGradient()) {
-          UpdateRule.normalizePerImage(g, n);
+        if (param != null) {
+          rule.apply(vars, param.backward(x, g, n), lr, l2);
+          x = param.render(vars, n);
+        } else {
+          if (options.normalizeGradient()) {
+            UpdateRule.normalizePerImage(g, n);
+          }
+          rule.apply(x, g, lr, l2);
         }
-        rule.apply(x, g, lr, l2);
       }
-      if (options.blurAfter(t)) {
+      if (param == null && options.blurAfter(t)) {
         x = blur(x, n, c, h, w, options.blurSigma());
       }
-      if (options.clip() && range != null) {
+      if (param == null && options.clip() && range != null) {
         range.clip(x, n, c);
       }
       if (options.snapshotEvery() > 0 && (t % options.snapshotEvery() == 0 || t == steps)) {

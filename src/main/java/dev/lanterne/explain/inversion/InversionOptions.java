@@ -82,6 +82,18 @@ public record InversionOptions(
         0.0, 0.0, true, 20, 0L, false);
   }
 
+  /**
+   * Lucid's feature-visualisation defaults, for use with {@link FourierParameterization}: Adam with
+   * learning rate 0.05 for 512 steps on raw gradients, no blur, decay or clipping (the sigmoid keeps
+   * pixels valid), and Lucid's transformation robustness as the jitter can do it: random shifts of
+   * up to 8 pixels, scaling by 0.9 to 1.1 and rotation by up to 10 degrees each step (Lucid's
+   * constant 0.5 padding of 12 pixels and second 4-pixel jitter are not reproduced).
+   */
+  public static InversionOptions lucid() {
+    return new InversionOptions(Start.GRAY, 0.0, Optimizer.ADAM, 0.05, 0.0, 512, false, 0, 1.0, 0.0, 8, 0.1, 10,
+        false, 64, 0L, false);
+  }
+
   /** No regularisation at all (no blur, decay, jitter or clipping): the images look like adversarial noise. */
   public InversionOptions unregularized() {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient, 0,

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * The classic DeepDream objective as one more output column: the model is rewritten so that its
  * single output is [N, K+1], the K class scores followed by 0.5 * ||A||^2 of a chosen layer's
- * activation A. Any gradient engine (the compiled inversion graph or finite differences) then climbs
+ * activation A (or, with a {@link Unit}, one channel's mean or one centre neuron, Lucid's channel and
+ * neuron objectives). Any gradient engine (the compiled inversion graph or finite differences) then climbs
  * the layer objective with a one-hot seed on column K, exactly as it climbs a class score.
  *
  * <p>Only operators that every classifier already uses and that are stable across opsets are added:
@@ -40,6 +41,49 @@ public final class LayerObjective {
    * @return the rewritten model; its output column K (= the original class count) is 0.5 * ||A||^2
    */
   public static byte[] append(byte[] model, String layer, int[] inputShape) {
+    return append(model, layer, inputShape, Unit.L2);
+  }
+
+  /**
+   * What the appended column measures (Lucid's objectives): the layer's energy 0.5 ||A||^2 (deep
+   * dream), one channel's mean over positions ({@code objectives.channel}), or one channel's value
+   * at the centre position ({@code objectives.neuron}).
+   *
+   * @param kind "l2", "channel" or "neuron"
+   * @param channel the channel for channel and neuron
+   */
+  public record Unit(String kind, int channel) {
+    /** The layer's energy. */
+    public static final Unit L2 = new Unit("l2", 0);
+
+    public Unit {
+      if (!List.of("l2", "channel", "neuron").contains(kind) || channel < 0) {
+        throw new IllegalArgumentException("a unit is l2, channel:N or neuron:N with N >= 0");
+      }
+    }
+
+    /** Parses "l2", "channel:N" or "neuron:N". */
+    public static Unit parse(String s) {
+      String[] p = s.strip().toLowerCase(java.util.Locale.ROOT).split(":");
+      try {
+        return p.length == 1 ? new Unit(p[0], 0) : new Unit(p[0], Integer.parseInt(p[1]));
+      } catch (IllegalArgumentException e) {
+        throw LanterneException.usage("--unit must be l2, channel:N or neuron:N, got '" + s + "'");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return kind.equals("l2") ? "l2" : kind + ":" + channel;
+    }
+  }
+
+  /**
+   * As {@link #append(byte[], String, int[])}, the appended column K measuring the given unit.
+   *
+   * @throws LanterneException when the channel is outside the layer
+   */
+  public static byte[] append(byte[] model, String layer, int[] inputShape, Unit unit) {
     Onnx.ModelProto proto = OnnxModels.parse(model, "model");
     Onnx.GraphProto g = proto.getGraph();
     if (!producedTensors(g).contains(layer)) {
@@ -56,19 +100,38 @@ public final class LayerObjective {
     String logits = g.getOutput(0).getName();
     String p = "lanterne_dream_";
     Onnx.GraphProto.Builder b = g.toBuilder();
-    b.addNode(node("Mul", p + "sq", List.of(layer, layer), p + "mul"));
-    String perChannel = p + "sq";
-    if (shape.length == 4) {
-      b.addNode(node("GlobalAveragePool", p + "gap", List.of(p + "sq"), p + "gap"));
+    if (!unit.kind().equals("l2") && unit.channel() >= channels) {
+      throw new LanterneException("layer '" + layer + "' has " + channels + " channels; channel " + unit.channel()
+          + " does not exist");
+    }
+    String perChannel = layer;
+    float alpha = 1f;
+    if (unit.kind().equals("l2")) {
+      b.addNode(node("Mul", p + "sq", List.of(layer, layer), p + "mul"));
+      perChannel = p + "sq";
+      alpha = 0.5f * area;
+    }
+    if (shape.length == 4 && !unit.kind().equals("neuron")) {
+      b.addNode(node("GlobalAveragePool", p + "gap", List.of(perChannel), p + "gap"));
       perChannel = p + "gap";
     }
     b.addNode(node("Flatten", p + "flat", List.of(perChannel), p + "flatten").toBuilder()
         .addAttribute(Attributes.ofInt("axis", 1)).build());
-    float[] ones = new float[(int) channels];
-    java.util.Arrays.fill(ones, 1f);
-    b.addInitializer(TensorProtos.ofFloats(p + "ones", new long[] {channels, 1}, ones));
+    // a weight column over the flattened values: all ones (energy), one channel, or one position
+    int rows = (int) (unit.kind().equals("neuron") ? channels * area : channels);
+    float[] ones = new float[rows];
+    switch (unit.kind()) {
+      case "l2" -> java.util.Arrays.fill(ones, 1f);
+      case "channel" -> ones[unit.channel()] = 1f;
+      default -> {
+        long h = shape.length == 4 ? shape[2] : 1;
+        long w = shape.length == 4 ? shape[3] : 1;
+        ones[(int) (unit.channel() * area + (h / 2) * w + w / 2)] = 1f;
+      }
+    }
+    b.addInitializer(TensorProtos.ofFloats(p + "ones", new long[] {rows, 1}, ones));
     b.addNode(node("Gemm", p + "energy", List.of(p + "flat", p + "ones"), p + "gemm").toBuilder()
-        .addAttribute(Attributes.ofFloat("alpha", 0.5f * area)).build());
+        .addAttribute(Attributes.ofFloat("alpha", alpha)).build());
     b.addNode(node("Flatten", p + "logits", List.of(logits), p + "flatten_logits").toBuilder()
         .addAttribute(Attributes.ofInt("axis", 1)).build());
     b.addNode(node("Concat", OUTPUT, List.of(p + "logits", p + "energy"), p + "concat").toBuilder()

@@ -70,6 +70,27 @@ class LayerObjectiveTest {
   }
 
   @Test
+  void channelAndNeuronColumnsReadTheLayer() {
+    byte[] base = tinyModel();
+    float[] x = input(2);
+    float[] channel = TinyModels.run(LayerObjective.append(base, "act", CHW, LayerObjective.Unit.parse("channel:1")),
+        "input", x, new long[] {2, 3, 4, 4}, LayerObjective.OUTPUT);
+    float[] neuron = TinyModels.run(LayerObjective.append(base, "act", CHW, LayerObjective.Unit.parse("neuron:2")),
+        "input", x, new long[] {2, 3, 4, 4}, LayerObjective.OUTPUT);
+    for (int i = 0; i < 2; i++) {
+      double mean = 0;
+      for (int j = 16; j < 32; j++) {
+        mean += 2.0 * x[i * PER + j] / 16;
+      }
+      assertEquals(mean, channel[3 * i + 2], 1e-5, "channel 1's mean of image " + i);
+      // channel 2, centre position (2, 2) of the 4x4 map
+      assertEquals(2 * x[i * PER + 32 + 2 * 4 + 2], neuron[3 * i + 2], 1e-5, "neuron of image " + i);
+    }
+    assertThrows(LanterneException.class,
+        () -> LayerObjective.append(base, "act", CHW, LayerObjective.Unit.parse("channel:3")));
+  }
+
+  @Test
   void compiledGradientOfTheLayerEnergyIsFourX() {
     // d/dx 0.5 ||2x||^2 = 4x
     byte[] rewritten = LayerObjective.append(tinyModel(), "act", CHW);
