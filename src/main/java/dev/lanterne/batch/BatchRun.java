@@ -330,6 +330,23 @@ public final class BatchRun {
     return out;
   }
 
+  /**
+   * Deletes the hidden temporary files a killed writer can leave (".NAME123.tmp" beside NAME); call
+   * only when no other process works on this run.
+   */
+  public void sweepTemporaryFiles() {
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(p -> {
+        String n = p.getFileName().toString();
+        return n.startsWith(".") && n.endsWith(".tmp");
+      }).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // best effort: hidden temporary files are never read as outputs
+    }
+  }
+
   /** The seed of every random draw. */
   public long seed() {
     return config.settings().seed();

@@ -48,6 +48,7 @@ public final class BatchRunner {
     long t0 = System.nanoTime();
     BatchListener log = options.listener();
     BatchRun run = BatchRun.create(dir, model, config, inputs, Math.max(1, options.decodeThreads()));
+    run.sweepTemporaryFiles();
     List<Integer> pending = run.pendingShards();
     int todo = 0;
     for (int s : pending) {

@@ -55,7 +55,10 @@ public final class ZarrArray {
     meta.put("shape", shape);
     meta.put("chunks", new int[] {1, shape[1], shape[2], shape[3]});
     meta.put("dtype", "<f4");
-    meta.put("compressor", Map.of("id", "zlib", "level", LEVEL));
+    Map<String, Object> compressor = new LinkedHashMap<>();
+    compressor.put("id", "zlib");
+    compressor.put("level", LEVEL);
+    meta.put("compressor", compressor);
     meta.put("fill_value", "NaN");
     meta.put("order", "C");
     meta.put("filters", null);

@@ -4,6 +4,7 @@ import dev.lanterne.batch.BatchConfig;
 import dev.lanterne.batch.BatchInput;
 import dev.lanterne.batch.BatchListener;
 import dev.lanterne.batch.BatchRunner;
+import dev.lanterne.batch.DemoImages;
 import dev.lanterne.batch.ShardWorker;
 import dev.lanterne.explain.LanternModel;
 import dev.lanterne.explain.Setting;
@@ -45,6 +46,9 @@ public final class BatchCommand implements Command {
     o.addOption(Option.builder().longOpt("input").hasArg().argName("PATH").required()
         .desc("a folder of images (recursive), a list file (one path per line) or a CSV manifest"
             + " (path, optional label, optional boxes 'x0 y0 x1 y1; ...' in model input pixels)").build());
+    o.addOption(Option.builder().longOpt("demo-images").hasArg().argName("N")
+        .desc("first write N generated demo pictures (64x64, with labels and boxes) into the --input folder, unless"
+            + " it has them already").build());
     CommonOptions.out(o, true);
     o.addOption(Option.builder().longOpt("methods").hasArg().argName("LIST")
         .desc("comma-separated methods (default gradcam): " + String.join(",", methods.names())).build());
@@ -103,7 +107,16 @@ public final class BatchCommand implements Command {
   @Override
   public int run(CommandLine cl) {
     BatchConfig config = config(cl);
-    List<BatchInput> inputs = BatchInput.read(Path.of(cl.getOptionValue("input")));
+    Path input = Path.of(cl.getOptionValue("input"));
+    if (cl.hasOption("demo-images")) {
+      int n = CliSupport.intOption(cl, "demo-images", 200, 1, 1_000_000);
+      Path manifest = input.resolve("manifest.csv");
+      if (!java.nio.file.Files.isRegularFile(manifest) || BatchInput.read(manifest).size() != n) {
+        DemoImages.write(input, n, 0);
+      }
+      input = manifest;
+    }
+    List<BatchInput> inputs = BatchInput.read(input);
     Path out = Path.of(cl.getOptionValue(CommonOptions.OUT));
     int decode = CliSupport.intOption(cl, "decode-threads", 2, 1, 256);
     boolean terminal = System.console() != null;
