@@ -57,7 +57,9 @@ class LanterneSparkTest {
     BatchRunner.run(model, config(), inputs, reference, ShardWorker.Options.DEFAULTS);
     batchSeconds = (System.nanoTime() - t0) / 1e9;
     spark = SparkSession.builder().master("local[2]").appName("lanterne-test").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        .config("spark.sql.shuffle.partitions", "2").config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1").config("spark.sql.warehouse.dir", tmp.resolve("warehouse").toString())
+        .getOrCreate();
   }
 
   @AfterAll
