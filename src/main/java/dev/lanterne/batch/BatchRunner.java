@@ -85,17 +85,16 @@ public final class BatchRunner {
     return new Result(dir, run.manifest().size(), computed, failed, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Image records already written in an unfinished shard. */
+  /** Images of an unfinished shard whose group record is written already. */
   static int records(BatchRun run, int shard) {
     Path work = run.workDir(shard);
-    if (!Files.isDirectory(work)) {
-      return 0;
+    int done = 0;
+    for (int g = run.shardStart(shard); g < run.shardEnd(shard); g += run.config().batch()) {
+      if (ShardWorker.hasRecord(work, g)) {
+        done += Math.min(run.shardEnd(shard), g + run.config().batch()) - g;
+      }
     }
-    try (var list = Files.list(work)) {
-      return (int) list.filter(p -> p.getFileName().toString().matches("\\d{7}\\.(csv|err)")).count();
-    } catch (IOException e) {
-      return 0;
-    }
+    return done;
   }
 
   /**

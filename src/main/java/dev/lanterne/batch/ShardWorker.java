@@ -131,12 +131,8 @@ public final class ShardWorker implements AutoCloseable {
     int batch = run.config().batch();
     List<int[]> groups = new ArrayList<>();
     for (int g = start; g < end; g += batch) {
-      int gEnd = Math.min(end, g + batch);
-      for (int i = g; i < gEnd; i++) {
-        if (!hasRecord(work, i)) {
-          groups.add(new int[] {g, gEnd});
-          break;
-        }
+      if (!hasRecord(work, g)) {
+        groups.add(new int[] {g, Math.min(end, g + batch)});
       }
     }
     List<Future<?>> writes = new ArrayList<>();
@@ -154,7 +150,7 @@ public final class ShardWorker implements AutoCloseable {
         for (Future<Decoded> f : group) {
           decoded.add(get(f));
         }
-        computed += explainGroup(work, decoded, writes);
+        computed += explainGroup(work, groups.get(gi)[0], decoded, writes);
         checkWrites(writes, false);
       }
       checkWrites(writes, true);
@@ -227,44 +223,74 @@ public final class ShardWorker implements AutoCloseable {
     }
   }
 
-  /** Explains one group; returns how many images got records. */
-  private int explainGroup(Path work, List<Decoded> decoded, List<Future<?>> writes) {
+  /** The outputs of one explained image, written by the writer thread. */
+  private record ImageOut(int index, List<float[]> chunks, List<Map<String, String>> rows,
+      List<java.awt.image.BufferedImage> pngs, List<String> pngNames) {}
+
+  /** Explains one group and queues its outputs; returns how many images it covered. */
+  private int explainGroup(Path work, int groupStart, List<Decoded> decoded, List<Future<?>> writes) {
     List<Decoded> ok = new ArrayList<>();
     List<int[]> labelled = new ArrayList<>();
+    List<Map<String, String>> errors = new ArrayList<>();
     for (Decoded d : decoded) {
       if (d.error() != null) {
-        writes.add(writer.submit(() -> writeError(work, d.index(), d.error())));
+        errors.add(errorRow(d.index(), d.error()));
         continue;
       }
       if (target == null) {
         try {
           labelled.add(new int[] {labelClass(run.manifest().get(d.index()).label(), model.numClasses())});
         } catch (LanterneException e) {
-          writes.add(writer.submit(() -> writeError(work, d.index(), oneLine(e.getMessage()))));
+          errors.add(errorRow(d.index(), oneLine(e.getMessage())));
           continue;
         }
       }
       ok.add(d);
     }
-    if (ok.isEmpty()) {
-      return decoded.size();
+    List<ImageOut> outs = List.of();
+    if (!ok.isEmpty()) {
+      int n = ok.size();
+      int per = chw[0] * chw[1] * chw[2];
+      float[] x = new float[n * per];
+      List<String> names = new ArrayList<>();
+      List<java.awt.image.BufferedImage> shown = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(ok.get(i).image().tensor(), 0, x, i * per, per);
+        names.add(ok.get(i).image().names().get(0));
+        shown.add(ok.get(i).image().shown().get(0));
+      }
+      float[] scores = model.scores(x, n);
+      float[] prob = model.probabilities(scores, n);
+      int[][] perImage = target != null ? target.resolve(n, scores, model.numClasses(), model.labels())
+          : labelled.toArray(new int[0][]);
+      outs = explainImages(ok, new Images(names, shown, x, chw), perImage, scores, prob);
     }
-    int n = ok.size();
-    int per = chw[0] * chw[1] * chw[2];
-    float[] x = new float[n * per];
-    List<String> names = new ArrayList<>();
-    List<java.awt.image.BufferedImage> shown = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(ok.get(i).image().tensor(), 0, x, i * per, per);
-      names.add(ok.get(i).image().names().get(0));
-      shown.add(ok.get(i).image().shown().get(0));
+    List<ImageOut> done = outs;
+    writes.add(writer.submit(() -> writeGroup(work, groupStart, decoded, done, errors)));
+    return decoded.size();
+  }
+
+  /** Writes a group's maps (and overlays), then its error rows, then its metric rows: the record, last. */
+  private void writeGroup(Path work, int groupStart, List<Decoded> decoded, List<ImageOut> outs,
+      List<Map<String, String>> errors) {
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (ImageOut o : outs) {
+      for (int m = 0; m < stores.size(); m++) {
+        stores.get(m).write(o.index(), o.chunks().get(m));
+      }
+      for (int p = 0; p < o.pngs().size(); p++) {
+        Png.write(run.dir().resolve("png").resolve(o.pngNames().get(p)), o.pngs().get(p));
+      }
+      rows.addAll(o.rows());
     }
-    float[] scores = model.scores(x, n);
-    float[] prob = model.probabilities(scores, n);
-    int[][] perImage = target != null ? target.resolve(n, scores, model.numClasses(), model.labels())
-        : labelled.toArray(new int[0][]);
-    Images images = new Images(names, shown, x, chw);
-    return decoded.size() - n + explainImages(work, ok, images, perImage, scores, prob, writes);
+    if (!errors.isEmpty()) {
+      AtomicFiles.write(work.resolve(recordName(groupStart, true)), Csv.bytes(ERROR_COLUMNS, errors, false));
+    }
+    AtomicFiles.write(work.resolve(recordName(groupStart, false)), Csv.bytes(COLUMNS, rows, false));
+    for (Decoded d : decoded) {
+      options.listener().imageDone(d.index(), d.error() == null);
+      options.afterImage().accept(d.index());
+    }
   }
 
   private int labelClass(String label, int classes) {
@@ -283,8 +309,9 @@ public final class ShardWorker implements AutoCloseable {
     return c;
   }
 
-  private int explainImages(Path work, List<Decoded> ok, Images images, int[][] classes, float[] scores,
-      float[] prob, List<Future<?>> writes) {
+  private List<ImageOut> explainImages(List<Decoded> ok, Images images, int[][] classes, float[] scores,
+      float[] prob) {
+    List<ImageOut> outs = new ArrayList<>();
     int n = ok.size();
     int numClasses = model.numClasses();
     int plane = chw[1] * chw[2];
@@ -346,20 +373,9 @@ public final class ShardWorker implements AutoCloseable {
         }
         chunks.add(chunk);
       }
-      int index = d.index();
-      writes.add(writer.submit(() -> {
-        for (int m = 0; m < stores.size(); m++) {
-          stores.get(m).write(index, chunks.get(m));
-        }
-        for (int p = 0; p < pngs.size(); p++) {
-          Png.write(run.dir().resolve("png").resolve(pngNames.get(p)), pngs.get(p));
-        }
-        AtomicFiles.write(work.resolve(recordName(index, false)), Csv.bytes(COLUMNS, rows, false));
-        options.listener().imageDone(index, true);
-        options.afterImage().accept(index);
-      }));
+      outs.add(new ImageOut(d.index(), chunks, rows, pngs, pngNames));
     }
-    return n;
+    return outs;
   }
 
   private boolean sameClass(String label, int c) {
@@ -370,23 +386,21 @@ public final class ShardWorker implements AutoCloseable {
     }
   }
 
-  private void writeError(Path work, int index, String reason) {
+  private Map<String, String> errorRow(int index, String reason) {
     Map<String, String> row = new LinkedHashMap<>();
     row.put("index", Integer.toString(index));
     row.put("path", run.manifest().get(index).path().toString());
     row.put("reason", reason);
-    AtomicFiles.write(work.resolve(recordName(index, true)), Csv.bytes(ERROR_COLUMNS, List.of(row), false));
-    options.listener().imageDone(index, false);
-    options.afterImage().accept(index);
+    return row;
   }
 
   static String recordName(int index, boolean error) {
     return String.format("%07d", index) + (error ? ".err" : ".csv");
   }
 
-  private static boolean hasRecord(Path work, int index) {
-    return Files.isRegularFile(work.resolve(recordName(index, false)))
-        || Files.isRegularFile(work.resolve(recordName(index, true)));
+  /** Whether the group starting at this index has its record (metric rows, written last). */
+  static boolean hasRecord(Path work, int groupStart) {
+    return Files.isRegularFile(work.resolve(recordName(groupStart, false)));
   }
 
   /** Joins the image records into the shard's tables, then writes the done marker, then drops the records. */
@@ -396,17 +410,18 @@ public final class ShardWorker implements AutoCloseable {
     StringBuilder errors = new StringBuilder(String.join(",", ERROR_COLUMNS)).append('\n');
     int failed = 0;
     try {
-      for (int i = start; i < end; i++) {
-        Path ok = work.resolve(recordName(i, false));
-        Path err = work.resolve(recordName(i, true));
-        if (Files.isRegularFile(ok)) {
-          metrics.append(Files.readString(ok, StandardCharsets.UTF_8));
-        } else if (Files.isRegularFile(err)) {
-          errors.append(Files.readString(err, StandardCharsets.UTF_8));
-          failed++;
-        } else {
-          throw new LanterneException("image " + i + " of " + BatchRun.shardName(shard) + " has no record;"
-              + " resume the run");
+      for (int g = start; g < end; g += run.config().batch()) {
+        Path ok = work.resolve(recordName(g, false));
+        Path err = work.resolve(recordName(g, true));
+        if (!Files.isRegularFile(ok)) {
+          throw new LanterneException("images " + g + " to " + (Math.min(end, g + run.config().batch()) - 1) + " of "
+              + BatchRun.shardName(shard) + " have no record; resume the run");
+        }
+        metrics.append(Files.readString(ok, StandardCharsets.UTF_8));
+        if (Files.isRegularFile(err)) {
+          String e = Files.readString(err, StandardCharsets.UTF_8);
+          failed += (int) e.lines().filter(l -> !l.isBlank()).count();
+          errors.append(e);
         }
       }
     } catch (IOException e) {

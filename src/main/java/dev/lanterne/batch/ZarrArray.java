@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +116,20 @@ public final class ZarrArray {
 
   /** Compresses and writes the maps [K,H,W] of one image, atomically. */
   public void write(int image, float[] values) {
-    AtomicFiles.write(chunk(image), encode(values, chunkValues()));
+    Path target = chunk(image);
+    // a temporary file of this thread beside the chunk, then an atomic rename: readers never see a torn chunk
+    Path tmp = target.resolveSibling("." + target.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
+    try {
+      Files.write(tmp, encode(values, chunkValues()));
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // hidden and swept on the next run
+      }
+      throw new LanterneException("cannot write map chunk " + target + " (" + e.getMessage() + ")", e);
+    }
   }
 
   /** The zlib-compressed little-endian bytes of a chunk (same values, same bytes). */

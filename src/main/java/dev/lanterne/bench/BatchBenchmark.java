@@ -3,7 +3,6 @@ package dev.lanterne.bench;
 import dev.lanterne.LanterneException;
 import dev.lanterne.batch.BatchConfig;
 import dev.lanterne.batch.BatchInput;
-import dev.lanterne.batch.BatchListener;
 import dev.lanterne.batch.BatchRunner;
 import dev.lanterne.batch.DemoImages;
 import dev.lanterne.batch.ShardWorker;
@@ -25,7 +24,7 @@ import java.util.stream.Stream;
  * What the batch machinery costs, on the demo model and generated pictures: (1) {@code lanterne batch}
  * with Grad-CAM over N images against one Grad-CAM call given the same N image files (target 0.9);
  * (2) a batch run with RISE (1000 masks) against raw forward passes of as many masked images (target
- * 0.9); (3) heap and RSS after 200 and after 2000 images of one run (flat: within 10%). Rounds
+ * 0.9); (3) heap and RSS after a run over 200 images and after one over 2000 (flat: within 10%). Rounds
  * alternate so that load from other processes hits both sides alike; medians.
  */
 public final class BatchBenchmark {
@@ -93,27 +92,21 @@ public final class BatchBenchmark {
     out.printf("RISE N=%d over %d images: raw forward %.0f img/s, lanterne batch %.0f masked img/s, ratio %.3f"
         + " (target >= 0.9)%n", masks, riseImages, calls * 32 / r[0][0], masked / r[1][0], riseRatio);
 
-    double[] at200 = new double[2];
+    // memory: a warm-up run, then runs over 200 and over 2000 images in the same JVM, measured after each
+    List<BatchInput> memSet = all.subList(0, memoryImages);
     int mark = Math.min(200, memoryImages);
-    BatchListener probe = new BatchListener() {
-      int done;
-
-      @Override
-      public synchronized void imageDone(int index, boolean ok) {
-        if (++done == mark) {
-          at200[0] = Timing.usedHeapMiB();
-          at200[1] = rssMiB();
-        }
-      }
-    };
-    BatchConfig memConfig = camConfig.withCurves(true, 0);
-    BatchRunner.run(model, memConfig, all.subList(0, memoryImages), tmp.resolve("memory"),
-        ShardWorker.Options.DEFAULTS.withListener(probe));
-    double heapEnd = Timing.usedHeapMiB();
-    double rssEnd = rssMiB();
-    out.printf("memory (Grad-CAM + deletion/insertion, one run): after %d images heap %.1f MiB, RSS %.1f MiB;"
-        + " after %d images heap %.1f MiB (%+.1f%%), RSS %.1f MiB (%+.1f%%) (target within 10%%)%n", mark, at200[0],
-        at200[1], memoryImages, heapEnd, 100 * (heapEnd / at200[0] - 1), rssEnd, 100 * (rssEnd / at200[1] - 1));
+    BatchRunner.run(model, camConfig, memSet.subList(0, Math.min(50, mark)), tmp.resolve("memory-warm"),
+        ShardWorker.Options.DEFAULTS);
+    BatchRunner.run(model, camConfig, memSet.subList(0, mark), tmp.resolve("memory-small"),
+        ShardWorker.Options.DEFAULTS);
+    double heapSmall = Timing.usedHeapMiB();
+    double rssSmall = rssMiB();
+    BatchRunner.run(model, camConfig, memSet, tmp.resolve("memory-large"), ShardWorker.Options.DEFAULTS);
+    double heapLarge = Timing.usedHeapMiB();
+    double rssLarge = rssMiB();
+    out.printf("memory (Grad-CAM runs, after a warm-up): after %d images heap %.1f MiB, RSS %.1f MiB; after %d images"
+        + " heap %.1f MiB (%+.1f%%), RSS %.1f MiB (%+.1f%%) (target within 10%%)%n", mark, heapSmall, rssSmall,
+        memoryImages, heapLarge, 100 * (heapLarge / heapSmall - 1), rssLarge, 100 * (rssLarge / rssSmall - 1));
   }
 
   /** Resident set size of this process in MiB (Linux), NaN elsewhere. */
