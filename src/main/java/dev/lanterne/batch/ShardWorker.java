@@ -38,10 +38,10 @@ import java.util.stream.Stream;
  * Explains and scores the images of one shard at a time with one model and one instance of each
  * method (opened once, so derived graphs are compiled and RISE masks drawn once per worker).
  * Images are decoded on other threads while ONNX Runtime works; maps are compressed and written on
- * a writer thread. Every image ends with one record file written last (its metric rows, or its
- * error), so a killed worker loses only the images in flight. Images are explained in fixed groups
- * of {@link BatchConfig#batch()} aligned to the shard, so a resumed shard sends ONNX Runtime the same
- * batches and writes the same bytes. Not thread-safe: one shard at a time per worker.
+ * a writer thread. Images are explained in fixed groups of {@link BatchConfig#batch()} aligned to the
+ * shard, so a resumed shard sends ONNX Runtime the same batches and writes the same bytes; each group
+ * ends with one record file (its metric rows, after its maps and error rows), so a killed worker loses
+ * only the groups in flight. Not thread-safe: one shard at a time per worker.
  */
 public final class ShardWorker implements AutoCloseable {
   /** The columns of the metric tables. */
