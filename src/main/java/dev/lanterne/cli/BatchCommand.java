@@ -125,7 +125,10 @@ public final class BatchCommand implements Command {
       @Override
       public void started(int total, int todo) {
         if (terminal && todo > 0) {
-          bar[0] = CliSupport.progress("batch", todo, "img");
+          bar[0] = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("batch").setInitialMax(todo)
+              .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+              .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).setUnit(" img", 1)
+              .showSpeed().setUpdateIntervalMillis(250).build();
         }
       }
 
