@@ -14,7 +14,7 @@ import org.apache.commons.cli.Options;
 
 /** `lanterne bench WHAT`: prints speed figures (images per second and ratios) measured in one run. */
 public final class BenchCommand implements Command, Main.PassesArguments {
-  static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise", "inversion");
+  static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise", "inversion", "batch");
 
   @Override
   public String name() {
@@ -62,6 +62,10 @@ public final class BenchCommand implements Command, Main.PassesArguments {
       }
       case "rise" -> {
         dev.lanterne.bench.RiseBenchmark.main(rest);
+        return 0;
+      }
+      case "batch" -> {
+        dev.lanterne.bench.BatchBenchmark.main(rest);
         return 0;
       }
       default -> { }

@@ -34,6 +34,7 @@ public final class Main {
     list.add(new InvertCommand());
     list.add(new DreamCommand());
     list.add(new EvaluateCommand());
+    list.add(new BatchCommand());
     list.add(new LabCommand());
     list.add(new CompileCommand());
     list.add(new LayersCommand());

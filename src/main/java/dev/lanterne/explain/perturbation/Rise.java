@@ -19,6 +19,9 @@ public final class Rise implements dev.lanterne.explain.Attribution {
 
   private final dev.lanterne.explain.LanternModel owner;
 
+  /** Masks drawn once and reused for every image this instance explains (same size, same seed). */
+  private volatile CachedMasks cached;
+
   /** The method alone; call {@link #explain} with a {@link BlackBox}. */
   public Rise(RiseOptions options) {
     this.options = options;
@@ -54,6 +57,25 @@ public final class Rise implements dev.lanterne.explain.Attribution {
     return out;
   }
 
+  /**
+   * The masks for images of h x w: drawn once per instance (up to {@link CachedMasks#MAX_BYTES}) and
+   * shared by every later image, bit-for-bit the masks a fresh generator draws.
+   */
+  private MaskGenerator masks(int h, int w) {
+    CachedMasks c = cached;
+    if (c != null && c.height == h && c.width == w) {
+      return c;
+    }
+    synchronized (this) {
+      c = cached;
+      if (c == null || c.height != h || c.width != w) {
+        c = new CachedMasks(options.generator(h, w), options.seed(), options.masks(), h, w);
+        cached = c;
+      }
+      return c;
+    }
+  }
+
   public RiseOptions options() {
     return options;
   }
@@ -73,7 +95,7 @@ public final class Rise implements dev.lanterne.explain.Attribution {
     Perturbations.checkClasses(classes, model.numClasses());
     int h = model.height();
     int w = model.width();
-    MaskGenerator masks = options.generator(h, w);
+    MaskGenerator masks = masks(h, w);
     float[] fill = options.fill().image(pixels, model.channels(), h, w, options.blurSigma());
     MaskedBatchRunner runner = new MaskedBatchRunner(model, pixels, fill, masks, options.seed(), options.batch(),
         options.score());

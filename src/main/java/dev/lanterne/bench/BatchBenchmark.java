@@ -1,0 +1,135 @@
+package dev.lanterne.bench;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.batch.BatchConfig;
+import dev.lanterne.batch.BatchInput;
+import dev.lanterne.batch.BatchRunner;
+import dev.lanterne.batch.DemoImages;
+import dev.lanterne.batch.ShardWorker;
+import dev.lanterne.explain.Images;
+import dev.lanterne.explain.LanternModel;
+import dev.lanterne.explain.Settings;
+import dev.lanterne.explain.Target;
+import dev.lanterne.explain.gradient.GradCam;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the batch machinery costs, on the demo model and generated pictures: (1) {@code lanterne batch}
+ * with Grad-CAM over N images against one Grad-CAM call given the same N image files (target 0.9);
+ * (2) a batch run with RISE (1000 masks) against raw forward passes of as many masked images (target
+ * 0.9); (3) heap and RSS after a run over 200 images and after one over 2000 (flat: within 10%). Rounds
+ * alternate so that load from other processes hits both sides alike; medians.
+ */
+public final class BatchBenchmark {
+  private BatchBenchmark() {}
+
+  /** Usage: bench batch [IMAGES=200] [RISE_IMAGES=8] [MEMORY_IMAGES=2000] [ROUNDS=3]. */
+  public static void main(String[] args) {
+    int images = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int riseImages = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int memoryImages = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory("lanterne-bench-batch");
+    } catch (IOException e) {
+      throw new LanterneException("cannot create a temporary folder (" + e.getMessage() + ")", e);
+    }
+    try (LanternModel model = LanternModel.builder(LanternModel.demoModelFile()).batch(32).open()) {
+      run(model, tmp, images, riseImages, memoryImages, rounds, System.out);
+    } finally {
+      delete(tmp);
+    }
+  }
+
+  static void run(LanternModel model, Path tmp, int images, int riseImages, int memoryImages, int rounds,
+      PrintStream out) {
+    Path manifest = DemoImages.write(tmp.resolve("images"), Math.max(images, Math.max(riseImages, memoryImages)), 1);
+    List<BatchInput> all = BatchInput.read(manifest);
+    List<BatchInput> set = all.subList(0, images);
+    List<Path> files = set.stream().map(BatchInput::path).toList();
+    GradCam gradcam = new GradCam(model);
+    BatchConfig camConfig = BatchConfig.of("gradcam", Settings.DEFAULTS).withCurves(false, 0).withBatch(32);
+    int[] n = {0};
+    Runnable direct = () -> {
+      Images im = model.load(files);
+      gradcam.attribute(im, Target.predicted());
+    };
+    Runnable batch = () -> BatchRunner.run(model, camConfig, set, tmp.resolve("cam-" + n[0]++), ShardWorker.Options.DEFAULTS);
+    double[][] cam = Timing.alternating(1, rounds, direct, batch);
+    double camRatio = cam[0][0] / cam[1][0];
+    out.printf("Grad-CAM over %d images: one gradcam call %.1f img/s, lanterne batch %.1f img/s, ratio %.3f"
+        + " (target >= 0.9)%n", images, images / cam[0][0], images / cam[1][0], camRatio);
+
+    int masks = 1000;
+    List<BatchInput> riseSet = all.subList(0, riseImages);
+    BatchConfig riseConfig = BatchConfig.of("rise", Settings.of(Map.of("masks", Integer.toString(masks)), 0))
+        .withCurves(false, 0).withBatch(32);
+    int per = model.inputShape()[0] * model.inputShape()[1] * model.inputShape()[2];
+    float[] x = model.load(files.subList(0, 1)).tensor();
+    float[] batchInput = new float[32 * per];
+    for (int i = 0; i < 32; i++) {
+      System.arraycopy(x, 0, batchInput, i * per, per);
+    }
+    long masked = (long) masks * riseImages;
+    int calls = (int) ((masked + 31) / 32);
+    Runnable forward = () -> {
+      for (int i = 0; i < calls; i++) {
+        model.scores(batchInput, 32);
+      }
+    };
+    Runnable rise = () -> BatchRunner.run(model, riseConfig, riseSet, tmp.resolve("rise-" + n[0]++),
+        ShardWorker.Options.DEFAULTS);
+    double[][] r = Timing.alternating(1, rounds, forward, rise);
+    double riseRatio = r[0][0] / r[1][0];
+    out.printf("RISE N=%d over %d images: raw forward %.0f img/s, lanterne batch %.0f masked img/s, ratio %.3f"
+        + " (target >= 0.9)%n", masks, riseImages, calls * 32 / r[0][0], masked / r[1][0], riseRatio);
+
+    // memory: a warm-up run, then runs over 200 and over 2000 images in the same JVM, measured after each
+    List<BatchInput> memSet = all.subList(0, memoryImages);
+    int mark = Math.min(200, memoryImages);
+    BatchRunner.run(model, camConfig, memSet.subList(0, Math.min(50, mark)), tmp.resolve("memory-warm"),
+        ShardWorker.Options.DEFAULTS);
+    BatchRunner.run(model, camConfig, memSet.subList(0, mark), tmp.resolve("memory-small"),
+        ShardWorker.Options.DEFAULTS);
+    double heapSmall = Timing.usedHeapMiB();
+    double rssSmall = rssMiB();
+    BatchRunner.run(model, camConfig, memSet, tmp.resolve("memory-large"), ShardWorker.Options.DEFAULTS);
+    double heapLarge = Timing.usedHeapMiB();
+    double rssLarge = rssMiB();
+    out.printf("memory (Grad-CAM runs, after a warm-up): after %d images heap %.1f MiB, RSS %.1f MiB; after %d images"
+        + " heap %.1f MiB (%+.1f%%), RSS %.1f MiB (%+.1f%%) (target within 10%%)%n", mark, heapSmall, rssSmall,
+        memoryImages, heapLarge, 100 * (heapLarge / heapSmall - 1), rssLarge, 100 * (rssLarge / rssSmall - 1));
+  }
+
+  /** Resident set size of this process in MiB (Linux), NaN elsewhere. */
+  static double rssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return Double.NaN;
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // temporary folder: best effort
+    }
+  }
+}
