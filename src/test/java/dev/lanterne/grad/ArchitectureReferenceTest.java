@@ -72,7 +72,7 @@ class ArchitectureReferenceTest {
             failures.add(row);
           }
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException e) {
         row = file + " | error: " + e.getMessage();
         failures.add(row);
       }
