@@ -91,6 +91,7 @@ public final class Methods {
               .withBaseline(Baseline.parse(s.get(BASELINE)))
               .withReduce(s.has(REDUCE) ? ChannelReduction.parse(s.get(REDUCE)) : d.reduce()));
         }));
+    GradientFamily.addAll(m);
     CamMethods.addAll(m);
     m.add(new MethodInfo(GuidedGradCam.METHOD, "cam", "guided backpropagation x Grad-CAM", List.of(LAYER),
         (model, s) -> new GuidedGradCam(model, s.get(LAYER))));
