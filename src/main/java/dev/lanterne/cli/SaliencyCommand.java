@@ -33,7 +33,8 @@ public final class SaliencyCommand implements Command {
   public Options options() {
     Options o = GradientCommandSupport.standardOptions();
     o.addOption(Option.builder().longOpt(METHOD).hasArg().argName("M")
-        .desc("vanilla (default), smoothgrad, squared, vargrad or integrated").build());
+        .desc("vanilla (default), guided (guided backpropagation), deconvnet, smoothgrad, squared, vargrad"
+            + " or integrated").build());
     GradientCommandSupport.noiseAndPathFlags(o);
     GradientCommandSupport.gradientFlag(o);
     o.addOption(Option.builder().longOpt(SIGNED).desc("vanilla: keep the gradient's sign in the map").build());
@@ -43,15 +44,21 @@ public final class SaliencyCommand implements Command {
 
   @Override
   public int run(CommandLine cl) {
-    String method = CliSupport.choice(cl, METHOD, "vanilla", "vanilla", "smoothgrad", "squared", "vargrad",
-        "integrated");
-    if (!method.equals("vanilla") && (cl.hasOption(SIGNED) || cl.hasOption(TIMES_INPUT))) {
-      throw LanterneException.usage("--signed and --times-input apply to --method vanilla only");
+    String method = CliSupport.choice(cl, METHOD, "vanilla", "vanilla", "guided", "deconvnet", "smoothgrad",
+        "squared", "vargrad", "integrated");
+    boolean plain = method.equals("vanilla") || method.equals("guided") || method.equals("deconvnet");
+    if (!plain && (cl.hasOption(SIGNED) || cl.hasOption(TIMES_INPUT))) {
+      throw LanterneException.usage("--signed and --times-input apply to --method vanilla, guided and deconvnet only");
     }
+    Variant variant = switch (method) {
+      case "guided" -> Variant.GUIDED;
+      case "deconvnet" -> Variant.DECONVNET;
+      default -> Variant.STANDARD;
+    };
     GradientCommandSupport.Job job = GradientCommandSupport.Job.start(cl);
     int[][] classes = job.classes(cl);
     List<Explanation> maps;
-    try (GradientModel model = GradientCommandSupport.openGradient(cl, job, Variant.STANDARD)) {
+    try (GradientModel model = GradientCommandSupport.openGradient(cl, job, variant)) {
       maps = explain(cl, job, model, method, classes);
     }
     GradientCommandSupport.write(cl, job, maps);
@@ -62,9 +69,11 @@ public final class SaliencyCommand implements Command {
   static List<Explanation> explain(CommandLine cl, GradientCommandSupport.Job job, GradientModel model,
       String method, int[][] classes) {
     return switch (method) {
-      case "vanilla" -> new Saliency(model, job.scoring()).explain(job.x(), job.n(), classes,
+      case "vanilla", "guided", "deconvnet" -> new Saliency(model, job.scoring()).explain(job.x(), job.n(), classes,
           Saliency.Options.DEFAULT.withReduce(GradientCommandSupport.reduce(cl, ChannelReduction.MAX))
-              .withSigned(cl.hasOption(SIGNED)).withTimesInput(cl.hasOption(TIMES_INPUT)));
+              .withSigned(cl.hasOption(SIGNED)).withTimesInput(cl.hasOption(TIMES_INPUT))
+              .withVariant(method.equals("guided") ? Variant.GUIDED
+                  : method.equals("deconvnet") ? Variant.DECONVNET : Variant.STANDARD));
       case "smoothgrad", "squared", "vargrad" -> new SmoothGrad(model, job.scoring()).explain(job.x(), job.n(),
           classes, GradientCommandSupport.smoothGrad(cl, job, variant(method)));
       case "integrated" -> new IntegratedGradients(model, job.scoring()).explain(job.x(), job.n(), classes,
