@@ -2,10 +2,12 @@ package dev.lanterne.grad;
 
 import static dev.lanterne.onnx.Attributes.ofInt;
 import static dev.lanterne.onnx.Attributes.ofInts;
+import static dev.lanterne.onnx.Attributes.ofTensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.DeepLiftSession;
 import dev.lanterne.runtime.GradientModel;
@@ -26,13 +28,30 @@ class AttributionRulesTest {
   private static final int N = 3;
   private static final int CLASSES = 4;
 
-  /** Conv(+bias) -> act -> MaxPool -> Conv(+bias) -> Relu -> GlobalAveragePool -> Flatten -> Gemm(+bias). */
+  /**
+   * Conv(+bias) -> act -> MaxPool -> Conv(+bias) -> Relu -> GlobalAveragePool -> Flatten -> Gemm(+bias).
+   * "HardSwish" is written as torchvision exports it, x * HardSigmoid(x); "QDQ" is a Relu followed by a
+   * QuantizeLinear/DequantizeLinear pair (scale 0.05).
+   */
   private static Onnx.ModelProto network(boolean bias, String activation) {
     TinyModel m = new TinyModel(13, CHW);
-    String[] conv1 = bias ? new String[] {"x", m.random(4, 2, 3, 3), m.random(4)} : new String[] {"x", m.random(4, 2, 3, 3)};
-    String h = m.node(activation, m.node("Conv", conv1, ofInts("pads", 1, 1, 1, 1)));
+    String[] conv1 = bias ? new String[] {"x", m.random(4, 2, 3, 3), m.random(4)}
+        : new String[] {"x", m.random(4, 2, 3, 3)};
+    String c = m.node("Conv", conv1, ofInts("pads", 1, 1, 1, 1));
+    String h = switch (activation) {
+      case "HardSwish" -> m.node("Mul", new String[] {c, m.node("HardSigmoid", c)});
+      case "QDQ" -> {
+        String scale = m.scalar(0.05f);
+        String zero = m.node("Constant", new String[0], ofTensor("value",
+            TensorProtos.ofIntegers("", new long[0], new long[] {0}, Onnx.TensorProto.DataType.UINT8_VALUE)));
+        String q = m.node("QuantizeLinear", new String[] {m.node("Relu", c), scale, zero});
+        yield m.node("DequantizeLinear", new String[] {q, scale, zero});
+      }
+      default -> m.node(activation, c);
+    };
     h = m.node("MaxPool", h, ofInts("kernel_shape", 2, 2), ofInts("strides", 2, 2));
-    String[] conv2 = bias ? new String[] {h, m.random(5, 4, 3, 3), m.random(5)} : new String[] {h, m.random(5, 4, 3, 3)};
+    String[] conv2 = bias ? new String[] {h, m.random(5, 4, 3, 3), m.random(5)}
+        : new String[] {h, m.random(5, 4, 3, 3)};
     h = m.node("Relu", m.node("Conv", conv2, ofInts("pads", 1, 1, 1, 1)));
     h = m.node("Flatten", m.node("GlobalAveragePool", h));
     String[] gemm = bias ? new String[] {h, m.random(CLASSES, 5), m.random(CLASSES)}
@@ -66,10 +85,10 @@ class AttributionRulesTest {
   }
 
   @Test
-  void deepLiftSumsToTheScoreDifferenceThroughReluSigmoidAndMaxPooling() {
+  void deepLiftSumsToTheScoreDifferenceThroughActivationsQuantizationAndMaxPooling() {
     int per = (int) (CHW[0] * CHW[1] * CHW[2]);
     int[] classes = {0, 2, 3};
-    for (String activation : new String[] {"Relu", "Sigmoid", "Tanh"}) {
+    for (String activation : new String[] {"Relu", "Sigmoid", "Tanh", "QDQ"}) {
       Onnx.ModelProto model = network(true, activation);
       float[] x = random(1, N * per, -1, 1);
       float[] baseline = random(2, N * per, -1, 1);
@@ -97,28 +116,30 @@ class AttributionRulesTest {
   }
 
   @Test
-  void lrpEpsilonSumsToTheScoreWithoutBiases() {
+  void lrpEpsilonSumsToTheScoreWithoutBiasesThroughReluAndGatedHardSwish() {
     int per = (int) (CHW[0] * CHW[1] * CHW[2]);
     int[] classes = {1, 0, 3};
     float[] x = random(3, N * per, -1, 1);
-    for (boolean bias : new boolean[] {false, true}) {
-      Onnx.ModelProto model = network(bias, "Relu");
-      try (GradientModel lrp = new SaliencySession(GradientCompiler.compileSaliency(model,
-          GradientOptions.DEFAULT.withVariant(Variant.LRP_EPSILON)), RuntimeOptions.DEFAULT)) {
-        GradientModel.Result r = lrp.gradient(x, N, seed(classes));
-        double worst = 0;
-        for (int i = 0; i < N; i++) {
-          double score = r.scores()[i * CLASSES + classes[i]];
-          double relevance = 0;
-          for (int j = i * per; j < (i + 1) * per; j++) {
-            relevance += x[j] * r.inputGradient()[j];
+    for (String activation : new String[] {"Relu", "HardSwish"}) {
+      for (boolean bias : new boolean[] {false, true}) {
+        Onnx.ModelProto model = network(bias, activation);
+        try (GradientModel lrp = new SaliencySession(GradientCompiler.compileSaliency(model,
+            GradientOptions.DEFAULT.withVariant(Variant.LRP_EPSILON)), RuntimeOptions.DEFAULT)) {
+          GradientModel.Result r = lrp.gradient(x, N, seed(classes));
+          double worst = 0;
+          for (int i = 0; i < N; i++) {
+            double score = r.scores()[i * CLASSES + classes[i]];
+            double relevance = 0;
+            for (int j = i * per; j < (i + 1) * per; j++) {
+              relevance += x[j] * r.inputGradient()[j];
+            }
+            worst = Math.max(worst, Math.abs(relevance - score) / Math.max(1e-3, Math.abs(score)));
           }
-          worst = Math.max(worst, Math.abs(relevance - score) / Math.max(1e-3, Math.abs(score)));
-        }
-        if (bias) {
-          assertTrue(worst > 1e-3, "biases absorb relevance, so the sum should miss f(x)");
-        } else {
-          assertTrue(worst < 1e-4, "relative gap " + worst);
+          if (bias) {
+            assertTrue(worst > 1e-3, "biases absorb relevance, so the sum should miss f(x)");
+          } else {
+            assertTrue(worst < 1e-4, activation + ": relative gap " + worst);
+          }
         }
       }
     }
@@ -128,18 +149,21 @@ class AttributionRulesTest {
   void lrpZPlusConservesRelevanceEvenWithBiases() {
     int per = (int) (CHW[0] * CHW[1] * CHW[2]);
     int[] classes = {2, 1, 0};
-    float[] x = random(4, N * per, 0, 1);
     Onnx.ModelProto model = network(true, "Relu");
-    try (GradientModel lrp = new SaliencySession(GradientCompiler.compileSaliency(model,
-        GradientOptions.DEFAULT.withVariant(Variant.LRP_ZPLUS)), RuntimeOptions.DEFAULT)) {
-      GradientModel.Result r = lrp.gradient(x, N, seed(classes));
-      for (int i = 0; i < N; i++) {
-        double score = r.scores()[i * CLASSES + classes[i]];
-        double relevance = 0;
-        for (int j = i * per; j < (i + 1) * per; j++) {
-          relevance += x[j] * r.inputGradient()[j];
+    // non-negative inputs (the classic z+), then signed ones (positive parts x+ w+ + x- w-)
+    for (float lo : new float[] {0, -1}) {
+      float[] x = random(4, N * per, lo, 1);
+      try (GradientModel lrp = new SaliencySession(GradientCompiler.compileSaliency(model,
+          GradientOptions.DEFAULT.withVariant(Variant.LRP_ZPLUS)), RuntimeOptions.DEFAULT)) {
+        GradientModel.Result r = lrp.gradient(x, N, seed(classes));
+        for (int i = 0; i < N; i++) {
+          double score = r.scores()[i * CLASSES + classes[i]];
+          double relevance = 0;
+          for (int j = i * per; j < (i + 1) * per; j++) {
+            relevance += x[j] * r.inputGradient()[j];
+          }
+          assertEquals(score, relevance, 1e-4 * Math.max(1, Math.abs(score)), "inputs from " + lo + ", image " + i);
         }
-        assertEquals(score, relevance, 1e-4 * Math.max(1, Math.abs(score)), "image " + i);
       }
     }
   }

@@ -14,13 +14,15 @@ import java.util.Set;
  *   <li>LRP-epsilon: layers that sum their inputs (Conv, Gemm, MatMul, BatchNormalization, pooling,
  *       Add/Sub/Sum/Mean, ReduceSum/ReduceMean) scale dy by z / (z + eps sign z) first
  *       ({@link LrpEpsilonRule}); element-wise activations pass relevance unchanged
- *       ({@link LrpActivationRule}; at ReLU and LeakyReLU this is the gradient itself); everything
- *       else (reshapes, concatenation, products) keeps its gradient rule. As Captum's LRP with
- *       {@code EpsilonRule} at every layer.</li>
+ *       ({@link LrpActivationRule}; at ReLU and LeakyReLU this is the gradient itself); gates
+ *       (Sigmoid, HardSigmoid) take none ({@link LrpGateRule}), so products with them pass it all to
+ *       the signal; everything else (reshapes, concatenation, products) keeps its gradient rule. As
+ *       Captum's LRP with {@code EpsilonRule} at every layer.</li>
  *   <li>LRP z+: Conv, Gemm and MatMul with a constant weight use z+ ({@link LrpZPlusRule}); the rest
  *       as LRP-epsilon.</li>
  *   <li>DeepLift rescale: single-input element-wise nonlinearities use the rescale rule
- *       ({@link DeepLiftRescaleRule}), MaxPool Captum's max-pool rule ({@link DeepLiftMaxPoolRule});
+ *       ({@link DeepLiftRescaleRule}), MaxPool Captum's max-pool rule ({@link DeepLiftMaxPoolRule}),
+ *       QuantizeLinear the rescale rule on its dequantized value ({@link DeepLiftQuantizeRule});
  *       linear operators keep their gradient (exact for them). Products of two activations and a
  *       Softmax inside the graph keep their gradients, so completeness is approximate there.</li>
  * </ul>
@@ -32,7 +34,9 @@ public final class AttributionRules {
   /** Operators with a weight the z+ rule clamps. */
   static final Set<String> WEIGHTED = Set.of("Conv", "Gemm", "MatMul");
   /** Element-wise activations whose relevance passes unchanged under LRP (ReLU's rule is its gradient). */
-  static final Set<String> ACTIVATIONS = Set.of("Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish");
+  static final Set<String> ACTIVATIONS = Set.of("Clip", "Tanh", "HardSwish");
+  /** Gating activations: under LRP no relevance passes to them (they multiply a signal). */
+  static final Set<String> GATES = Set.of("Sigmoid", "HardSigmoid");
   /** Single-input element-wise nonlinearities: DeepLift's rescale rule. */
   static final Set<String> RESCALED = Set.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "HardSigmoid",
       "HardSwish", "Erf", "Exp", "Log", "Sqrt", "Abs");
@@ -45,7 +49,8 @@ public final class AttributionRules {
       case LRP_EPSILON -> lrp(opType, rule, false);
       case LRP_ZPLUS -> lrp(opType, rule, true);
       case DEEPLIFT -> RESCALED.contains(opType) ? new DeepLiftRescaleRule(rule)
-          : opType.equals("MaxPool") ? new DeepLiftMaxPoolRule(rule) : rule;
+          : opType.equals("MaxPool") ? new DeepLiftMaxPoolRule(rule)
+          : opType.equals("QuantizeLinear") ? new DeepLiftQuantizeRule(rule) : rule;
       default -> rule;
     };
   }
@@ -59,6 +64,9 @@ public final class AttributionRules {
     }
     if (ACTIVATIONS.contains(opType)) {
       return new LrpActivationRule();
+    }
+    if (GATES.contains(opType)) {
+      return new LrpGateRule();
     }
     return rule;
   }
