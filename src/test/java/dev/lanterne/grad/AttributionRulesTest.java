@@ -88,7 +88,7 @@ class AttributionRulesTest {
   void deepLiftSumsToTheScoreDifferenceThroughActivationsQuantizationAndMaxPooling() {
     int per = (int) (CHW[0] * CHW[1] * CHW[2]);
     int[] classes = {0, 2, 3};
-    for (String activation : new String[] {"Relu", "Sigmoid", "Tanh", "QDQ"}) {
+    for (String activation : new String[] {"Relu", "Sigmoid", "Tanh", "QDQ", "HardSwish"}) {
       Onnx.ModelProto model = network(true, activation);
       float[] x = random(1, N * per, -1, 1);
       float[] baseline = random(2, N * per, -1, 1);

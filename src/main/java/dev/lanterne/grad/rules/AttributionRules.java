@@ -22,9 +22,11 @@ import java.util.Set;
  *       as LRP-epsilon.</li>
  *   <li>DeepLift rescale: single-input element-wise nonlinearities use the rescale rule
  *       ({@link DeepLiftRescaleRule}), MaxPool Captum's max-pool rule ({@link DeepLiftMaxPoolRule}),
- *       QuantizeLinear the rescale rule on its dequantized value ({@link DeepLiftQuantizeRule});
- *       linear operators keep their gradient (exact for them). Products of two activations and a
- *       Softmax inside the graph keep their gradients, so completeness is approximate there.</li>
+ *       QuantizeLinear the rescale rule on its dequantized value ({@link DeepLiftQuantizeRule}),
+ *       products of two activations the averaged product rule ({@link DeepLiftProductRule});
+ *       linear operators keep their gradient (exact for them). Other operators with several
+ *       activation inputs (Div, Pow, Softmax inside the graph) keep their gradients, so completeness
+ *       is approximate there.</li>
  * </ul>
  */
 public final class AttributionRules {
@@ -50,7 +52,8 @@ public final class AttributionRules {
       case LRP_ZPLUS -> lrp(opType, rule, true);
       case DEEPLIFT -> RESCALED.contains(opType) ? new DeepLiftRescaleRule(rule)
           : opType.equals("MaxPool") ? new DeepLiftMaxPoolRule(rule)
-          : opType.equals("QuantizeLinear") ? new DeepLiftQuantizeRule(rule) : rule;
+          : opType.equals("QuantizeLinear") ? new DeepLiftQuantizeRule(rule)
+          : opType.equals("Mul") ? new DeepLiftProductRule(rule) : rule;
       default -> rule;
     };
   }
