@@ -29,6 +29,7 @@ public final class DeepLiftSession implements AutoCloseable {
     return chw.clone();
   }
 
+  /** Number of classes the model scores. */
   public int numClasses() {
     return numClasses;
   }

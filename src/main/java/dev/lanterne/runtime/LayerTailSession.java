@@ -11,6 +11,7 @@ public final class LayerTailSession implements AutoCloseable {
   private final BatchedGraph graph;
   private final String scores;
 
+  /** Opens the tail graph of a split model. */
   public LayerTailSession(LayerSplit.Tail tail, RuntimeOptions options) {
     this.tail = tail;
     this.graph = new BatchedGraph(tail.model(), options, "the model after layer " + tail.layer());

@@ -27,6 +27,7 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
    *     positions instead of their sum
    */
   public record Options(boolean relu, boolean augSmooth, boolean eigenSmooth) {
+    /** ReLU on, no smoothing: the published methods. */
     public static final Options DEFAULT = new Options(true, false, false);
 
     /** Only the ReLU choice; no smoothing. */
@@ -77,6 +78,7 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
 
   protected final CamModel model;
   protected final Scoring scoring;
+  /** The model this method was opened on (null on a bare session): methods that run it read it. */
   protected final dev.lanterne.explain.LanternModel owner;
   private final Options options;
 

@@ -43,18 +43,22 @@ public final class DeepLift implements dev.lanterne.explain.Attribution {
       return new Options(Baseline.BLACK, 10.0, normalization, ChannelReduction.SUM, false, 0L);
     }
 
+    /** With another baseline. */
     public Options withBaseline(Baseline b) {
       return new Options(b, blurSigma, normalization, reduce, signed, seed);
     }
 
+    /** With another channel reduction. */
     public Options withReduce(ChannelReduction r) {
       return new Options(baseline, blurSigma, normalization, r, signed, seed);
     }
 
+    /** With or without the sign in the map. */
     public Options withSigned(boolean s) {
       return new Options(baseline, blurSigma, normalization, reduce, s, seed);
     }
 
+    /** With another seed. */
     public Options withSeed(long s) {
       return new Options(baseline, blurSigma, normalization, reduce, signed, s);
     }

@@ -42,6 +42,7 @@ public final class GradientShap implements dev.lanterne.explain.Attribution {
    */
   public record Options(int samples, double stdev, List<Baseline> baselines, double blurSigma,
       Normalization normalization, ChannelReduction reduce, boolean signed, long seed) {
+    /** Checks the sample count and the distribution. */
     public Options {
       if (samples < 1) {
         throw LanterneException.usage("GradientSHAP needs at least one sample, got " + samples);
@@ -58,22 +59,27 @@ public final class GradientShap implements dev.lanterne.explain.Attribution {
           ChannelReduction.SUM, false, 0L);
     }
 
+    /** With another number of samples. */
     public Options withSamples(int s) {
       return new Options(s, stdev, baselines, blurSigma, normalization, reduce, signed, seed);
     }
 
+    /** With another input noise sigma. */
     public Options withStdev(double s) {
       return new Options(samples, s, baselines, blurSigma, normalization, reduce, signed, seed);
     }
 
+    /** With another baseline distribution. */
     public Options withBaselines(List<Baseline> b) {
       return new Options(samples, stdev, b, blurSigma, normalization, reduce, signed, seed);
     }
 
+    /** With another channel reduction. */
     public Options withReduce(ChannelReduction r) {
       return new Options(samples, stdev, baselines, blurSigma, normalization, r, signed, seed);
     }
 
+    /** With another seed. */
     public Options withSeed(long s) {
       return new Options(samples, stdev, baselines, blurSigma, normalization, reduce, signed, s);
     }

@@ -27,6 +27,7 @@ public final class Saliency implements dev.lanterne.explain.Attribution {
   public record Options(ChannelReduction reduce, boolean signed, boolean timesInput, Variant variant) {
     public static final Options DEFAULT = new Options(ChannelReduction.MAX, false, false, Variant.STANDARD);
 
+    /** Null means the true gradient; DeepLift is refused (it needs a baseline). */
     public Options {
       if (variant == null) {
         variant = Variant.STANDARD;
