@@ -7,7 +7,7 @@ import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

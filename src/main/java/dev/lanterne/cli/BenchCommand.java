@@ -67,13 +67,12 @@ public final class BenchCommand implements Command, Main.PassesArguments {
       default -> { }
     }
     try {
-      cl = new org.apache.commons.cli.DefaultParser().parse(options(), rest);
+      cl = Main.parse(this, rest);
     } catch (org.apache.commons.cli.ParseException e) {
       throw LanterneException.usage(e.getMessage() + "; see lanterne bench --help");
     }
     RuntimeOptions runtime = CliSupport.runtime(cl);
-    int[] batches = Arrays.stream(cl.getOptionValue("batches", "1,16").split(",")).map(String::strip)
-        .mapToInt(Integer::parseInt).toArray();
+    int[] batches = CliSupport.intList(cl, "batches", "1,16", 1, 4096);
     List<Path> models = models(cl);
     ForwardBenchmark.run(models, batches, runtime, System.out);
     return 0;

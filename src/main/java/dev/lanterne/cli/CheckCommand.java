@@ -1,5 +1,9 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.explain.Images;
+
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.grad.GradientCheck;
 import dev.lanterne.grad.GradientOptions;
@@ -53,8 +57,8 @@ public final class CheckCommand implements Command {
 
   @Override
   public int run(CommandLine cl) {
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
-    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    ModelDescription spec = CliSupport.model(cl);
+    Images inputs = CliSupport.inputs(cl, spec);
     GradientCheck.Options options = options(cl);
     Onnx.ModelProto model = OnnxModels.load(spec.path());
     if (isQuantized(model)) {
@@ -66,12 +70,12 @@ public final class CheckCommand implements Command {
     boolean allPassed = true;
     try (Classifier plain = Classifier.open(OnnxModels.toBytes(model), spec.name(), spec.runtime());
         GradientModel gradient = saliencyModel(model, spec.runtime())) {
-      float[] scores = plain.run(CliSupport.stack(inputs), inputs.size());
-      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), plain.numClasses());
+      float[] scores = plain.run(inputs.tensor(), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), plain.numClasses(), spec.labels());
       for (int i = 0; i < inputs.size(); i++) {
         for (int c : classes[i]) {
-          System.out.printf("%s, class %d (%s):%n", inputs.get(i).name(), c, spec.labels().get(c));
-          GradientCheck.Report report = GradientCheck.run(gradient, plain, inputs.get(i).tensor(), c, options);
+          System.out.printf("%s, class %d (%s):%n", inputs.names().get(i), c, spec.labels().get(c));
+          GradientCheck.Report report = GradientCheck.run(gradient, plain, inputs.tensor(i), c, options);
           System.out.print(report.format().indent(2));
           allPassed &= report.passed();
         }

@@ -1,5 +1,9 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.explain.Images;
+
+import dev.lanterne.explain.ModelDescription;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,12 +36,12 @@ public final class ClassifyCommand implements Command {
 
   @Override
   public int run(CommandLine cl) throws Exception {
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
-    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    ModelDescription spec = CliSupport.model(cl);
+    Images inputs = CliSupport.inputs(cl, spec);
     float[] scores;
     int k;
     try (Classifier model = spec.openClassifier()) {
-      scores = model.run(CliSupport.stack(inputs), inputs.size());
+      scores = model.run(inputs.tensor(), inputs.size());
       k = model.numClasses();
     }
     int top = CliSupport.intOption(cl, "top", 5, 1, k);
@@ -48,10 +52,10 @@ public final class ClassifyCommand implements Command {
       float[] p = CliSupport.probabilities(scores, i * k, k, probs);
       int[] best = CliSupport.topK(scores, i * k, k, top);
       ObjectNode img = all.addObject();
-      img.put("image", inputs.get(i).name());
+      img.put("image", inputs.names().get(i));
       ArrayNode rows = img.putArray("top");
       if (!cl.hasOption("json")) {
-        System.out.println(inputs.get(i).name());
+        System.out.println(inputs.names().get(i));
       }
       for (int r = 0; r < best.length; r++) {
         int c = best[r];

@@ -55,7 +55,7 @@ public final class CompileCommand implements Command {
   @Override
   public int run(CommandLine cl) {
     Path model = modelPath(cl);
-    Path out = AtomicFiles.prepareOutputDir(Path.of(cl.getOptionValue(CommonOptions.OUT)));
+    Path out = CliSupport.outDir(cl, null);
     GradientCompiler.Graphs graphs = Gradients.graphs(OnnxModels.load(model), gradientOptions(cl));
     String stem = CliSupport.stem(model.getFileName().toString());
     write(out.resolve(stem + ".saliency.onnx"), graphs.saliency().toByteArray());
@@ -67,6 +67,6 @@ public final class CompileCommand implements Command {
 
   private static void write(Path file, byte[] bytes) {
     AtomicFiles.write(file, bytes);
-    System.out.println("wrote " + file);
+    System.out.println("wrote " + CliSupport.shown(file));
   }
 }

@@ -111,7 +111,7 @@ public final class DemoCommand implements Command {
     step("6/6 overview grid and summary");
     Path overview = writeOverview(out, samples);
     Path summary = writeSummary(out, samples, inverted);
-    System.out.println("\nwrote " + overview + " and " + summary);
+    System.out.println("\nwrote " + CliSupport.shown(overview) + " and " + CliSupport.shown(summary));
     return 0;
   }
 

@@ -1,5 +1,9 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.DeepDream;
@@ -13,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -57,7 +60,7 @@ public final class DreamCommand implements Command {
     if (!cl.hasOption(CommonOptions.CLASS) && !cl.hasOption("layer")) {
       throw LanterneException.usage("dream needs an objective: --class C (a class score) or --layer TENSOR");
     }
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    ModelDescription spec = CliSupport.model(cl);
     Path out = CliSupport.outDir(cl, null);
     DeepDream.Options d = DeepDream.Options.defaults();
     InversionOptions ascent = InvertCommand.ascentOptions(cl, d.ascent()).withStart(InversionOptions.Start.IMAGE);
@@ -65,7 +68,7 @@ public final class DreamCommand implements Command {
         CliSupport.doubleOption(cl, "octave-scale", d.octaveScale(), 1, 4), ascent);
     Path photoFile = Path.of(cl.getOptionValue(CommonOptions.IMAGE));
     float[] photo = spec.preprocessor().prepare(photoFile).tensor();
-    byte[] bytes = Classifier.ModelFiles.readModel(spec.path());
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
     String layer = cl.getOptionValue("layer");
     int classCount;
     try (Classifier plain = Classifier.open(bytes, spec.name(), spec.runtime())) {
@@ -77,7 +80,7 @@ public final class DreamCommand implements Command {
     List<Integer> targets = new ArrayList<>();
     List<String> names = new ArrayList<>();
     if (cl.hasOption(CommonOptions.CLASS)) {
-      for (int c : CliSupport.classes(cl, new float[classCount], 1, classCount)[0]) {
+      for (int c : CliSupport.classes(cl, new float[classCount], 1, classCount, spec.labels())[0]) {
         targets.add(c);
         names.add(InversionOutputs.name(c, spec.labels()));
       }
@@ -89,7 +92,7 @@ public final class DreamCommand implements Command {
     int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
     AscentTrace trace;
     try (InversionModel model = InvertCommand.openInversion(cl, bytes, ascent.normalizeGradient(), spec);
-        ProgressBar bar = CliSupport.progress("dream", (long) ascent.steps() * o.octaves(), "step")) {
+        Progress bar = Progress.start("dream", (long) ascent.steps() * o.octaves(), "step")) {
       trace = DeepDream.run(model, spec.card(), photo, t, classCount, o, InvertCommand.progressListener(bar));
     }
     Map<String, Object> settings = InvertCommand.settings(ascent, spec);
@@ -104,7 +107,7 @@ public final class DreamCommand implements Command {
       System.out.printf(Locale.ROOT, "%-32s objective %.3f -> %.3f%n", names.get(i), trace.objective()[i][0],
           trace.finalObjective(i));
     }
-    System.out.println("wrote " + out);
+    System.out.println("wrote " + CliSupport.shown(out));
     return 0;
   }
 }

@@ -1,5 +1,16 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
+import dev.lanterne.explain.LanternModel;
+import dev.lanterne.explain.Settings;
+import dev.lanterne.methods.MethodInfo;
+import dev.lanterne.methods.Methods;
+
+import dev.lanterne.explain.Images;
+
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.metrics.BoxAnnotations;
 import dev.lanterne.metrics.DeletionInsertion;
@@ -17,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -28,13 +38,13 @@ import org.apache.commons.cli.Options;
  * evaluation.json, evaluation.csv and the curves as PNG.
  */
 public final class EvaluateCommand implements Command {
-  private final MethodRegistry methods;
+  private final Methods methods;
 
   public EvaluateCommand() {
-    this(MethodRegistry.standard());
+    this(ExplainSupport.METHODS);
   }
 
-  public EvaluateCommand(MethodRegistry methods) {
+  EvaluateCommand(Methods methods) {
     this.methods = methods;
   }
 
@@ -67,19 +77,24 @@ public final class EvaluateCommand implements Command {
     o.addOption(Option.builder().longOpt("sanity").hasArg().argName("LAYERS")
         .desc("sanity check: randomise this many layers from the output, cumulatively (a number, or all)")
         .build());
-    return methods.addOptions(o);
+    return SettingFlags.add(o, methods.settings());
   }
 
   /** Everything the flags decide, checked before any long work starts. */
-  private record Plan(List<MethodRegistry.Entry> methods, DeletionInsertion.Settings curves, BoxAnnotations boxes,
+  private record Plan(List<MethodInfo> methods, Settings settings, DeletionInsertion.Settings curves, BoxAnnotations boxes,
       int tolerance, int sanityLayers, long seed) {}
 
-  private Plan plan(CommandLine cl, CliSupport.ModelSpec spec) {
+  private Plan plan(CommandLine cl, ModelDescription spec) {
     DeletionInsertion.Settings curves = new DeletionInsertion.Settings(
         CliSupport.intOption(cl, "step", 0, 1, Integer.MAX_VALUE),
         Substrate.parse(cl.getOptionValue("deletion-substrate", "black")),
         Substrate.parse(cl.getOptionValue("insertion-substrate", "blur")), spec.runtime().maxBatch());
-    return new Plan(methods.parse(cl.getOptionValue("methods")), curves,
+    List<MethodInfo> chosen = methods.parse(cl.getOptionValue("methods"));
+    Settings settings = SettingFlags.read(cl, ExplainSupport.settings(chosen), CliSupport.seed(cl));
+    for (MethodInfo m : chosen) {
+      m.check(settings);
+    }
+    return new Plan(chosen, settings, curves,
         cl.hasOption("boxes") ? readBoxes(Path.of(cl.getOptionValue("boxes"))) : null,
         CliSupport.intOption(cl, "tolerance", PointingGame.TORCHRAY_TOLERANCE, 0, 10_000), sanityLayers(cl),
         CliSupport.seed(cl));
@@ -87,50 +102,50 @@ public final class EvaluateCommand implements Command {
 
   @Override
   public int run(CommandLine cl) {
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    ModelDescription spec = CliSupport.model(cl);
     Plan plan = plan(cl, spec);
-    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    Images inputs = CliSupport.inputs(cl, spec);
     Path out = CliSupport.outDir(cl, null);
-    byte[] bytes = Classifier.ModelFiles.readModel(spec.path());
-    Onnx.ModelProto proto = OnnxModels.parse(bytes, spec.path().toString());
     int[] chw = spec.inputShape();
 
     List<Evaluation.Image> images = new ArrayList<>();
     List<Evaluation.Row> rows = new ArrayList<>();
-    try (Classifier classifier = spec.openClassifier()) {
-      float[] scores = classifier.run(CliSupport.stack(inputs), inputs.size());
-      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses());
+    try (LanternModel model = spec.open()) {
+      Classifier classifier = model.classifier();
+      int[][] classes = CliSupport.target(cl).resolve(model, inputs);
       for (int i = 0; i < inputs.size(); i++) {
-        images.add(new Evaluation.Image(inputs.get(i).name(), inputs.get(i).tensor(), classes[i]));
+        images.add(new Evaluation.Image(inputs.names().get(i), inputs.tensor(i), classes[i]));
       }
       DeletionInsertion curves = DeletionInsertion.of(classifier::run, chw, spec.card(), plan.curves());
-      Evaluation evaluation = new Evaluation(proto, curves, plan.boxes(), new PointingGame(plan.tolerance()),
+      Evaluation evaluation = new Evaluation(model.proto(), curves, plan.boxes(), new PointingGame(plan.tolerance()),
           plan.sanityLayers() < 0 ? null : new SanityCheck(plan.seed(), plan.sanityLayers()));
-      MethodRegistry.Context ctx = new MethodRegistry.Context(cl, spec, plan.seed(), proto);
       long total = (long) plan.methods().size() * images.stream().mapToInt(im -> im.classes().length).sum();
-      try (ProgressBar bar = CliSupport.progress("evaluate", total, "maps")) {
-        for (MethodRegistry.Entry m : plan.methods()) {
-          rows.addAll(evaluation.run(m.name(), m.open(ctx, chw), images, row -> bar.step()));
+      try (Progress bar = Progress.start("evaluate", total, "maps")) {
+        for (MethodInfo m : plan.methods()) {
+          rows.addAll(evaluation.run(m.name(), m.evaluationFactory(model, plan.settings()), images,
+              row -> bar.step()));
         }
       }
-      EvaluationReport.write(out, settings(cl, spec, plan, bytes, images, curves.pixelsPerStep()), rows);
+      EvaluationReport.write(out, settings(cl, spec, plan, images, curves.pixelsPerStep()), rows);
     }
     System.out.print(EvaluationReport.summaryTable(rows));
-    System.out.println("wrote " + out.resolve(EvaluationReport.JSON) + ", " + out.resolve(EvaluationReport.CSV)
-        + " and " + rows.size() + " curve plots in " + out.resolve(EvaluationReport.CURVES));
+    System.out.println("wrote " + CliSupport.shown(out.resolve(EvaluationReport.JSON)) + ", "
+        + CliSupport.shown(out.resolve(EvaluationReport.CSV)) + " and " + rows.size() + " curve plots in "
+        + CliSupport.shown(out.resolve(EvaluationReport.CURVES)));
     return 0;
   }
 
   /** The run's parameters for evaluation.json, so a result can be reproduced. */
-  private static Map<String, Object> settings(CommandLine cl, CliSupport.ModelSpec spec, Plan plan, byte[] bytes,
+  private static Map<String, Object> settings(CommandLine cl, ModelDescription spec, Plan plan,
       List<Evaluation.Image> images, int pixelsPerStep) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("model", spec.path().getFileName().toString());
-    settings.put("modelSha256", OnnxModels.sha256(bytes));
+    settings.put("modelSha256", spec.sha256());
     settings.put("input", spec.inputShape());
     settings.put("mean", spec.card().mean());
     settings.put("std", spec.card().std());
-    settings.put("methods", plan.methods().stream().map(MethodRegistry.Entry::name).toList());
+    settings.put("methods", plan.methods().stream().map(MethodInfo::name).toList());
+    settings.put("methodSettings", new java.util.TreeMap<>(plan.settings().values()));
     settings.put("images", images.stream().map(Evaluation.Image::name).toList());
     settings.put("pixelsPerStep", pixelsPerStep);
     settings.put("deletionSubstrate", plan.curves().deletionSubstrate().cliName());

@@ -1,11 +1,12 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.model.ModelFetcher;
 import dev.lanterne.model.ModelRegistry;
 import java.nio.file.Path;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -49,9 +50,9 @@ public final class FetchCommand implements Command, Main.TakesArguments {
     ModelCard card = ModelRegistry.byName(name).or(() -> ModelRegistry.byName("zoo-" + name))
         .orElseThrow(() -> LanterneException.usage("unknown model '" + name + "'; lanterne fetch --list shows the"
             + " models that can be fetched"));
-    Path dir = Path.of(cl.getOptionValue(CommonOptions.OUT, CliSupport.cacheDir().resolve("models").toString()));
+    Path dir = Path.of(cl.getOptionValue(CommonOptions.OUT, dev.lanterne.model.CacheRoot.dir().resolve("models").toString()));
     Path file;
-    try (ProgressBar bar = CliSupport.progress("fetch " + card.name(), -1, "B")) {
+    try (Progress bar = Progress.start("fetch " + card.name(), -1, "B")) {
       file = ModelFetcher.fetch(card, dir, bar::stepTo);
     }
     System.out.println(file);

@@ -2,13 +2,8 @@ package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Explanation;
-import dev.lanterne.explain.gradient.CamMethod;
-import dev.lanterne.explain.gradient.GradCam;
-import dev.lanterne.explain.gradient.GradCamPlusPlus;
-import dev.lanterne.explain.gradient.GuidedGradCam;
-import dev.lanterne.grad.Variant;
-import dev.lanterne.runtime.CamModel;
-import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.explain.Settings;
+import dev.lanterne.methods.MethodInfo;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -31,11 +26,10 @@ public final class GradCamCommand implements Command {
 
   @Override
   public Options options() {
-    Options o = GradientCommandSupport.standardOptions();
+    Options o = ExplainSupport.standardOptions();
     o.addOption(Option.builder().longOpt(PLUS_PLUS).desc("Grad-CAM++ weights").build());
     o.addOption(Option.builder().longOpt(GUIDED).desc("guided backpropagation x Grad-CAM").build());
-    GradientCommandSupport.layerFlag(o);
-    return o;
+    return ExplainSupport.settingFlags(o, ExplainSupport.one("gradcam"));
   }
 
   @Override
@@ -43,29 +37,16 @@ public final class GradCamCommand implements Command {
     if (cl.hasOption(PLUS_PLUS) && cl.hasOption(GUIDED)) {
       throw LanterneException.usage("--plus-plus and --guided exclude each other; pick one");
     }
-    String method = cl.hasOption(PLUS_PLUS) ? "gradcam++" : cl.hasOption(GUIDED) ? "guided-gradcam" : "gradcam";
-    GradientCommandSupport.Job job = GradientCommandSupport.Job.start(cl);
-    List<Explanation> maps = explain(cl, job, method, job.classes(cl));
-    GradientCommandSupport.write(cl, job, maps);
-    return 0;
-  }
-
-  /** Runs one CAM method: gradcam, gradcam++ or guided-gradcam (also used by `lanterne explain`). */
-  static List<Explanation> explain(CommandLine cl, GradientCommandSupport.Job job, String method, int[][] classes) {
-    try (CamModel cam = GradientCommandSupport.openCam(cl, job)) {
-      return switch (method) {
-        case "gradcam" -> new GradCam(cam, job.scoring()).explain(job.x(), job.n(), classes,
-            CamMethod.Options.DEFAULT);
-        case "gradcam++" -> new GradCamPlusPlus(cam, job.scoring()).explain(job.x(), job.n(), classes,
-            CamMethod.Options.DEFAULT);
-        case "guided-gradcam" -> {
-          try (GradientModel guided = GradientCommandSupport.openGradient(cl, job, Variant.GUIDED)) {
-            yield new GuidedGradCam(cam, guided, job.scoring()).explain(job.x(), job.n(), classes,
-                CamMethod.Options.DEFAULT);
-          }
-        }
-        default -> throw new IllegalArgumentException(method);
-      };
+    if (cl.hasOption(ExplainSupport.RAW) && !cl.hasOption(GUIDED)) {
+      throw LanterneException.usage("--raw writes a signed [3,H,W] attribution, which only --guided gives;"
+          + " a CAM is one [H,W] map (written as .npy anyway)");
     }
+    String method = cl.hasOption(PLUS_PLUS) ? "gradcam++" : cl.hasOption(GUIDED) ? "guided-gradcam" : "gradcam";
+    List<MethodInfo> methods = ExplainSupport.one(method);
+    Settings[] settings = new Settings[1];
+    try (ExplainSupport.Job job = ExplainSupport.start(cl, methods, settings)) {
+      ExplainSupport.write(cl, job, ExplainSupport.explain(cl, job, methods, settings[0]));
+    }
+    return 0;
   }
 }

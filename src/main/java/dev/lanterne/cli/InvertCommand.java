@@ -1,5 +1,9 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.ClassModelInversion;
@@ -16,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -118,7 +121,7 @@ public final class InvertCommand implements Command {
    * The inversion step per --gradient: the compiled graph, finite differences, or the graph with a
    * fallback to finite differences (with a warning) when the model cannot be differentiated.
    */
-  static InversionModel openInversion(CommandLine cl, byte[] model, boolean normalize, CliSupport.ModelSpec spec) {
+  static InversionModel openInversion(CommandLine cl, byte[] model, boolean normalize, ModelDescription spec) {
     String how = CliSupport.choice(cl, "gradient", "auto", "auto", "compiled", "fd");
     FiniteDifferenceGradient.Options fd = new FiniteDifferenceGradient.Options(
         CliSupport.intOption(cl, "fd-directions", FiniteDifferenceGradient.Options.DEFAULT.directions(), 1, 100_000),
@@ -140,7 +143,7 @@ public final class InvertCommand implements Command {
   }
 
   /** A progress bar that shows the step, the mean objective and the lowest target probability. */
-  static StepListener progressListener(ProgressBar bar) {
+  static StepListener progressListener(Progress bar) {
     return (t, obj, prob) -> {
       double mean = 0;
       double low = Double.POSITIVE_INFINITY;
@@ -151,12 +154,12 @@ public final class InvertCommand implements Command {
         }
       }
       bar.stepTo(t);
-      bar.setExtraMessage(Double.isInfinite(low) ? String.format(Locale.ROOT, "objective %.3g", mean)
+      bar.message(Double.isInfinite(low) ? String.format(Locale.ROOT, "objective %.3g", mean)
           : String.format(Locale.ROOT, "score %.2f, min p %.3f", mean, low));
     };
   }
 
-  static Map<String, Object> settings(InversionOptions o, CliSupport.ModelSpec spec) {
+  static Map<String, Object> settings(InversionOptions o, ModelDescription spec) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("model", spec.path().getFileName().toString());
     s.put("start", o.start().name().toLowerCase(Locale.ROOT));
@@ -183,7 +186,7 @@ public final class InvertCommand implements Command {
     if (!cl.hasOption(CommonOptions.CLASS)) {
       throw LanterneException.usage("invert needs the classes to optimise: --class 130 [--class 288 ...]");
     }
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    ModelDescription spec = CliSupport.model(cl);
     Path out = CliSupport.outDir(cl, null);
     InversionOptions o = ascentOptions(cl, InversionOptions.defaults());
     o = o.withNoiseAmplitude(CliSupport.doubleOption(cl, "noise", o.noiseAmplitude(), 0, 10));
@@ -203,12 +206,12 @@ public final class InvertCommand implements Command {
         o = o.withStart(InversionOptions.Start.IMAGE);
       }
     }
-    byte[] bytes = dev.lanterne.runtime.Classifier.ModelFiles.readModel(spec.path());
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
     AscentTrace trace;
     int[] classes;
     try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
-      classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses())[0];
-      try (ProgressBar bar = CliSupport.progress("invert", o.steps(), "step")) {
+      classes = CliSupport.classes(cl, new float[model.numClasses()], 1, model.numClasses(), spec.labels())[0];
+      try (Progress bar = Progress.start("invert", o.steps(), "step")) {
         trace = ClassModelInversion.run(model, spec.card(), classes, startImage, o, progressListener(bar));
       }
     }
@@ -223,7 +226,7 @@ public final class InvertCommand implements Command {
       System.out.printf(Locale.ROOT, "%-32s score %.3f -> %.3f  p %.4f -> %.4f%n", names.get(i),
           trace.objective()[i][0], trace.finalObjective(i), trace.probability()[i][0], trace.finalProbability(i));
     }
-    System.out.println("wrote " + out);
+    System.out.println("wrote " + CliSupport.shown(out));
     return 0;
   }
 }

@@ -35,8 +35,8 @@ public final class LabCommand implements Command {
   @Override
   public int run(CommandLine cl) {
     Path shared = Path.of(cl.getOptionValue("shared", "../shared"));
-    // the folder is checked for writing once the shared data is found, before any long work
-    Path out = Path.of(cl.getOptionValue(CommonOptions.OUT, "results"));
+    // the folder is checked for writing before any long work; the run is swapped in when it completes
+    Path out = CliSupport.outDir(cl, "results");
     boolean verbose = cl.hasOption(CommonOptions.VERBOSE);
     Lab.Report r = new Lab(cl.hasOption("quick"), CliSupport.seed(cl), shared, out, verbose ? System.err : null,
         true).run();
@@ -45,7 +45,7 @@ public final class LabCommand implements Command {
     }
     r.partSeconds().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
         .forEach(e -> System.out.printf(Locale.ROOT, "  %-40s %7.1f s%n", e.getKey(), e.getValue()));
-    System.out.printf(Locale.ROOT, "wrote %s (%d figures) in %.1f s%n", out.resolve(Lab.README),
+    System.out.printf(Locale.ROOT, "wrote %s (%d figures) in %.1f s%n", CliSupport.shown(out.resolve(Lab.README)),
         r.files().size() - 1, r.totalSeconds());
     return 0;
   }

@@ -1,6 +1,7 @@
 package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.grad.NotDifferentiableException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,7 +11,9 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
 
 /** `lanterne COMMAND [options]`: dispatches to a {@link Command}; turns errors into one line and an exit code. */
 public final class Main {
@@ -68,31 +71,41 @@ public final class Main {
       return LanterneException.USAGE;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    List<dev.lanterne.tensor.OutputFolder> outer = CliSupport.beginOutputs();
     try {
       if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
         printCommandHelp(cmd);
         return 0;
       }
       // a command that hands its arguments on stops parsing at its first word (lanterne bench rise --steps 5)
-      CommandLine cl = new DefaultParser().parse(cmd.options(), rest, cmd instanceof PassesArguments);
-      if (!cl.getArgList().isEmpty() && !acceptsArguments(cmd)) {
-        throw LanterneException.usage("unexpected argument '" + cl.getArgList().get(0)
-            + "'; options start with --, see lanterne " + cmd.name() + " --help");
-      }
-      return cmd.run(cl);
+      CommandLine cl = parse(cmd, rest);
+      int code = cmd.run(cl);
+      CliSupport.commitOutputs();
+      return code;
+    } catch (UnrecognizedOptionException e) {
+      System.err.println("lanterne " + cmd.name() + ": unknown option " + e.getOption() + "; see lanterne "
+          + cmd.name() + " --help");
+      return LanterneException.USAGE;
     } catch (ParseException e) {
       System.err.println("lanterne " + cmd.name() + ": " + oneLine(e.getMessage()) + "; see lanterne " + cmd.name()
           + " --help");
       return LanterneException.USAGE;
+    } catch (NotDifferentiableException e) {
+      System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(e.getMessage()) + "; "
+          + ExplainSupport.withoutCompiledGradient(cmd.name()));
+      if (verbose) {
+        e.printStackTrace();
+      }
+      return e.exitCode();
     } catch (LanterneException e) {
-      System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(e.getMessage()));
+      System.err.println("lanterne " + cmd.name() + ": error: " + oneLine(CliSupport.describe(e)));
       if (verbose) {
         e.printStackTrace();
       }
       return e.exitCode();
     } catch (OutOfMemoryError e) {
       System.err.println("lanterne " + cmd.name() + ": error: out of memory; use a smaller --batch or give Java more"
-          + " memory (JAVA_OPTS=-Xmx8g)");
+          + " memory (e.g. JAVA_OPTS=-Xmx8g)");
       return LanterneException.FAILURE;
     } catch (Exception | Error e) {
       System.err.println("lanterne " + cmd.name() + ": internal error: " + oneLine(String.valueOf(e))
@@ -101,7 +114,53 @@ public final class Main {
         e.printStackTrace();
       }
       return LanterneException.FAILURE;
+    } finally {
+      CliSupport.endOutputs(outer);
     }
+  }
+
+  /**
+   * Parses a command's arguments with the rules every command shares: an unknown option is a usage
+   * error wherever it stands (also after an option that takes several values, such as --image, which
+   * would otherwise take it as a file name); an option that takes one value may be given once; a
+   * positional argument is refused unless the command takes arguments.
+   */
+  static CommandLine parse(Command cmd, String[] args) throws ParseException {
+    // a command that hands its arguments on stops parsing at its first word (lanterne bench rise --steps 5)
+    CommandLine cl = new DefaultParser().parse(cmd.options(), args, cmd instanceof PassesArguments);
+    for (Option o : cl.getOptions()) {
+      for (String v : o.getValuesList()) {
+        if (looksLikeOption(v)) {
+          throw new UnrecognizedOptionException("unknown option " + v, v);
+        }
+      }
+    }
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (Option o : cl.getOptions()) {
+      String name = o.getLongOpt() != null ? o.getLongOpt() : o.getOpt();
+      if (o.hasArg() && !o.hasArgs() && seen.merge(name, 1, Integer::sum) > 1) {
+        throw LanterneException.usage("--" + name + " is given more than once; pass it once");
+      }
+    }
+    if (!cl.getArgList().isEmpty() && !(cmd instanceof PassesArguments)) {
+      String first = cl.getArgList().get(0);
+      if (looksLikeOption(first)) {
+        throw new UnrecognizedOptionException("unknown option " + first, first);
+      }
+      if (!acceptsArguments(cmd)) {
+        throw LanterneException.usage("unexpected argument '" + first
+            + "'; options start with --, see lanterne " + cmd.name() + " --help");
+      }
+    }
+    return cl;
+  }
+
+  /** "--name" or "-x", but not a negative number such as -1 or -0.5. */
+  static boolean looksLikeOption(String token) {
+    if (token == null || token.length() < 2 || token.charAt(0) != '-') {
+      return false;
+    }
+    return !token.substring(1).matches("[0-9.][0-9.eE+-]*");
   }
 
   /** Commands that take positional arguments (e.g. `lanterne fetch NAME`) implement this marker. */

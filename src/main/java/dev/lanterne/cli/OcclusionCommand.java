@@ -1,5 +1,11 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
+import dev.lanterne.explain.Images;
+
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.perturbation.BlackBox;
 import dev.lanterne.explain.perturbation.Fill;
@@ -10,7 +16,6 @@ import dev.lanterne.runtime.Classifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -42,7 +47,7 @@ public final class OcclusionCommand implements Command {
 
   @Override
   public int run(CommandLine cl) throws Exception {
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    ModelDescription spec = CliSupport.model(cl);
     OcclusionOptions d = OcclusionOptions.DEFAULTS;
     int side = Math.min(spec.card().height(), spec.card().width());
     OcclusionOptions oo = new OcclusionOptions(CliSupport.intOption(cl, "window", d.window(), 1, side),
@@ -51,16 +56,16 @@ public final class OcclusionCommand implements Command {
         CliSupport.doubleOption(cl, "blur-sigma", d.blurSigma(), 0, 1000),
         ScoreKind.parse(cl.getOptionValue("score", "probability")));
     Path out = CliSupport.outDir(cl, null);
-    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    Images inputs = CliSupport.inputs(cl, spec);
     List<Explanation> all = new ArrayList<>();
     try (Classifier classifier = spec.openClassifier()) {
       BlackBox model = BlackBox.of(classifier, spec.card(), spec.labels());
-      float[] scores = classifier.run(CliSupport.stack(inputs), inputs.size());
-      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses());
+      float[] scores = classifier.run(inputs.tensor(), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses(), spec.labels());
       Occlusion occlusion = new Occlusion(oo);
       for (int i = 0; i < inputs.size(); i++) {
-        float[] pixels = RiseCommand.Outputs.pixels(inputs.get(i).tensor(), spec.card());
-        try (ProgressBar bar = CliSupport.progress("occlusion " + inputs.get(i).name(), 1, "windows")) {
+        float[] pixels = RiseCommand.Outputs.pixels(inputs.tensor(i), spec.card());
+        try (Progress bar = Progress.start("occlusion " + inputs.names().get(i), 1, "windows")) {
           all.addAll(occlusion.explain(model, pixels, classes[i], i, (done, total) -> {
             bar.maxHint(total);
             bar.stepTo(done);

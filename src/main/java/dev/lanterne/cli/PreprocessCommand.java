@@ -1,5 +1,9 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.explain.Images;
+
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.tensor.Npy;
 import dev.lanterne.tensor.Tensor;
@@ -30,15 +34,15 @@ public final class PreprocessCommand implements Command {
 
   @Override
   public int run(CommandLine cl) {
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
-    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    ModelDescription spec = CliSupport.model(cl);
+    Images inputs = CliSupport.inputs(cl, spec);
     Path out = Path.of(cl.getOptionValue(CommonOptions.OUT));
     if (!out.getFileName().toString().endsWith(".npy")) {
       throw LanterneException.usage("--out must name a .npy file, got " + out);
     }
     int[] chw = spec.inputShape();
-    Tensor t = inputs.size() == 1 ? new Tensor(inputs.get(0).tensor(), chw)
-        : new Tensor(CliSupport.stack(inputs), new int[] {inputs.size(), chw[0], chw[1], chw[2]});
+    Tensor t = inputs.size() == 1 ? new Tensor(inputs.tensor(0), chw)
+        : new Tensor(inputs.tensor(), new int[] {inputs.size(), chw[0], chw[1], chw[2]});
     Npy.write(out, t);
     System.out.println("wrote " + out + " " + java.util.Arrays.toString(t.shape()));
     return 0;

@@ -1,5 +1,11 @@
 package dev.lanterne.cli;
 
+import dev.lanterne.console.Progress;
+
+import dev.lanterne.explain.Images;
+
+import dev.lanterne.explain.ModelDescription;
+
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.ExplanationWriter;
 import dev.lanterne.explain.perturbation.BlackBox;
@@ -16,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -57,19 +62,20 @@ public final class RiseCommand implements Command {
 
   @Override
   public int run(CommandLine cl) throws Exception {
-    CliSupport.ModelSpec spec = CliSupport.model(cl);
+    ModelDescription spec = CliSupport.model(cl);
     RiseOptions ro = options(cl, spec.runtime().maxBatch());
+    ro.checkFits(spec.card().height(), spec.card().width());
     Path out = CliSupport.outDir(cl, null);
-    List<CliSupport.Input> inputs = CliSupport.inputs(cl, spec);
+    Images inputs = CliSupport.inputs(cl, spec);
     List<Explanation> all = new ArrayList<>();
     try (Classifier classifier = spec.openClassifier()) {
       BlackBox model = BlackBox.of(classifier, spec.card(), spec.labels());
-      float[] scores = classifier.run(CliSupport.stack(inputs), inputs.size());
-      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses());
+      float[] scores = classifier.run(inputs.tensor(), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), classifier.numClasses(), spec.labels());
       Rise rise = new Rise(ro);
       for (int i = 0; i < inputs.size(); i++) {
-        float[] pixels = Outputs.pixels(inputs.get(i).tensor(), spec.card());
-        try (ProgressBar bar = CliSupport.progress("rise " + inputs.get(i).name(), ro.masks(), "masks")) {
+        float[] pixels = Outputs.pixels(inputs.tensor(i), spec.card());
+        try (Progress bar = Progress.start("rise " + inputs.names().get(i), ro.masks(), "masks")) {
           all.addAll(rise.explain(model, pixels, classes[i], i, Outputs.listener(bar)));
         }
       }
@@ -124,16 +130,14 @@ public final class RiseCommand implements Command {
       return px;
     }
 
-    static ProgressListener listener(ProgressBar bar) {
+    static ProgressListener listener(Progress bar) {
       return (done, total) -> bar.stepTo(done);
     }
 
     /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
-    static void write(Path out, List<CliSupport.Input> inputs, List<Explanation> all) {
-      List<String> names = inputs.stream().map(CliSupport.Input::name).toList();
-      List<BufferedImage> shown = inputs.stream().map(CliSupport.Input::shown).toList();
-      new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(names, shown, all);
-      System.out.println("wrote " + all.size() + " map(s) to " + out);
+    static void write(Path out, Images inputs, List<Explanation> all) {
+      new ExplanationWriter(out, ExplanationWriter.Options.defaults()).write(inputs.names(), inputs.shown(), all);
+      System.out.println("wrote " + all.size() + " map(s) to " + CliSupport.shown(out));
     }
   }
 }

@@ -2,22 +2,23 @@ package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Explanation;
-import dev.lanterne.explain.gradient.ChannelReduction;
-import dev.lanterne.explain.gradient.IntegratedGradients;
-import dev.lanterne.explain.gradient.Saliency;
-import dev.lanterne.explain.gradient.SmoothGrad;
-import dev.lanterne.grad.Variant;
-import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.explain.Settings;
+import dev.lanterne.methods.MethodInfo;
+import dev.lanterne.methods.Methods;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** `lanterne saliency`: input-gradient maps (vanilla, SmoothGrad and variants, Integrated Gradients). */
+/** `lanterne saliency`: input-gradient maps (vanilla, SmoothGrad and variants, Integrated Gradients, ...). */
 public final class SaliencyCommand implements Command {
   static final String METHOD = "method";
-  static final String SIGNED = "signed";
   static final String TIMES_INPUT = "times-input";
+  /** --method words and the library's method names. */
+  private static final Map<String, String> NAMES = Map.of("vanilla", "saliency", "smoothgrad", "smoothgrad",
+      "squared", "smoothgrad-squared", "vargrad", "vargrad", "integrated", "integrated-gradients", "guided",
+      "guided-backprop", "deconvnet", "deconvnet");
 
   @Override
   public String name() {
@@ -29,64 +30,39 @@ public final class SaliencyCommand implements Command {
     return "gradient maps: vanilla saliency, SmoothGrad, SmoothGrad squared, VarGrad, Integrated Gradients";
   }
 
+  private static List<String> words() {
+    return NAMES.keySet().stream().filter(w -> ExplainSupport.METHODS.names().contains(NAMES.get(w))).sorted()
+        .toList();
+  }
+
   @Override
   public Options options() {
-    Options o = GradientCommandSupport.standardOptions();
+    Options o = ExplainSupport.standardOptions();
     o.addOption(Option.builder().longOpt(METHOD).hasArg().argName("M")
-        .desc("vanilla (default), guided (guided backpropagation), deconvnet, smoothgrad, squared, vargrad"
-            + " or integrated").build());
-    GradientCommandSupport.noiseAndPathFlags(o);
-    GradientCommandSupport.gradientFlag(o);
-    o.addOption(Option.builder().longOpt(SIGNED).desc("vanilla: keep the gradient's sign in the map").build());
+        .desc("vanilla (default), or one of " + String.join(", ", words())).build());
+    ExplainSupport.gradientFlag(o);
     o.addOption(Option.builder().longOpt(TIMES_INPUT).desc("vanilla: gradient x input").build());
-    return o;
+    return ExplainSupport.settingFlags(o, ExplainSupport.METHODS.all().stream()
+        .filter(m -> NAMES.containsValue(m.name())).toList());
   }
 
   @Override
   public int run(CommandLine cl) {
-    String method = CliSupport.choice(cl, METHOD, "vanilla", "vanilla", "guided", "deconvnet", "smoothgrad",
-        "squared", "vargrad", "integrated");
-    boolean plain = method.equals("vanilla") || method.equals("guided") || method.equals("deconvnet");
-    if (!plain && (cl.hasOption(SIGNED) || cl.hasOption(TIMES_INPUT))) {
-      throw LanterneException.usage("--signed and --times-input apply to --method vanilla, guided and deconvnet only");
+    String word = CliSupport.choice(cl, METHOD, "vanilla", words().toArray(new String[0]));
+    if (!word.equals("vanilla") && !word.equals("guided") && !word.equals("deconvnet")) {
+      ExplainSupport.refuse(cl, Methods.SIGNED.name(), "applies to --method vanilla, guided and deconvnet only");
     }
-    Variant variant = switch (method) {
-      case "guided" -> Variant.GUIDED;
-      case "deconvnet" -> Variant.DECONVNET;
-      default -> Variant.STANDARD;
-    };
-    GradientCommandSupport.Job job = GradientCommandSupport.Job.start(cl);
-    int[][] classes = job.classes(cl);
-    List<Explanation> maps;
-    try (GradientModel model = GradientCommandSupport.openGradient(cl, job, variant)) {
-      maps = explain(cl, job, model, method, classes);
+    if (!word.equals("vanilla")) {
+      ExplainSupport.refuse(cl, TIMES_INPUT, "applies to --method vanilla only");
     }
-    GradientCommandSupport.write(cl, job, maps);
+    List<MethodInfo> methods = ExplainSupport.one(cl.hasOption(TIMES_INPUT) ? "gradient-x-input" : NAMES.get(word));
+    Settings[] settings = new Settings[1];
+    try (ExplainSupport.Job job = ExplainSupport.start(cl, methods, settings)) {
+      List<Explanation> maps = ExplainSupport.explain(cl, job, methods, settings[0]);
+      ExplainSupport.write(cl, job, maps);
+    } catch (IllegalStateException e) {
+      throw new LanterneException(e.getMessage(), e);
+    }
     return 0;
-  }
-
-  /** Runs one gradient method by its --method name (also used by `lanterne explain`). */
-  static List<Explanation> explain(CommandLine cl, GradientCommandSupport.Job job, GradientModel model,
-      String method, int[][] classes) {
-    return switch (method) {
-      case "vanilla", "guided", "deconvnet" -> new Saliency(model, job.scoring()).explain(job.x(), job.n(), classes,
-          Saliency.Options.DEFAULT.withReduce(GradientCommandSupport.reduce(cl, ChannelReduction.MAX))
-              .withSigned(cl.hasOption(SIGNED)).withTimesInput(cl.hasOption(TIMES_INPUT))
-              .withVariant(method.equals("guided") ? Variant.GUIDED
-                  : method.equals("deconvnet") ? Variant.DECONVNET : Variant.STANDARD));
-      case "smoothgrad", "squared", "vargrad" -> new SmoothGrad(model, job.scoring()).explain(job.x(), job.n(),
-          classes, GradientCommandSupport.smoothGrad(cl, job, variant(method)));
-      case "integrated" -> new IntegratedGradients(model, job.scoring()).explain(job.x(), job.n(), classes,
-          GradientCommandSupport.integratedGradients(cl, job));
-      default -> throw new IllegalArgumentException(method);
-    };
-  }
-
-  private static SmoothGrad.Variant variant(String method) {
-    return switch (method) {
-      case "squared" -> SmoothGrad.Variant.SQUARED;
-      case "vargrad" -> SmoothGrad.Variant.VARGRAD;
-      default -> SmoothGrad.Variant.SMOOTHGRAD;
-    };
   }
 }

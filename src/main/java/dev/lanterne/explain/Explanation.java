@@ -27,10 +27,17 @@ public record Explanation(
     Tensor raw,
     Map<String, Object> details) {
 
+  /** The same explanation recorded for another image index. */
+  public Explanation withImage(int index) {
+    return new Explanation(index, method, classIndex, label, score, probability, map, raw, details);
+  }
+
+  /** Map height. */
   public int height() {
     return map.shape()[0];
   }
 
+  /** Map width. */
   public int width() {
     return map.shape()[1];
   }

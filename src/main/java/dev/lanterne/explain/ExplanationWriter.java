@@ -130,7 +130,9 @@ public final class ExplanationWriter {
     List<Map<String, Object>> entries = new ArrayList<>();
     Map<Integer, List<PanelGrid.Panel>> panelsByImage = new HashMap<>();
     for (Explanation e : explanations) {
-      String base = unique(stems.get(e.image()) + "_" + safe(e.method()) + "_c" + e.classIndex(), used);
+      String method = safe(e.method());
+      String base = unique(stems.get(e.image()) + "_" + (method.length() > 60 ? method.substring(0, 60) : method)
+          + "_c" + e.classIndex(), used);
       BufferedImage overlay = Overlay.blend(shown.get(e.image()), e.map().data(), e.width(), e.height(),
           options.colorMap(), options.opacity());
       Files f = new Files(base + ".png", base + ".npy",
@@ -203,14 +205,25 @@ public final class ExplanationWriter {
     }
   }
 
-  /** File-name stems of the inputs, made unique by a numeric suffix where two inputs share one. */
+  /** The longest stem taken from an input's name, so every file name written fits any file system (255). */
+  static final int MAX_STEM = 100;
+
+  /**
+   * File-name stems of the inputs, made unique by a numeric suffix where two inputs share one. A long
+   * name is shortened (its start kept, a hash of the whole added), so the files' names can always be
+   * written, whatever method and class follow it.
+   */
   static List<String> stems(List<String> names) {
     Set<String> used = new HashSet<>();
     List<String> stems = new ArrayList<>();
     for (String name : names) {
       String file = fileName(name);
       int dot = file.lastIndexOf('.');
-      stems.add(unique(safe(dot > 0 ? file.substring(0, dot) : file), used));
+      String stem = safe(dot > 0 ? file.substring(0, dot) : file);
+      if (stem.length() > MAX_STEM) {
+        stem = stem.substring(0, MAX_STEM - 9) + "~" + String.format("%08x", stem.hashCode());
+      }
+      stems.add(unique(stem, used));
     }
     return stems;
   }

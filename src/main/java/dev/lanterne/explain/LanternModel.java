@@ -15,12 +15,12 @@ import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.CamModel;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.Device;
-import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.grad.GradCamSession;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.InversionModel;
-import dev.lanterne.runtime.InversionSession;
+import dev.lanterne.grad.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import dev.lanterne.tensor.Softmax;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -64,6 +64,8 @@ public final class LanternModel implements AutoCloseable {
   private final int[] chw;
   private final Map<String, AutoCloseable> sessions = new HashMap<>();
   private volatile boolean closed;
+  private dev.lanterne.grad.FiniteDifferenceGradient.Options finiteDifferences;
+  private boolean sharesClassifier;
 
   private LanternModel(Path path, String name, String sha256, Onnx.ModelProto proto, ModelCard card, Labels labels,
       RuntimeOptions runtime, GraphCache cache, Classifier classifier) {
@@ -93,15 +95,42 @@ public final class LanternModel implements AutoCloseable {
   public static Path demoModelFile() {
     byte[] bytes = ModelRegistry.readResource("demo/shapes.onnx");
     String sha = OnnxModels.sha256(bytes);
-    Path file = GraphCache.defaultDir().getParent().resolve("demo").resolve(sha.substring(0, 16) + "-shapes.onnx");
+    Path file = dev.lanterne.model.CacheRoot.dir().resolve("demo").resolve(sha.substring(0, 16) + "-shapes.onnx");
     try {
-      if (!Files.isRegularFile(file) || !OnnxModels.sha256(Files.readAllBytes(file)).equals(sha)) {
-        dev.lanterne.tensor.AtomicFiles.write(file, bytes);
+      if (Files.isRegularFile(file) && sha.equals(OnnxModels.sha256(Files.readAllBytes(file)))) {
+        return file;
       }
-    } catch (IOException e) {
-      throw new LanterneException("cannot read the cached demo model " + file + " (" + e.getMessage() + ")", e);
+    } catch (IOException | LanterneException e) {
+      // unreadable: extract it again
     }
-    return file;
+    try {
+      dev.lanterne.tensor.AtomicFiles.write(file, bytes);
+      return file;
+    } catch (LanterneException e) {
+      try {
+        Path tmp = Files.createTempFile("lanterne-demo-", ".onnx");
+        tmp.toFile().deleteOnExit();
+        Files.write(tmp, bytes);
+        System.err.println("lanterne: warning: cannot write the cache folder " + file.getParent().getParent()
+            + "; using a temporary copy of the demo model. Set LANTERNE_CACHE to a writable folder");
+        return tmp;
+      } catch (IOException e2) {
+        throw e;
+      }
+    }
+  }
+
+
+  /** Opens a described model; cacheDir null compiles derived graphs in memory. */
+  static LanternModel open(ModelDescription d, Path cacheDir) {
+    Classifier classifier = d.openClassifier();
+    try {
+      return new LanternModel(d.path(), d.name(), d.sha256(), d.proto(), d.card(), d.labels(), d.runtime(),
+          cacheDir == null ? null : new GraphCache(cacheDir), classifier);
+    } catch (RuntimeException e) {
+      classifier.close();
+      throw e;
+    }
   }
 
   /** A builder for a model file: card, labels, device, threads, batch and cache can be set. */
@@ -118,6 +147,11 @@ public final class LanternModel implements AutoCloseable {
     Classifier c = Classifier.open(otherWeights.toByteArray(), name, runtime);
     return new LanternModel(path, name, OnnxModels.sha256(otherWeights.toByteArray()), otherWeights, card, labels,
         runtime, null, c);
+  }
+
+  /** This model's file, card, labels and runtime options, as {@link Builder#describe()} gives them. */
+  public ModelDescription description() {
+    return new ModelDescription(path, name, sha256, proto, card, labels, chw[0], runtime);
   }
 
   /** The model file (for the bundled demo model: its extracted copy). */
@@ -285,12 +319,43 @@ public final class LanternModel implements AutoCloseable {
    * variant says; compiled on first use, then shared. Owned by this model: do not close it.
    */
   public GradientModel saliencyGraph(Variant variant) {
+    if (finiteDifferences != null) {
+      if (variant != Variant.STANDARD) {
+        throw LanterneException.usage(variant.name().toLowerCase(java.util.Locale.ROOT)
+            + " backpropagation changes how ReLUs pass gradients, which only the compiled gradient graph can do;"
+            + " use the compiled gradient");
+      }
+      return session("saliency/fd", () -> new dev.lanterne.grad.FiniteDifferenceGradient(classifier,
+          finiteDifferences));
+    }
     return session("saliency/" + variant, () -> new SaliencySession(
         graphs(GradientOptions.DEFAULT.withVariant(variant)).saliency(), runtime));
   }
 
+  /**
+   * The same model with input gradients estimated by finite differences (antithetic Gaussian
+   * directions through the plain classifier) instead of the compiled graph: for models the compiler
+   * cannot differentiate. Shares this model's session; Grad-CAM and guided variants are refused.
+   */
+  public LanternModel withFiniteDifferences(dev.lanterne.grad.FiniteDifferenceGradient.Options options) {
+    ensureOpen();
+    LanternModel m = new LanternModel(path, name, sha256, proto, card, labels, runtime, cache, classifier);
+    m.finiteDifferences = options;
+    m.sharesClassifier = true;
+    return m;
+  }
+
+  /** Whether input gradients come from finite differences rather than the compiled graph. */
+  public boolean usesFiniteDifferences() {
+    return finiteDifferences != null;
+  }
+
   /** The compiled Grad-CAM graph at a layer (null: the default layer). Owned by this model. */
   public CamModel camGraph(String layer) {
+    if (finiteDifferences != null) {
+      throw LanterneException.usage("Grad-CAM needs the gradient at an inner layer, which only the compiled"
+          + " gradient graph gives; use the compiled gradient (or a perturbation method such as RISE)");
+    }
     return session("gradcam/" + layer, () -> {
       GradientCompiler.Graphs g = graphs(GradientOptions.DEFAULT.withLayer(layer));
       return new GradCamSession(g.gradcam(), g.layer(), runtime);
@@ -353,7 +418,9 @@ public final class LanternModel implements AutoCloseable {
       }
     }
     sessions.clear();
-    classifier.close();
+    if (!sharesClassifier) {
+      classifier.close();
+    }
   }
 
   @Override
@@ -451,6 +518,14 @@ public final class LanternModel implements AutoCloseable {
 
     /** Reads, checks and opens the model. */
     public LanternModel open() {
+      return LanternModel.open(describe(), cacheDir);
+    }
+
+    /**
+     * Reads and checks the model file and resolves its card and labels without opening an ONNX
+     * Runtime session.
+     */
+    public ModelDescription describe() {
       if (file == null || file.toString().isEmpty()) {
         throw LanterneException.usage("no model file given");
       }
@@ -458,43 +533,53 @@ public final class LanternModel implements AutoCloseable {
         throw new LanterneException("model file " + file + " does not exist; check the path"
             + " (see onnx/README.md for how to get models)");
       }
-      byte[] raw = Classifier.ModelFiles.readModel(file);
+      byte[] raw = OnnxModels.readFile(file);
       String sha = OnnxModels.sha256(raw);
+      // the one checked path: external data inlined from inside the model's real folder only
       Onnx.ModelProto proto = OnnxModels.load(file);
-      byte[] bytes = proto.toByteArray();
-      Classifier classifier = Classifier.open(bytes, file.getFileName().toString(), runtime);
-      try {
-        int[] shape = classifier.inputShape();
-        Path cardDir = null;
-        ModelCard c = card;
-        if (c == null && cardFile != null) {
-          c = ModelCard.read(cardFile);
-          cardDir = cardFile.toAbsolutePath().getParent();
-        }
-        if (c == null && preset != null) {
-          c = ModelCard.preset(preset, shape[1], shape[2]);
-        }
-        if (c == null) {
-          c = ModelRegistry.find(sha, file.getFileName().toString()).orElse(null);
-        }
-        if (c == null) {
-          warnings.accept("no model card for " + file.getFileName() + " (sha256 " + sha.substring(0, 12)
-              + "...); using torchvision preprocessing at " + shape[1] + "x" + shape[2]
-              + "; give a card or the inception preset if that is wrong");
-          c = ModelCard.torchvision(shape[1], shape[2]);
-        }
-        if (c.height() != shape[1] || c.width() != shape[2]) {
-          throw LanterneException.usage("the model card says input " + c.height() + "x" + c.width() + " but "
-              + file.getFileName() + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
-        }
-        Labels l = resolveLabels(c, cardDir);
-        String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-        GraphCache cache = cacheDir == null ? null : new GraphCache(cacheDir);
-        return new LanternModel(file, stem, sha, proto, c, l, runtime, cache, classifier);
-      } catch (RuntimeException e) {
-        classifier.close();
-        throw e;
+      String fileName = file.getFileName().toString();
+      int[] shape = OnnxModels.imageInputShape(proto, fileName);
+      int classes = OnnxModels.classCount(proto, fileName);
+      Path cardDir = null;
+      ModelCard c = card;
+      boolean guessed = false;
+      if (c == null && cardFile != null) {
+        c = ModelCard.read(cardFile);
+        cardDir = cardFile.toAbsolutePath().getParent();
       }
+      if (c == null && preset != null) {
+        c = ModelCard.preset(preset, shape[1], shape[2]);
+        guessed = true; // a preset's ImageNet labels are a guess too
+      }
+      if (c == null) {
+        c = ModelRegistry.find(sha, fileName).orElse(null);
+        if (c != null && c.sha256() != null && !c.sha256().equalsIgnoreCase(sha)) {
+          warnings.accept(fileName + " has the name of a known model but another SHA-256 (" + sha.substring(0, 12)
+              + "... instead of " + c.sha256().substring(0, 12) + "...); using that model's card anyway;"
+              + " give its own card if it is a different model");
+        }
+      }
+      if (c == null) {
+        warnings.accept("no model card for " + fileName + " (sha256 " + sha.substring(0, 12)
+            + "...); using torchvision preprocessing at " + shape[1] + "x" + shape[2]
+            + "; give a card or the inception preset if that is wrong");
+        c = ModelCard.torchvision(shape[1], shape[2]);
+        guessed = true;
+      }
+      if (c.height() != shape[1] || c.width() != shape[2]) {
+        throw LanterneException.usage("the model card says input " + c.height() + "x" + c.width() + " but "
+            + fileName + " takes " + shape[1] + "x" + shape[2] + "; use the card for this model");
+      }
+      Labels l = resolveLabels(c, cardDir);
+      if (classes > 0 && l.size() > 0 && l.size() != classes && guessed && labels == null && labelsFile == null) {
+        l = Labels.none(); // the guessed card's ImageNet labels do not belong to this model
+      }
+      if (classes > 0 && l.size() > 0 && l.size() != classes) {
+        throw LanterneException.usage("the labels have " + l.size() + " lines but " + fileName + " has " + classes
+            + " classes; give the label file of this model (one label per class)");
+      }
+      String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+      return new ModelDescription(file, stem, sha, proto, c, l, shape[0], runtime);
     }
 
     private Labels resolveLabels(ModelCard c, Path cardDir) {
@@ -519,7 +604,7 @@ public final class LanternModel implements AutoCloseable {
           if (modelDir.getParent() != null) {
             candidates.add(modelDir.getParent().resolve("imagenet-classes.txt"));
           }
-          candidates.add(GraphCache.defaultDir().getParent().resolve("imagenet-classes.txt"));
+          candidates.add(dev.lanterne.model.CacheRoot.dir().resolve("imagenet-classes.txt"));
           for (Path p : candidates) {
             if (Files.isRegularFile(p)) {
               return Labels.read(p);
@@ -527,11 +612,16 @@ public final class LanternModel implements AutoCloseable {
           }
           return Labels.none();
         }
-        if (cardDir != null && Files.isRegularFile(cardDir.resolve(l))) {
-          return Labels.read(cardDir.resolve(l));
-        }
-        if (Files.isRegularFile(modelDir.resolve(l))) {
-          return Labels.read(modelDir.resolve(l));
+        // a card's labels are a file name relative to the card's folder (or the model's): the same rule as
+        // external data, no absolute path, no "..", no link out of the folder
+        for (Path dir : cardDir == null ? List.of(modelDir) : List.of(cardDir, modelDir)) {
+          String what = "the card's labels";
+          if (Path.of(l).isAbsolute() || !dir.resolve(l).normalize().startsWith(dir.normalize())) {
+            dev.lanterne.tensor.ContainedPaths.resolve(dir, l, what); // refuses with the message such paths get
+          }
+          if (dev.lanterne.tensor.ContainedPaths.existsInside(dir, l)) {
+            return Labels.read(dev.lanterne.tensor.ContainedPaths.resolve(dir, l, what));
+          }
         }
         String resourceDir = "demo".equals(c.name()) || "shapes".equals(c.name()) ? "demo/" : "";
         if (ModelRegistry.resource(resourceDir + l) != null) {

@@ -17,12 +17,18 @@ public final class Target {
   private final int[] indices;
   private final List<String> labels;
   private final int[][] perImage;
+  private final List<String> words;
 
   private Target(int top, int[] indices, List<String> labels, int[][] perImage) {
+    this(top, indices, labels, perImage, null);
+  }
+
+  private Target(int top, int[] indices, List<String> labels, int[][] perImage, List<String> words) {
     this.top = top;
     this.indices = indices;
     this.labels = labels;
     this.perImage = perImage;
+    this.words = words;
   }
 
   /** The class the model predicts for each image. */
@@ -68,28 +74,30 @@ public final class Target {
    * labels ("tiger cat", "flamingo"); an empty list means the predicted class.
    */
   public static Target parse(List<String> words) {
-    if (words == null || words.isEmpty()) {
+    List<String> tokens = new ArrayList<>();
+    if (words != null) {
+      for (String w : words) {
+        // "282,283" and "top3,282" are lists; a label may itself contain commas ("chocolate sauce, chocolate syrup")
+        String[] parts = w.split(",");
+        boolean list = parts.length > 1
+            && Arrays.stream(parts).allMatch(t -> t.strip().matches("-?\\d+|(?i:top\\d*)"));
+        for (String t : list ? parts : new String[] {w}) {
+          if (!t.isBlank()) {
+            tokens.add(t.strip());
+          }
+        }
+      }
+    }
+    if (tokens.isEmpty()) {
       return predicted();
     }
-    if (words.size() == 1) {
-      String w = words.get(0).strip().toLowerCase(Locale.ROOT);
-      if (w.equals("top") || w.equals("predicted")) {
-        return predicted();
-      }
-      if (w.matches("top\\d+")) {
-        return top(Integer.parseInt(w.substring(3)));
-      }
-    }
-    boolean allNumbers = words.stream().allMatch(w -> w.strip().matches("\\d+"));
-    if (allNumbers) {
-      return classes(words.stream().mapToInt(w -> Integer.parseInt(w.strip())).toArray());
-    }
-    return labels(words.toArray(new String[0]));
+    return new Target(0, null, null, null, List.copyOf(tokens));
   }
 
   /** Resolves the classes per image; computes the scores only when the target depends on them. */
   public int[][] resolve(LanternModel model, Images images) {
-    float[] scores = top > 0 ? model.scores(images.tensor(), images.size()) : null;
+    boolean needsScores = top > 0 || (words != null && words.stream().anyMatch(Target::isTop));
+    float[] scores = needsScores ? model.scores(images.tensor(), images.size()) : null;
     return resolve(images.size(), scores, model.numClasses(), model.labels());
   }
 
@@ -100,6 +108,30 @@ public final class Target {
    */
   public int[][] resolve(int n, float[] scores, int numClasses, Labels classLabels) {
     int[][] out = new int[n][];
+    if (words != null) {
+      for (int i = 0; i < n; i++) {
+        java.util.LinkedHashSet<Integer> cls = new java.util.LinkedHashSet<>();
+        for (String w : words) {
+          if (isTop(w)) {
+            String k = w.substring(3);
+            int count = k.isEmpty() ? 1 : Integer.parseInt(k);
+            if (count < 1 || count > numClasses) {
+              throw LanterneException.usage("class " + w + " asks for " + count + " classes; the model has "
+                  + numClasses);
+            }
+            for (int c : topK(scores, i * numClasses, numClasses, count)) {
+              cls.add(c);
+            }
+          } else if (w.matches("-?\\d+")) {
+            cls.add(checked(new int[] {Integer.parseInt(w)}, numClasses)[0]);
+          } else {
+            cls.add(classLabels.find(w));
+          }
+        }
+        out[i] = cls.stream().mapToInt(Integer::intValue).toArray();
+      }
+      return out;
+    }
     if (perImage != null) {
       if (perImage.length != n) {
         throw LanterneException.usage("got classes for " + perImage.length + " images but there are " + n);
@@ -121,6 +153,10 @@ public final class Target {
       out[i] = fixed.clone();
     }
     return out;
+  }
+
+  private static boolean isTop(String w) {
+    return w.toLowerCase(Locale.ROOT).matches("top\\d*");
   }
 
   private int[] byLabel(Labels classLabels, int numClasses) {
@@ -160,6 +196,9 @@ public final class Target {
 
   @Override
   public String toString() {
+    if (words != null) {
+      return String.join(" ", words);
+    }
     if (perImage != null) {
       return "per-image classes";
     }

@@ -59,8 +59,8 @@ public final class Backprop {
       }
     }
     if (!active.contains(output)) {
-      throw new LanterneException("the scores '" + output + "' do not depend on the input '" + input
-          + "' through differentiable operators; use --gradient finite-difference");
+      throw new NotDifferentiableException(output, "", "the scores '" + output + "' do not depend on the input '"
+          + input + "' through differentiable operators");
     }
   }
 
@@ -116,8 +116,8 @@ public final class Backprop {
       }
       GradientRule rule = isDefaultDomain(n) ? GradientRules.forOp(n.getOpType(), variant) : null;
       if (rule == null) {
-        throw new LanterneException("no gradient rule for operator " + qualified(n) + " (node '" + n.getName()
-            + "'); use --gradient finite-difference");
+        throw new NotDifferentiableException(n.getName(), qualified(n), "no gradient rule for operator "
+            + qualified(n) + " (node '" + n.getName() + "')");
       }
       ctx.focus(n, needs);
       String[] dx = rule.backward(n, dy, ctx);

@@ -83,9 +83,10 @@ public final class BackwardContext {
     return Attributes.getInts(node, attr);
   }
 
+  /** The error for a form of the current node that its rule does not handle, naming node, operator and why. */
   public LanterneException unsupported(String why) {
-    return new LanterneException("cannot differentiate " + node.getOpType() + " node '" + node.getName() + "' ("
-        + why + "); use --gradient finite-difference");
+    return new NotDifferentiableException(node.getName(), node.getOpType(), "cannot differentiate "
+        + node.getOpType() + " node '" + node.getName() + "' (" + why + ")");
   }
 
   /** An axis made non-negative. */

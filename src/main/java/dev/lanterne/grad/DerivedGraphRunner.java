@@ -18,6 +18,9 @@ import java.util.Map;
 /**
  * Runs a derived gradient graph over a batch of images in chunks of at most maxBatch (one image at a
  * time when the graph has a fixed batch of 1), and reassembles the per-image outputs.
+ *
+ * <p>Thread-safe: {@link #run} may be called from several threads at once, and {@link #close()} while
+ * they run (it waits for them; later calls fail with an {@link IllegalStateException}). Idempotent close.
  */
 public final class DerivedGraphRunner implements AutoCloseable {
   private final OrtSession session;
@@ -26,6 +29,7 @@ public final class DerivedGraphRunner implements AutoCloseable {
   private final int[] chw;
   private final int numClasses;
   private final int chunk;
+  private final dev.lanterne.runtime.SessionGuard guard;
 
   public DerivedGraphRunner(Onnx.ModelProto derived, RuntimeOptions options, String what) {
     Onnx.GraphProto g = derived.getGraph();
@@ -41,6 +45,7 @@ public final class DerivedGraphRunner implements AutoCloseable {
     // (about 15% on SqueezeNet at batch 16, neutral on MobileNetV2), so derived graphs stop one level below.
     this.session = OrtSessions.create(derived.toByteArray(), options, what,
         ai.onnxruntime.OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+    this.guard = new dev.lanterne.runtime.SessionGuard(what);
   }
 
   public int[] inputShape() {
@@ -60,6 +65,11 @@ public final class DerivedGraphRunner implements AutoCloseable {
    * concatenated over the batch.
    */
   public Map<String, float[]> run(float[] x, int n, float[] seed, Map<String, Float> scalars, List<String> outputs) {
+    return guard.call(() -> runChunks(x, n, seed, scalars, outputs));
+  }
+
+  private Map<String, float[]> runChunks(float[] x, int n, float[] seed, Map<String, Float> scalars,
+      List<String> outputs) {
     int per = chw[0] * chw[1] * chw[2];
     if (x.length != n * per) {
       throw new IllegalArgumentException("expected " + n * per + " input values, got " + x.length);
@@ -123,8 +133,9 @@ public final class DerivedGraphRunner implements AutoCloseable {
     }
   }
 
+  /** Releases the session; waits for runs in progress on other threads. Idempotent. */
   @Override
   public void close() {
-    OrtSessions.closeQuietly(session);
+    guard.close(() -> OrtSessions.closeQuietly(session));
   }
 }

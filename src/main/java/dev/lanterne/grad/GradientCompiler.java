@@ -21,9 +21,10 @@ public final class GradientCompiler {
   /**
    * Version of the derived graphs, part of every cache key: bump it whenever a gradient rule or the
    * layout of a derived graph changes, so that no stale graph is ever served from the cache.
-   * 2: clipped straight-through gradient for activation QuantizeLinear.
+   * 2: clipped straight-through gradient for activation QuantizeLinear. 3: shape arithmetic folded,
+   * strided Slice, LayerNormalization.
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   public static final String SEED = "seed";
   public static final String GRAD_INPUT = "grad_input";
@@ -109,8 +110,7 @@ public final class GradientCompiler {
           Onnx.ModelProto dynamic = OnnxModels.parse(rewritten.get(), "the batch-dynamic rewrite");
           ProbedShapes shapes = ShapeProbe.probe(dynamic, in.getName(), chw, true);
           if (shapes.followsBatch(output)[0]) {
-            return new Prepared(dynamic, in.getName(), output, chw, true, shapes,
-                new Backprop(dynamic.getGraph(), shapes, in.getName(), output));
+            return prepared(dynamic, in.getName(), output, chw, true, shapes);
           }
         } catch (LanterneException e) {
           // the rewrite does not run batched: keep the fixed batch and run one image at a time
@@ -123,8 +123,15 @@ public final class GradientCompiler {
       throw new LanterneException("output '" + output + "' has shape " + java.util.Arrays.toString(yDims)
           + " at batch 1; Lanterne needs class scores of shape [N, classes]");
     }
-    return new Prepared(model, in.getName(), output, chw, !fixed, shapes,
-        new Backprop(model.getGraph(), shapes, in.getName(), output));
+    return prepared(model, in.getName(), output, chw, !fixed, shapes);
+  }
+
+  /** Folds the shape arithmetic (see {@link ShapeFolding}) and finds the paths to differentiate. */
+  private static Prepared prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
+      ProbedShapes shapes) {
+    Onnx.ModelProto folded = ShapeFolding.fold(model, shapes, input, batched);
+    return new Prepared(folded, input, output, chw, batched, shapes,
+        new Backprop(folded.getGraph(), shapes, input, output));
   }
 
   private static Onnx.ValueInfoProto imageInput(Onnx.GraphProto g) {

@@ -2,10 +2,7 @@ package dev.lanterne.grad;
 
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
-import dev.lanterne.runtime.GradCamSession;
-import dev.lanterne.runtime.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
 import java.nio.file.Path;
 
 /**

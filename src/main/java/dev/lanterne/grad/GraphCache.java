@@ -1,5 +1,6 @@
 package dev.lanterne.grad;
 
+import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.tensor.AtomicFiles;
@@ -9,8 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Derived graphs on disk, keyed by the model's SHA-256 and the compile options, so each is built
- * once. Files are written atomically; a damaged or partial entry is rebuilt.
+ * Derived graphs on disk, keyed by the model's SHA-256, the compile options and the compiler's
+ * identity ({@link CompilerIdentity}), so each is built once. Beside each graph lies a digest of its
+ * bytes and key; an entry whose digest does not match (damaged, partial, or changed after it was
+ * written) is rebuilt. A cache folder that cannot be written is not an error: the graphs are
+ * compiled in memory, with a one-line warning.
+ *
+ * <p>Thread-safe: entries are written atomically; concurrent writers of one entry write the same bytes.
  */
 public final class GraphCache {
   private final Path dir;
@@ -24,22 +30,20 @@ public final class GraphCache {
    * ~/.cache/lanterne (the same root the CLI uses for its other cached files).
    */
   public static Path defaultDir() {
-    String root = System.getProperty("lanterne.cache");
-    if (root == null || root.isBlank()) {
-      root = System.getenv("LANTERNE_CACHE");
-    }
-    Path base = root != null && !root.isBlank() ? Path.of(root)
-        : Path.of(System.getProperty("user.home"), ".cache", "lanterne");
-    return base.resolve("graphs");
+    return dev.lanterne.model.CacheRoot.dir().resolve("graphs");
   }
 
   public Path dir() {
     return dir;
   }
 
-  /** The cache key of a model (serialized, external data inlined) under the given options. */
+  /**
+   * The cache key of a model (serialized, external data inlined) under the given options, compiled by
+   * this compiler: it changes whenever the compiler's code does.
+   */
   public static String key(Onnx.ModelProto model, GradientOptions options) {
-    String optionsHash = OnnxModels.sha256(options.key().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    String optionsHash = OnnxModels.sha256((options.key() + "|compiler " + CompilerIdentity.get())
+        .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     return OnnxModels.sha256(model.toByteArray()) + "-" + optionsHash;
   }
 
@@ -51,10 +55,46 @@ public final class GraphCache {
       return cached;
     }
     GradientCompiler.Graphs graphs = GradientCompiler.compile(model, options);
-    AtomicFiles.write(file(key, "saliency"), graphs.saliency().toByteArray());
-    AtomicFiles.write(file(key, "gradcam"), graphs.gradcam().toByteArray());
-    AtomicFiles.write(file(key, "inversion"), graphs.inversion().toByteArray());
+    try {
+      store(key, "saliency", graphs.saliency());
+      store(key, "gradcam", graphs.gradcam());
+      store(key, "inversion", graphs.inversion());
+    } catch (LanterneException e) {
+      warnUnwritable(e);
+    }
     return graphs;
+  }
+
+  private static final java.util.Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** An unwritable or full cache: say so once per folder, and go on with the graphs compiled in memory. */
+  private void warnUnwritable(LanterneException e) {
+    if (WARNED.add(dir.toAbsolutePath())) {
+      System.err.println("lanterne: warning: cannot write the graph cache " + dir.toAbsolutePath() + " ("
+          + e.getMessage().replaceAll("\\s+", " ") + "); compiling in memory each time. Set LANTERNE_CACHE to a"
+          + " writable folder to keep compiled graphs");
+    }
+  }
+
+  /** Writes an entry, then its digest (so an entry without a matching digest is never trusted). */
+  private void store(String key, String kind, Onnx.ModelProto graph) {
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new LanterneException("cannot create it: " + e.getMessage(), e);
+    }
+    byte[] bytes = graph.toByteArray();
+    AtomicFiles.write(file(key, kind), bytes);
+    AtomicFiles.write(digestFile(key, kind), digest(key, bytes).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The digest of an entry: its bytes bound to its key (model SHA-256, options, compiler identity). */
+  private static String digest(String key, byte[] bytes) {
+    return OnnxModels.sha256((key + ":" + OnnxModels.sha256(bytes)).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Path digestFile(String key, String kind) {
+    return dir.resolve(key + "." + kind + ".onnx.sha256");
   }
 
   private Path file(String key, String kind) {
@@ -63,9 +103,9 @@ public final class GraphCache {
 
   private GradientCompiler.Graphs read(String key) {
     try {
-      Onnx.ModelProto sal = parse(file(key, "saliency"));
-      Onnx.ModelProto cam = parse(file(key, "gradcam"));
-      Onnx.ModelProto inv = parse(file(key, "inversion"));
+      Onnx.ModelProto sal = parse(key, "saliency");
+      Onnx.ModelProto cam = parse(key, "gradcam");
+      Onnx.ModelProto inv = parse(key, "inversion");
       if (sal == null || cam == null || inv == null) {
         return null;
       }
@@ -77,11 +117,18 @@ public final class GraphCache {
     }
   }
 
-  private static Onnx.ModelProto parse(Path f) throws IOException {
-    if (!Files.isRegularFile(f)) {
+  /** A cached graph whose digest matches, or null. */
+  private Onnx.ModelProto parse(String key, String kind) throws IOException {
+    Path f = file(key, kind);
+    Path d = digestFile(key, kind);
+    if (!Files.isRegularFile(f) || !Files.isRegularFile(d)) {
       return null;
     }
-    Onnx.ModelProto m = Onnx.ModelProto.parseFrom(Files.readAllBytes(f));
+    byte[] bytes = Files.readAllBytes(f);
+    if (!digest(key, bytes).equals(Files.readString(d, StandardCharsets.UTF_8).strip())) {
+      return null;
+    }
+    Onnx.ModelProto m = Onnx.ModelProto.parseFrom(bytes);
     boolean complete = m.hasGraph() && m.getGraph().getNodeCount() > 0 && m.getGraph().getOutputCount() > 1;
     return complete ? m : null;
   }

@@ -1,6 +1,7 @@
 package dev.lanterne.grad;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.onnx.proto.Onnx;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ public final class ProbedShapes {
   private final Map<String, long[]> dims = new HashMap<>();
   private final Map<String, boolean[]> batchAxes = new HashMap<>();
   private final Map<String, Integer> types = new HashMap<>();
+  private final Map<String, Onnx.TensorProto[]> values = new HashMap<>();
 
   /** Records a tensor's shape at batch 1, and whether each axis follows the batch. */
   public void put(String name, long[] shapeAtBatch1, boolean[] followsBatch, int elementType) {
@@ -20,6 +22,21 @@ public final class ProbedShapes {
     types.put(name, elementType);
   }
 
+  /**
+   * Records the value a tensor computed off the image's data path (from shapes and constants) took at
+   * batch 1 and at batch 2 (null when the model was probed at batch 1 only).
+   */
+  public void putValues(String name, Onnx.TensorProto atBatch1, Onnx.TensorProto atBatch2) {
+    values.put(name, new Onnx.TensorProto[] {atBatch1, atBatch2});
+  }
+
+  /** The probed value of a tensor off the data path at batch 1 and 2 (the second may be null), or null. */
+  public Onnx.TensorProto[] values(String name) {
+    Onnx.TensorProto[] v = values.get(name);
+    return v == null ? null : v.clone();
+  }
+
+  /** Whether a shape is known for the tensor. */
   public boolean has(String name) {
     return dims.containsKey(name);
   }
@@ -49,7 +66,7 @@ public final class ProbedShapes {
   }
 
   public boolean isFloat(String name) {
-    return elementType(name) == dev.lanterne.onnx.proto.Onnx.TensorProto.DataType.FLOAT_VALUE;
+    return elementType(name) == Onnx.TensorProto.DataType.FLOAT_VALUE;
   }
 
   /** Number of elements at batch 1. */

@@ -9,7 +9,7 @@ import dev.lanterne.explain.inversion.TransferCheck;
 import dev.lanterne.image.PanelGrid;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.runtime.InversionModel;
-import dev.lanterne.runtime.InversionSession;
+import dev.lanterne.grad.InversionSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

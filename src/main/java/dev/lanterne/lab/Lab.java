@@ -1,6 +1,7 @@
 package dev.lanterne.lab;
 
-import dev.lanterne.cli.CliSupport;
+import dev.lanterne.console.Progress;
+
 import dev.lanterne.tensor.AtomicFiles;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * The course's experiments as one reproducible report: runs each experiment into its folder under
@@ -82,9 +82,9 @@ public final class Lab {
     if (!progressBars) {
       return e.run(ctx, Experiment.Progress.NONE);
     }
-    try (ProgressBar bar = CliSupport.progress(e.id(), e.units(settings), "steps")) {
+    try (Progress bar = Progress.start(e.id(), e.units(settings), "steps")) {
       Section s = e.run(ctx, bar::stepBy);
-      bar.stepTo(bar.getMax());
+      bar.stepTo(Math.max(bar.done(), bar.total()));
       return s;
     }
   }

@@ -163,7 +163,7 @@ final class LabContext implements AutoCloseable {
   }
 
   private static int top1(float[] probabilities) {
-    return dev.lanterne.cli.CliSupport.topK(probabilities, 0, probabilities.length, 1)[0];
+    return dev.lanterne.explain.Target.topK(probabilities, 0, probabilities.length, 1)[0];
   }
 
   /**

@@ -22,9 +22,9 @@ import dev.lanterne.metrics.Evaluation;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.CamModel;
 import dev.lanterne.runtime.Classifier;
-import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.grad.GradCamSession;
 import dev.lanterne.runtime.GradientModel;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import java.util.List;
 
 /**

@@ -1,7 +1,6 @@
 package dev.lanterne.lab;
 
 import dev.lanterne.LanterneException;
-import dev.lanterne.cli.CliSupport;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.metrics.DeletionInsertion;
 import dev.lanterne.model.Labels;
@@ -37,14 +36,14 @@ final class LabModel implements AutoCloseable {
   /** Opens a model file with its bundled card (the inception preset at its input size if none is bundled). */
   static LabModel open(Path file, Labels labels, RuntimeOptions runtime) {
     requireFile(file, "model");
-    byte[] bytes = Classifier.ModelFiles.readModel(file);
+    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(file);
     String fileName = file.getFileName().toString();
     Onnx.ModelProto proto = OnnxModels.parse(bytes, fileName);
     ModelCard card = ModelRegistry.find(OnnxModels.sha256(bytes), fileName).orElseGet(() -> {
       var dims = proto.getGraph().getInput(0).getType().getTensorType().getShape().getDimList();
       return ModelCard.inception((int) dims.get(2).getDimValue(), (int) dims.get(3).getDimValue());
     });
-    return new LabModel(CliSupport.stem(fileName), bytes, proto, card, labels, runtime);
+    return new LabModel(fileName.replaceFirst("\\.[^.]+$", ""), bytes, proto, card, labels, runtime);
   }
 
   String name() {
@@ -91,7 +90,7 @@ final class LabModel implements AutoCloseable {
   /** Softmax probabilities [K] of one normalised input. */
   float[] probabilities(float[] tensor) {
     float[] raw = classifier.run(tensor, 1);
-    return CliSupport.probabilities(raw, 0, raw.length, card.outputsProbabilities());
+    return card.outputsProbabilities() ? raw.clone() : dev.lanterne.tensor.Softmax.of(raw, 0, raw.length);
   }
 
   /** The deletion/insertion games (black deletion, blurred insertion), on this model. */

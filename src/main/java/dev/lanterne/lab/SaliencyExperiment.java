@@ -55,7 +55,7 @@ final class SaliencyExperiment implements Experiment {
     List<List<PanelGrid.Panel>> grid = new ArrayList<>();
     for (String p : CLASS_PHOTOS) {
       float[] prob = ctx.main().probabilities(ctx.prepared(p).tensor());
-      int top1 = dev.lanterne.cli.CliSupport.topK(prob, 0, prob.length, 1)[0];
+      int top1 = dev.lanterne.explain.Target.topK(prob, 0, prob.length, 1)[0];
       List<PanelGrid.Panel> row = new ArrayList<>();
       row.add(Figures.panel(ctx.prepared(p).shown(), p));
       for (Evaluation.Row r : classRows) {

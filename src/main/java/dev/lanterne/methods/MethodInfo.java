@@ -39,4 +39,29 @@ public record MethodInfo(String name, String family, String summary, List<Settin
       values.get(s);
     }
   }
+
+  /**
+   * This method as the evaluation's factory: on the model's own graph it runs on the model itself;
+   * on another graph (a randomised copy for the sanity check) it runs on a copy closed with the method.
+   */
+  public dev.lanterne.metrics.Evaluation.MethodFactory evaluationFactory(LanternModel model, Settings values) {
+    return graph -> {
+      LanternModel m = graph == model.proto() ? model : model.withGraph(graph);
+      Attribution method = open(m, values);
+      return new dev.lanterne.metrics.Evaluation.Method() {
+        @Override
+        public java.util.List<dev.lanterne.explain.Explanation> explain(float[] image, int[] classes, int imageIndex) {
+          dev.lanterne.explain.Images one = m.tensors(image, 1, java.util.List.of("image " + imageIndex));
+          return method.attribute(one, new int[][] {classes}).stream().map(e -> e.withImage(imageIndex)).toList();
+        }
+
+        @Override
+        public void close() {
+          if (m != model) {
+            m.close();
+          }
+        }
+      };
+    };
+  }
 }

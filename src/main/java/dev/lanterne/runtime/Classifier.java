@@ -22,6 +22,11 @@ import java.util.SplittableRandom;
  * A plain image classifier: NCHW float input, class scores [N,K] out. Runs any batch size: a model
  * that declares a fixed batch of 1 is rewritten to a dynamic batch where the graph allows it, and is
  * otherwise run one image at a time, transparently.
+ *
+ * <p>Thread-safe: one {@code Classifier} may be shared by any number of threads calling {@link #run}
+ * at once. {@link #close()} may be called while other threads run it: it waits for the calls in
+ * progress, and calls made after it fail with an {@link IllegalStateException}; closing twice does
+ * nothing.
  */
 public final class Classifier implements AutoCloseable {
   private final String name;
@@ -33,6 +38,7 @@ public final class Classifier implements AutoCloseable {
   private final boolean batched;
   private final RuntimeOptions options;
   private final byte[] modelBytes;
+  private final SessionGuard guard;
 
   private Classifier(String name, OrtSession session, byte[] modelBytes, String inputName, String outputName,
       int[] inputShape, int numClasses, boolean batched, RuntimeOptions options) {
@@ -45,6 +51,7 @@ public final class Classifier implements AutoCloseable {
     this.numClasses = numClasses;
     this.batched = batched;
     this.options = options;
+    this.guard = new SessionGuard("the classifier " + name);
   }
 
   /** Reads the model file (external data inlined); see {@link #open(byte[], String, RuntimeOptions)}. */
@@ -116,8 +123,17 @@ public final class Classifier implements AutoCloseable {
     return null;
   }
 
-  /** Runs x [n,C,H,W] and returns the scores [n,K], in chunks of at most maxBatch images. */
+  /**
+   * Runs x [n,C,H,W] and returns the scores [n,K], in chunks of at most maxBatch images.
+   *
+   * @throws NonFiniteScoresException when the model returns a NaN or infinite score
+   * @throws IllegalStateException when the classifier is closed
+   */
   public float[] run(float[] x, int n) {
+    return guard.call(() -> runChunks(x, n));
+  }
+
+  private float[] runChunks(float[] x, int n) {
     int per = inputShape[0] * inputShape[1] * inputShape[2];
     if (x.length != n * per) {
       throw new IllegalArgumentException("expected " + n * per + " input values, got " + x.length);
@@ -128,6 +144,11 @@ public final class Classifier implements AutoCloseable {
       int m = Math.min(chunk, n - start);
       float[] part = m == n ? x : Arrays.copyOfRange(x, start * per, (start + m) * per);
       float[] scores = runSession(session, inputName, outputName, part, m, inputShape, numClasses);
+      for (int i = 0; i < scores.length; i++) {
+        if (!Float.isFinite(scores[i])) {
+          throw new NonFiniteScoresException(start + i / numClasses, n);
+        }
+      }
       System.arraycopy(scores, 0, out, start * numClasses, m * numClasses);
     }
     return out;
@@ -188,9 +209,10 @@ public final class Classifier implements AutoCloseable {
     return modelBytes;
   }
 
+  /** Releases the session; waits for runs in progress on other threads. Idempotent. */
   @Override
   public void close() {
-    OrtSessions.closeQuietly(session);
+    guard.close(() -> OrtSessions.closeQuietly(session));
   }
 
   /** The model's input and output, checked to be an image classifier's. */
@@ -216,10 +238,16 @@ public final class Classifier implements AutoCloseable {
         }
         long classes = 1;
         long[] os = to.getShape();
+        int notOne = 0;
         for (int i = 1; i < os.length; i++) {
           classes *= os[i];
+          notOne += os[i] == 1 ? 0 : 1;
         }
-        if (os.length < 2 || classes < 2) {
+        if (s[2] > 8192 || s[3] > 8192) {
+          throw new LanterneException(name + " declares an input of " + s[2] + "x" + s[3]
+              + " pixels; Lanterne supports image inputs up to 8192x8192");
+        }
+        if (os.length < 2 || classes < 2 || notOne > 1) {
           throw new LanterneException(name + " output '" + out.getKey() + "' has shape " + Arrays.toString(os)
               + "; Lanterne needs class scores [N,classes]");
         }
@@ -235,18 +263,13 @@ public final class Classifier implements AutoCloseable {
   public static final class ModelFiles {
     private ModelFiles() {}
 
+    /**
+     * The bytes to hand to ONNX Runtime: the one checked path every command loads a model by. External
+     * data is inlined after checking that it lies inside the model's real folder (links resolved), so
+     * ONNX Runtime never resolves a location itself (against the current folder).
+     */
     public static byte[] readModel(Path model) {
-      try {
-        byte[] bytes = Files.readAllBytes(model);
-        if (bytes.length == 0) {
-          throw new LanterneException(model + " is empty; pass an ONNX model file with --model");
-        }
-        return bytes;
-      } catch (NoSuchFileException e) {
-        throw new LanterneException("model file " + model + " does not exist; check the --model path");
-      } catch (IOException e) {
-        throw new LanterneException("cannot read model " + model + " (" + e.getMessage() + ")", e);
-      }
+      return dev.lanterne.onnx.OnnxModels.readBytes(model);
     }
   }
 }

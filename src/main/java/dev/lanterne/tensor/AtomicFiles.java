@@ -10,10 +10,40 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes files so that nothing half-written is ever left behind: the bytes go to a temporary
- * file in the same folder, which is then moved into place.
+ * file in the same folder, which is then moved into place. Temporary files that a killed process
+ * left in a folder are removed the first time this JVM writes there.
+ *
+ * <p>Thread-safe.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
+
+  private static final String TMP_PREFIX = ".lanterne-";
+  /** Folders whose leftovers this JVM has removed already (once per folder is enough). */
+  private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Removes the temporary files that runs killed while writing left in a folder (those of processes
+   * that are gone). Best effort.
+   */
+  public static void removeLeftovers(Path dir) {
+    try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, TMP_PREFIX + "*.tmp")) {
+      for (Path p : s) {
+        String rest = p.getFileName().toString().substring(TMP_PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash <= 0 || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long pid = Long.parseLong(rest.substring(0, dash));
+        if (pid != ProcessHandle.current().pid()
+            && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: a leftover is hidden and never read
+    }
+  }
 
   /** Something that writes a whole file to a stream. */
   @FunctionalInterface
@@ -31,7 +61,11 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+      if (CLEANED.add(dir)) {
+        removeLeftovers(dir);
+      }
+      // a short name: the temporary file must fit wherever the target's name fits
+      tmp = Files.createTempFile(dir, TMP_PREFIX + ProcessHandle.current().pid() + "-", ".tmp");
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
       }
@@ -43,8 +77,8 @@ public final class AtomicFiles {
       }
       tmp = null;
     } catch (IOException e) {
-      throw new LanterneException(
-          "cannot write " + file + " (" + reason(e) + "); choose an --out folder you can write to", e);
+      throw new LanterneException("cannot write " + file + " (" + reason(e) + "); check that its folder is"
+          + " writable and has space", e);
     } finally {
       if (tmp != null) {
         try {

@@ -141,9 +141,9 @@ class CliErrorsTest {
       throw new AssertionError(e);
     }
     dev.lanterne.LanterneException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.lanterne.LanterneException.class, () -> CliSupport.classes(cl, new float[2000], 2, 1000));
+        dev.lanterne.LanterneException.class, () -> CliSupport.classes(cl, new float[2000], 2, 1000, dev.lanterne.model.Labels.none()));
     assertEquals(2, e.exitCode());
-    assertTrue(e.getMessage().contains("5000") && e.getMessage().contains("0-999"), e.getMessage());
+    assertTrue(e.getMessage().contains("5000") && e.getMessage().contains("0 to 999"), e.getMessage());
   }
 
   @Test

@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
-import dev.lanterne.runtime.DeepLiftSession;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -29,7 +29,7 @@ class GraphCacheTest {
     Path sal = dir.resolve(key + ".saliency.onnx");
     assertTrue(Files.isRegularFile(sal));
     try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(3, files.count(), "three graphs, no temporary files left");
+      assertEquals(6, files.count(), "three graphs and their digests, no temporary files left");
     }
     long written = Files.getLastModifiedTime(sal).toMillis();
     Thread.sleep(20);
@@ -43,5 +43,47 @@ class GraphCacheTest {
     assertArrayEquals(first.saliency().toByteArray(), rebuilt.saliency().toByteArray(), "damaged entry rebuilt");
 
     assertNotEquals(key, GraphCache.key(model, GradientOptions.DEFAULT.withVariant(Variant.GUIDED)));
+  }
+
+  /** Issue 13 (8): a cached graph whose weights were changed (it still parses) is not trusted. */
+  @Test
+  void aTamperedEntryIsRebuilt(@TempDir Path dir) throws Exception {
+    GraphCache cache = new GraphCache(dir);
+    Onnx.ModelProto model = model();
+    GradientCompiler.Graphs first = cache.getOrCompile(model, GradientOptions.DEFAULT);
+    String key = GraphCache.key(model, GradientOptions.DEFAULT);
+    Path sal = dir.resolve(key + ".saliency.onnx");
+    Onnx.ModelProto cached = Onnx.ModelProto.parseFrom(Files.readAllBytes(sal));
+    Onnx.GraphProto.Builder g = cached.getGraph().toBuilder();
+    Onnx.TensorProto w = g.getInitializer(0);
+    byte[] raw = w.getRawData().toByteArray();
+    raw[0] ^= 0x40;
+    g.setInitializer(0, w.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(raw)).build());
+    Files.write(sal, cached.toBuilder().setGraph(g).build().toByteArray());
+    GradientCompiler.Graphs again = cache.getOrCompile(model, GradientOptions.DEFAULT);
+    assertArrayEquals(first.saliency().toByteArray(), again.saliency().toByteArray(), "rebuilt, not trusted");
+    assertArrayEquals(first.saliency().toByteArray(), Files.readAllBytes(sal), "and written again");
+    // the key changes with the compiler's own code
+    assertTrue(key.length() > 64 && CompilerIdentity.get().length() == 64);
+  }
+
+  /** Issue 13 (9): an unwritable cache folder is a warning; the graphs are compiled in memory. */
+  @Test
+  void anUnwritableCacheCompilesInMemory(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("blocked"), "a file where the cache folder should be");
+    GraphCache cache = new GraphCache(dir.resolve("blocked").resolve("graphs"));
+    java.io.PrintStream old = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    GradientCompiler.Graphs g;
+    try {
+      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      g = cache.getOrCompile(model(), GradientOptions.DEFAULT);
+    } finally {
+      System.setErr(old);
+    }
+    assertTrue(g.saliency().getGraph().getNodeCount() > 0);
+    String w = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(w.contains("lanterne: warning: cannot write the graph cache") && w.contains("LANTERNE_CACHE")
+        && w.strip().lines().count() == 1, w);
   }
 }

@@ -6,7 +6,7 @@ import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import dev.lanterne.testing.TinyModels;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import dev.lanterne.runtime.SaliencySession;
+import dev.lanterne.grad.SaliencySession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -132,6 +132,23 @@ class RuleGradientTest {
     l.add(c("Slice inputs", 13, m -> m.node("Slice", in("x", m.ints(1, -3), m.ints(3, 100), m.ints(2, 3)))));
     l.add(c("Slice reversed", 13, m -> m.node("Mul", in(m.node("Slice", in("x", m.ints(2), m.ints(0), m.ints(3),
         m.ints(-1))), m.random(1, 2)))));
+    l.add(c("Slice step 2 on two axes", 13, new long[] {2, 5, 6}, m -> m.node("Mul", in(m.node("Slice", in("x",
+        m.ints(0, 1), m.ints(100, 100), m.ints(2, 3), m.ints(2, 2))), m.random(3, 3)))));
+    l.add(c("Slice step -2 and step 3 (flip-like)", 13, new long[] {2, 5, 7}, m -> m.node("Mul", in(m.node("Slice",
+        in("x", m.ints(-1, 1), m.ints(Long.MIN_VALUE, 7), m.ints(2, 3), m.ints(-2, 3))), m.random(3, 2)))));
+    l.add(c("LayerNormalization last axis", 17, m -> m.node("LayerNormalization", in("x", m.random(4), m.random(4)),
+        ofFloat("epsilon", 1e-3f))));
+    l.add(c("LayerNormalization axes 1.., no bias", 17, m -> m.node("LayerNormalization", in("x", m.random(2, 4, 4)),
+        ofInt("axis", 1))));
+    l.add(c("Slice whose start comes from a Shape chain (channel split)", 13, new long[] {4, 3, 3}, m -> {
+      String half = m.node("Div", in(m.node("Gather", in(m.node("Shape", "x"), scalarIndex(m, 1))), scalarLong(m, 2)));
+      return m.node("Slice", in("x", m.node("Unsqueeze", in(half, m.ints(0))), m.ints(100), m.ints(1)));
+    }));
+    l.add(c("Reshape to [N, -1] built from a Shape chain", 11, m -> {
+      String n = m.node("Unsqueeze", m.node("Gather", in(m.node("Shape", "x"), scalarIndex(m, 0))), ofInts("axes", 0));
+      String shape = m.node("Concat", in(n, m.ints(-1)), ofInt("axis", 0));
+      return m.node("Mul", in(m.node("Reshape", in("x", shape)), m.random(32)));
+    }));
     l.add(c("Slice attributes", 9, m -> m.node("Slice", "x", ofInts("starts", 1), ofInts("ends", 3), ofInts("axes", 1))));
     l.add(c("Gather scalar index", 13, m -> m.node("Gather", in("x", scalarIndex(m, 2)), ofInt("axis", 2))));
     l.add(c("Gather repeated indices", 11, m -> m.node("Gather", in("x", m.ints(0, 3, 3)), ofInt("axis", 3))));
@@ -157,7 +174,67 @@ class RuleGradientTest {
         m.ints(1, 2, 3, 4))), m.random(3, 4)))));
     l.add(c("Sum with broadcast", 11, m -> m.node("Sum", in("x", m.node("Tanh", "x"), m.random(4)))));
     l.add(c("Mean", 11, m -> m.node("Mean", in("x", m.node("Sigmoid", "x"), m.random(2, 1, 1)))));
+    l.add(positive("Reciprocal", 13, m -> m.node("Reciprocal", "x")));
+    l.add(c("Softplus, Elu", 13, m -> m.node("Elu", m.node("Softplus", "x"), ofFloat("alpha", 0.7f))));
+    l.add(c("Elu negative side", 13, m -> m.node("Elu", "x", ofFloat("alpha", 0.7f))));
+    l.add(c("Selu", 13, m -> m.node("Selu", "x")));
+    l.add(c("Celu", 12, m -> m.node("Celu", "x", ofFloat("alpha", 0.5f))));
+    l.add(c("Mish", 18, m -> m.node("Mish", "x")));
+    l.add(c("Gelu exact", 20, m -> m.node("Gelu", "x")));
+    l.add(c("Gelu tanh", 20, m -> m.node("Gelu", "x", ofString("approximate", "tanh"))));
+    l.add(c("PRelu per channel", 13, m -> m.node("PRelu", in("x", m.floats(new long[] {2, 1, 1}, 0.25f, -0.5f)))));
+    l.add(c("Where", 13, m -> m.node("Where", in(m.node("Greater", in("x", m.scalar(0.1f))), m.node("Tanh", "x"),
+        m.node("Mul", in("x", m.random(4)))))));
+    l.add(c("Tile", 13, m -> m.node("Mul", in(m.node("Tile", in("x", m.ints(1, 2, 1, 3))), m.random(4, 12)))));
+    l.add(c("ReduceMax axes attribute", 13, m -> m.node("ReduceMax", "x", ofInts("axes", 2), ofInt("keepdims", 0))));
+    l.add(c("ReduceMin axes input", 18, m -> m.node("ReduceMin", in("x", m.ints(1, 3)))));
+    l.add(c("ReduceL2", 13, m -> m.node("ReduceL2", "x", ofInts("axes", 3))));
+    l.add(c("ReduceL2 axes input", 18, m -> m.node("ReduceL2", in("x", m.ints(2)), ofInt("keepdims", 0))));
+    l.add(c("ReduceL1, ReduceSumSquare", 13, m -> m.node("Add", in(m.node("ReduceL1", "x", ofInts("axes", 1)),
+        m.node("ReduceSumSquare", "x", ofInts("axes", 1))))));
+    l.add(c("ReduceLogSumExp", 13, m -> m.node("ReduceLogSumExp", "x", ofInts("axes", 2, 3))));
+    l.add(c("GlobalMaxPool", 13, m -> m.node("GlobalMaxPool", "x")));
+    l.add(c("InstanceNormalization", 13, m -> m.node("InstanceNormalization", in("x", m.random(2), m.random(2)),
+        ofFloat("epsilon", 1e-3f))));
+    l.add(c("CumSum", 13, m -> m.node("Mul", in(m.node("CumSum", in("x", scalarIndex(m, 3))), m.random(4)))));
+    l.add(c("CumSum reverse exclusive", 13, m -> m.node("Mul", in(m.node("CumSum", in("x", scalarIndex(m, 2)),
+        ofInt("reverse", 1), ofInt("exclusive", 1)), m.random(4, 1)))));
+    l.add(c("GatherElements distinct indices", 13, m -> m.node("GatherElements", in("x", perImage(m,
+        m.constantLongs(new long[] {1, 1, 2, 4}, 3, 0, 1, 2, 1, 0, 3, 2), 1, 2, 4)), ofInt("axis", 3))));
+    l.add(c("GatherElements repeated indices", 16, m -> m.node("GatherElements", in("x", perImage(m,
+        m.constantLongs(new long[] {1, 1, 1, 4}, 3, 3, 0, 3), 1, 1, 4)), ofInt("axis", 3))));
+    l.add(c("ScatterND indexed assignment", 13, m -> {
+      String t = m.node("Transpose", "x", ofInts("perm", 1, 0, 2, 3));
+      String u = m.node("Tanh", m.node("Slice", in(t, m.ints(0), m.ints(1), m.ints(0))));
+      return m.node("Transpose", m.node("ScatterND", in(t, m.constantLongs(new long[] {1, 1}, 1), u)),
+          ofInts("perm", 1, 0, 2, 3));
+    }));
+    l.add(c("Pad reflect", 13, new long[] {2, 4, 5}, m -> m.node("Mul", in(m.node("Pad", in("x", m.ints(0, 0, 2, 1, 0, 0, 3, 2)),
+        ofString("mode", "reflect")), m.random(9, 8)))));
+    l.add(c("Pad edge attribute", 9, m -> m.node("Mul", in(m.node("Pad", "x", ofInts("pads", 0, 0, 1, 2, 0, 0, 2, 0),
+        ofString("mode", "edge")), m.random(7, 6)))));
+    l.add(c("Resize nearest x2 scales", 13, m -> m.node("Mul", in(m.node("Resize", in("x", "", m.floats(new long[] {4}, 1, 1, 2, 2)),
+        ofString("mode", "nearest")), m.random(8, 8)))));
+    l.add(c("Resize linear half_pixel", 13, m -> m.node("Mul", in(m.node("Resize", in("x", "", m.floats(new long[] {4}, 1, 1, 2, 1.5f)),
+        ofString("mode", "linear")), m.random(8, 6)))));
+    l.add(c("Resize linear align_corners, shrinking rows", 11, new long[] {2, 5, 5}, m -> m.node("Mul", in(m.node("Resize",
+        in("x", m.floats(new long[] {0}), m.floats(new long[] {4}, 1, 1, 0.6f, 1.4f)), ofString("mode", "linear"),
+        ofString("coordinate_transformation_mode", "align_corners")), m.random(3, 7)))));
+    l.add(c("Upsample nearest", 9, m -> m.node("Mul", in(m.node("Upsample", in("x", m.floats(new long[] {4}, 1, 1, 2, 3))),
+        m.random(8, 12)))));
+    l.add(c("MatMul broadcast batch dims", 13, m -> m.node("MatMul", in(m.node("Unsqueeze", in("x", m.ints(1))),
+        m.random(3, 1, 4, 2)))));
     return l.stream();
+  }
+
+  /** Constant indices [1, ...] repeated for every image: Expand to [N, rest...] with N from Shape(x). */
+  private static String perImage(TinyModel m, String indices, long... rest) {
+    String n = m.node("Slice", in(m.node("Shape", "x"), m.ints(0), m.ints(1)));
+    return m.node("Expand", in(indices, m.node("Concat", in(n, m.ints(rest)), ofInt("axis", 0))));
+  }
+
+  private static String scalarLong(TinyModel m, long v) {
+    return scalarIndex(m, v);
   }
 
   private static String scalarIndex(TinyModel m, long i) {

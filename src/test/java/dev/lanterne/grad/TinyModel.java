@@ -73,6 +73,13 @@ final class TinyModel {
     return name;
   }
 
+  /** An int64 initializer of the given shape. */
+  String constantLongs(long[] dims, long... values) {
+    String name = "l_" + (counter++);
+    g.addInitializer(TensorProtos.ofLongs(name, dims, values));
+    return name;
+  }
+
   String scalar(float v) {
     String name = "s_" + (counter++);
     g.addInitializer(TensorProtos.scalar(name, v));

@@ -31,7 +31,7 @@ class BatchRewriteTest {
 
   /** A batch of 4 through the rewritten model against 4 runs of the original, fixed-batch one. */
   private static void checkBatchedEqualsSingle(Path model) {
-    byte[] original = Classifier.ModelFiles.readModel(model);
+    byte[] original = dev.lanterne.onnx.OnnxModels.readFile(model);
     RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(1);
     try (Classifier c = Classifier.open(original, "rewritten", options)) {
       assertTrue(c.batched(), model + " should run batched after the rewrite");

@@ -3,7 +3,7 @@ package dev.lanterne.explain.gradient;
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.LanternModel;
 import dev.lanterne.grad.LayerSplit;
-import dev.lanterne.runtime.LayerTailSession;
+import dev.lanterne.grad.LayerTailSession;
 
 /**
  * Ablation-CAM (Desai and Ramaswamy 2020): channel k's weight is the relative drop of the class score

@@ -5,7 +5,7 @@ import dev.lanterne.explain.Images;
 import dev.lanterne.explain.LanternModel;
 import dev.lanterne.grad.DeepLiftCompiler;
 import dev.lanterne.image.Normalization;
-import dev.lanterne.runtime.DeepLiftSession;
+import dev.lanterne.grad.DeepLiftSession;
 import dev.lanterne.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

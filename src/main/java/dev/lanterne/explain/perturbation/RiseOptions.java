@@ -117,6 +117,20 @@ public record RiseOptions(
 
   /** The mask generator these options describe, for images of height x width. */
   public MaskGenerator generator(int height, int width) {
+    checkFits(height, width);
     return maskType.create(height, width, grid, p);
+  }
+
+  /**
+   * Checks, before any work, that these options suit images of height x width: the grid may not be
+   * finer than the image.
+   *
+   * @throws dev.lanterne.LanterneException (a usage error) when they do not
+   */
+  public void checkFits(int height, int width) {
+    if (grid > Math.min(height, width)) {
+      throw dev.lanterne.LanterneException.usage("a RISE grid of " + grid + "x" + grid + " cells is finer than the "
+          + height + "x" + width + " input; use a grid of at most " + Math.min(height, width));
+    }
   }
 }

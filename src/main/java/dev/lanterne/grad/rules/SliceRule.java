@@ -8,8 +8,9 @@ import dev.lanterne.onnx.Attributes;
 import dev.lanterne.onnx.proto.Onnx;
 
 /**
- * Slice with steps of +1 or -1: dy (reversed along axes with step -1) padded with zeros back to the
- * input's extent. Bounds are attributes before opset 10 and constant inputs after.
+ * Slice with any steps: dy reversed along axes with negative steps, spread out with step-1 zeros
+ * between elements where |step| > 1, then padded with zeros back to the input's extent. Bounds are
+ * attributes before opset 10 and constant inputs after (computed ones are folded by ShapeFolding).
  */
 public final class SliceRule implements GradientRule {
   @Override
@@ -37,27 +38,37 @@ public final class SliceRule implements GradientRule {
     }
     long[] pads = new long[2 * rank];
     String g = dy[0];
+    long[] now = out.clone(); // shape of g so far at batch 1
     for (int i = 0; i < starts.length; i++) {
       int a = (int) BackwardContext.axis(axes == null ? i : axes[i], rank);
       long step = steps == null ? 1 : steps[i];
       long dim = in[a];
       long m = out[a];
-      long start = starts[i] < 0 ? starts[i] + dim : starts[i];
-      if (step == 1) {
-        start = Math.max(0, Math.min(dim, start));
-        pads[a] = start;
-        pads[a + rank] = dim - start - m;
-      } else if (step == -1) {
-        start = Math.max(0, Math.min(dim - 1, start));
-        g = e.reverse(g, a);
-        pads[a] = start - m + 1;
-        pads[a + rank] = dim - 1 - start;
-      } else {
-        throw ctx.unsupported("a step of " + step);
+      if (m == 0) {
+        throw ctx.unsupported("an empty slice");
       }
-      if (batch[a] && (pads[a] != 0 || m != dim)) {
+      long start = starts[i] < 0 ? starts[i] + dim : starts[i];
+      start = step > 0 ? Math.max(0, Math.min(dim, start)) : Math.max(0, Math.min(dim - 1, start));
+      if (batch[a] && (m != dim || step != 1)) {
         throw ctx.unsupported("slicing the batch axis");
       }
+      if (step < 0) {
+        // the elements taken from start down are those from start - (m-1)|step| up, reversed
+        g = e.reverse(g, a);
+        start -= (m - 1) * -step;
+        step = -step;
+      }
+      long span = m;
+      if (step > 1) {
+        g = spread(e, g, a, step, now, s.followsBatch(node.getOutput(0)));
+        span = Math.min(m * step, dim - start);
+        if (span < m * step) {
+          g = e.slice(g, new long[] {0}, new long[] {span}, new long[] {a});
+        }
+      }
+      now[a] = span;
+      pads[a] = start;
+      pads[a + rank] = dim - start - span;
     }
     boolean any = false;
     for (long p : pads) {
@@ -66,5 +77,22 @@ public final class SliceRule implements GradientRule {
     String[] dx = new String[node.getInputCount()];
     dx[0] = any ? e.pad(g, pads, 0f) : g;
     return dx;
+  }
+
+  /**
+   * Inserts step-1 zeros after each element of g along axis a: unsqueeze a new axis after a, pad it
+   * to `step`, merge the two axes.
+   */
+  private static String spread(GraphEmitter e, String g, int a, long step, long[] dims, boolean[] batch) {
+    String u = e.unsqueeze(g, new long[] {a + 1});
+    long[] pads = new long[2 * (dims.length + 1)];
+    pads[a + 1 + dims.length + 1] = step - 1;
+    String padded = e.pad(u, pads, 0f);
+    long[] target = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      // a batch axis before a keeps its size (0); one after it is the one inferred (-1)
+      target[i] = i == a ? dims[a] * step : batch[i] ? (i < a ? 0 : -1) : dims[i];
+    }
+    return e.reshape(padded, e.ints(target));
   }
 }

@@ -5,7 +5,7 @@ import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.runtime.CamModel;
-import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.grad.GradCamSession;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.tensor.Tensor;
 import dev.lanterne.testing.SharedData;

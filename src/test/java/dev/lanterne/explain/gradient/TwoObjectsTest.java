@@ -7,7 +7,7 @@ import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.onnx.OnnxModels;
-import dev.lanterne.runtime.GradCamSession;
+import dev.lanterne.grad.GradCamSession;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.CamModel;

@@ -1,12 +1,18 @@
-package dev.lanterne.runtime;
+package dev.lanterne.grad;
 
-import dev.lanterne.grad.DerivedGraphRunner;
-import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.runtime.RuntimeOptions;
+import dev.lanterne.runtime.CamModel;
+
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a compiled Grad-CAM graph: scores, the layer's activation and its gradient. */
+/**
+ * Runs a compiled Grad-CAM graph: scores, the layer's activation and its gradient.
+ *
+ * <p>Thread-safe: may be shared by several threads; {@link #close()} waits for calls in progress,
+ * later calls fail with an {@link IllegalStateException}, and closing twice does nothing.
+ */
 public final class GradCamSession implements CamModel {
   private final DerivedGraphRunner runner;
   private final String layer;
@@ -16,6 +22,12 @@ public final class GradCamSession implements CamModel {
     this.runner = new DerivedGraphRunner(gradcamGraph, options, "the Grad-CAM graph");
     this.layer = layer;
     this.activationShape = runner.outputShape(gradcamGraph, GradientCompiler.ACTIVATION);
+    if (activationShape.length != 4) {
+      runner.close();
+      throw dev.lanterne.LanterneException.usage("layer '" + layer + "' has shape "
+          + java.util.Arrays.toString(activationShape) + ", not a spatial activation [N,C,H,W]; Grad-CAM needs a"
+          + " convolutional layer (list them with lanterne layers)");
+    }
   }
 
   @Override

@@ -1,12 +1,18 @@
-package dev.lanterne.runtime;
+package dev.lanterne.grad;
 
-import dev.lanterne.grad.DerivedGraphRunner;
-import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.runtime.RuntimeOptions;
+import dev.lanterne.runtime.InversionModel;
+
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a compiled inversion-step graph: one gradient-ascent step on the images per call. */
+/**
+ * Runs a compiled inversion-step graph: one gradient-ascent step on the images per call.
+ *
+ * <p>Thread-safe: may be shared by several threads; {@link #close()} waits for calls in progress,
+ * later calls fail with an {@link IllegalStateException}, and closing twice does nothing.
+ */
 public final class InversionSession implements InversionModel {
   private final DerivedGraphRunner runner;
 

@@ -1,12 +1,18 @@
-package dev.lanterne.runtime;
+package dev.lanterne.grad;
 
-import dev.lanterne.grad.DerivedGraphRunner;
-import dev.lanterne.grad.GradientCompiler;
+import dev.lanterne.runtime.RuntimeOptions;
+import dev.lanterne.runtime.GradientModel;
+
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a compiled saliency graph: scores and the input gradient of sum(seed * y) in one call per chunk. */
+/**
+ * Runs a compiled saliency graph: scores and the input gradient of sum(seed * y) in one call per chunk.
+ *
+ * <p>Thread-safe: may be shared by several threads; {@link #close()} waits for calls in progress,
+ * later calls fail with an {@link IllegalStateException}, and closing twice does nothing.
+ */
 public final class SaliencySession implements GradientModel {
   private final DerivedGraphRunner runner;
 

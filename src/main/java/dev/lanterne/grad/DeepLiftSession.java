@@ -1,8 +1,8 @@
-package dev.lanterne.runtime;
+package dev.lanterne.grad;
 
-import dev.lanterne.grad.DeepLiftCompiler;
-import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.BatchedGraph;
+import dev.lanterne.runtime.RuntimeOptions;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
-package dev.lanterne.runtime;
+package dev.lanterne.grad;
 
-import dev.lanterne.grad.LayerSplit;
+import dev.lanterne.runtime.BatchedGraph;
+import dev.lanterne.runtime.RuntimeOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
