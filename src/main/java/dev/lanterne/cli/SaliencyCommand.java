@@ -49,8 +49,10 @@ public final class SaliencyCommand implements Command {
   @Override
   public int run(CommandLine cl) {
     String word = CliSupport.choice(cl, METHOD, "vanilla", words().toArray(new String[0]));
+    if (!word.equals("vanilla") && !word.equals("guided") && !word.equals("deconvnet")) {
+      ExplainSupport.refuse(cl, Methods.SIGNED.name(), "applies to --method vanilla, guided and deconvnet only");
+    }
     if (!word.equals("vanilla")) {
-      ExplainSupport.refuse(cl, Methods.SIGNED.name(), "applies to --method vanilla only");
       ExplainSupport.refuse(cl, TIMES_INPUT, "applies to --method vanilla only");
     }
     List<MethodInfo> methods = ExplainSupport.one(cl.hasOption(TIMES_INPUT) ? "gradient-x-input" : NAMES.get(word));

@@ -376,6 +376,17 @@ public final class LanternModel implements AutoCloseable {
     return session("inversion", () -> new InversionSession(graphs(GradientOptions.DEFAULT).inversion(), runtime));
   }
 
+  /**
+   * A session derived from this model that methods outside this class build (a model split at a
+   * layer, a DeepLift graph): created once per key under the model's lock, closed with the model.
+   * Owned by this model: do not close it.
+   *
+   * @param key what it is ("layer-tail/NAME", ...), unique per kind of derived graph
+   */
+  public <T extends AutoCloseable> T derivedSession(String key, java.util.function.Supplier<T> factory) {
+    return session("derived/" + key, factory::get);
+  }
+
   private GradientCompiler.Graphs graphs(GradientOptions options) {
     return cache != null ? cache.getOrCompile(proto, options) : GradientCompiler.compile(proto, options);
   }

@@ -79,13 +79,22 @@ public final class Backprop {
    */
   public Map<String, String> emit(GraphEmitter e, String output, String seed, Variant variant,
       Collection<String> wanted) {
+    return emit(e, output, seed, variant, wanted, null);
+  }
+
+  /**
+   * As {@link #emit(GraphEmitter, String, String, Variant, Collection)}, in a graph that also holds a
+   * reference forward pass (DeepLift): {@code reference} names each tensor's reference counterpart.
+   */
+  public Map<String, String> emit(GraphEmitter e, String output, String seed, Variant variant,
+      Collection<String> wanted, java.util.function.UnaryOperator<String> reference) {
     for (String w : wanted) {
       if (!onPath(w)) {
         throw new LanterneException("tensor '" + w + "' does not lie on a path from the input to the scores;"
             + " pick another --layer (see 'lanterne layers')");
       }
     }
-    BackwardContext ctx = new BackwardContext(e, variant, constants);
+    BackwardContext ctx = new BackwardContext(e, variant, constants, reference);
     Map<String, List<String>> grads = new HashMap<>();
     grads.put(output, new ArrayList<>(List.of(seed)));
     for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -105,7 +114,7 @@ public final class Backprop {
       if (!any || !reached) {
         continue;
       }
-      GradientRule rule = isDefaultDomain(n) ? GradientRules.forOp(n.getOpType()) : null;
+      GradientRule rule = isDefaultDomain(n) ? GradientRules.forOp(n.getOpType(), variant) : null;
       if (rule == null) {
         throw new NotDifferentiableException(n.getName(), qualified(n), "no gradient rule for operator "
             + qualified(n) + " (node '" + n.getName() + "')");

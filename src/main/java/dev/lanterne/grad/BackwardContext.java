@@ -11,13 +11,27 @@ public final class BackwardContext {
   private final GraphEmitter emitter;
   private final Variant variant;
   private final Map<String, Onnx.TensorProto> constants;
+  private final java.util.function.UnaryOperator<String> reference;
   private boolean[] needs;
   private Onnx.NodeProto node;
 
-  BackwardContext(GraphEmitter emitter, Variant variant, Map<String, Onnx.TensorProto> constants) {
+  BackwardContext(GraphEmitter emitter, Variant variant, Map<String, Onnx.TensorProto> constants,
+      java.util.function.UnaryOperator<String> reference) {
     this.emitter = emitter;
     this.variant = variant;
     this.constants = constants;
+    this.reference = reference;
+  }
+
+  /**
+   * The reference-pass counterpart of a forward tensor (DeepLift graphs only; constants map to
+   * themselves).
+   */
+  public String reference(String tensor) {
+    if (reference == null) {
+      throw unsupported("a reference-based rule outside a graph with a reference pass");
+    }
+    return reference.apply(tensor);
   }
 
   void focus(Onnx.NodeProto node, boolean[] needs) {

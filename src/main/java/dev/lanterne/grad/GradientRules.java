@@ -141,6 +141,16 @@ public final class GradientRules {
     return RULES.get(opType);
   }
 
+  /**
+   * The rule for an operator under a backward variant: the gradient rule, or for LRP and DeepLift
+   * the modified rule that wraps it (see {@link dev.lanterne.grad.rules.AttributionRules}); null when
+   * the operator has none.
+   */
+  public static GradientRule forOp(String opType, Variant variant) {
+    GradientRule rule = forOp(opType);
+    return rule == null ? null : dev.lanterne.grad.rules.AttributionRules.wrap(opType, rule, variant);
+  }
+
   /** The operators (default domain) that have a gradient rule, sorted. */
   public static Set<String> supported() {
     return new TreeSet<>(RULES.keySet());

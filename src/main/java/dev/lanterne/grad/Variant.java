@@ -3,14 +3,31 @@ package dev.lanterne.grad;
 import dev.lanterne.LanterneException;
 import java.util.Locale;
 
-/** How ReLU passes gradients backwards. */
+/**
+ * How the backward pass treats activations: the true gradient, the two visualisation variants of
+ * ReLU, or a modified backward pass whose product with the input is an attribution (LRP, DeepLift;
+ * their rules are in grad/rules, chosen by {@link GradientRules#forOp(String, Variant)}).
+ */
 public enum Variant {
   /** The true gradient. */
   STANDARD,
   /** Guided backpropagation: only positive gradients, and only where the ReLU input was positive. */
   GUIDED,
   /** Deconvnet: only positive gradients, whatever the ReLU input was. */
-  DECONVNET;
+  DECONVNET,
+  /**
+   * LRP-epsilon (Bach et al. 2015) as a modified gradient: linear layers scale dy by z / (z + eps
+   * sign z), activations pass relevance unchanged; relevance = input x the result.
+   */
+  LRP_EPSILON,
+  /** LRP z+ at Conv/Gemm/MatMul (positive weights, no bias), LRP-epsilon at the other layers. */
+  LRP_ZPLUS,
+  /**
+   * DeepLift's rescale rule (Shrikumar et al. 2017): element-wise nonlinearities pass dy times
+   * (f(x) - f(x')) / (x - x') against the reference forward pass, max pooling as Captum; only in
+   * graphs that carry the reference pass ({@link DeepLiftCompiler}).
+   */
+  DEEPLIFT;
 
   public static Variant parse(String s) {
     if (s == null) {
@@ -20,8 +37,10 @@ public enum Variant {
       case "standard", "gradient" -> STANDARD;
       case "guided" -> GUIDED;
       case "deconvnet" -> DECONVNET;
+      case "lrp-epsilon", "lrp_epsilon", "lrp" -> LRP_EPSILON;
+      case "lrp-zplus", "lrp_zplus" -> LRP_ZPLUS;
       default -> throw LanterneException.usage("unknown backward variant '" + s
-          + "'; use standard, guided or deconvnet");
+          + "'; use standard, guided, deconvnet, lrp-epsilon or lrp-zplus");
     };
   }
 }

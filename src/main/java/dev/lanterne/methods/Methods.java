@@ -10,8 +10,6 @@ import dev.lanterne.explain.attention.AttentionRollout;
 import dev.lanterne.explain.attention.Rollout;
 import dev.lanterne.explain.gradient.Baseline;
 import dev.lanterne.explain.gradient.ChannelReduction;
-import dev.lanterne.explain.gradient.GradCam;
-import dev.lanterne.explain.gradient.GradCamPlusPlus;
 import dev.lanterne.explain.gradient.GuidedGradCam;
 import dev.lanterne.explain.gradient.IntegratedGradients;
 import dev.lanterne.explain.gradient.Saliency;
@@ -47,8 +45,9 @@ public final class Methods {
       List.of("black", "blur", "noise"));
   /** The CAM layer. */
   public static final Setting<String> LAYER = Setting.text("layer", "NAME",
-      "CAM layer: tensor name, index or unique part of a name from 'lanterne layers' (default: the last spatial"
-          + " map before the head; for ViTs the last block's first LayerNorm)", null);
+      "CAM layer: tensor name, index or unique part of a name from 'lanterne layers', or several separated by"
+          + " commas to average (default: the last spatial map before the head; for ViTs the last block's first"
+          + " LayerNorm)", null);
   /** RISE's number of masks. */
   public static final Setting<Integer> MASKS = Setting.integer("masks", "RISE: number of masks",
       RiseOptions.DEFAULTS.masks(), 1, 10_000_000);
@@ -99,10 +98,8 @@ public final class Methods {
               .withBaseline(Baseline.parse(s.get(BASELINE)))
               .withReduce(s.has(REDUCE) ? ChannelReduction.parse(s.get(REDUCE)) : d.reduce()));
         }));
-    m.add(new MethodInfo("gradcam", "cam", "Grad-CAM", List.of(LAYER),
-        (model, s) -> new GradCam(model, s.get(LAYER))));
-    m.add(new MethodInfo("gradcam++", "cam", "Grad-CAM++", List.of(LAYER),
-        (model, s) -> new GradCamPlusPlus(model, s.get(LAYER))));
+    GradientFamily.addAll(m);
+    CamMethods.addAll(m);
     m.add(new MethodInfo(GuidedGradCam.METHOD, "cam", "guided backpropagation x Grad-CAM", List.of(LAYER),
         (model, s) -> new GuidedGradCam(model, s.get(LAYER))));
     m.add(new MethodInfo(Rise.METHOD, "perturbation", "RISE, random masks",

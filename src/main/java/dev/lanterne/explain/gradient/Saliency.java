@@ -1,6 +1,7 @@
 package dev.lanterne.explain.gradient;
 
 import dev.lanterne.explain.Explanation;
+import dev.lanterne.grad.Variant;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.tensor.Tensor;
 import java.util.ArrayList;
@@ -11,27 +12,67 @@ import java.util.Map;
 /**
  * Vanilla gradient saliency (Simonyan, Vedaldi and Zisserman 2014): the gradient of the pre-softmax
  * class score with respect to the input, reduced over the colour channels. All classes of all images
- * go to the gradient model in one batch.
+ * go to the gradient model in one batch. With a backward variant the same call gives guided
+ * backpropagation (Springenberg et al. 2015), deconvnet (Zeiler and Fergus 2014) or LRP (epsilon or
+ * z+, Bach et al. 2015; relevance is always input x the modified gradient), as Captum's
+ * {@code GuidedBackprop}, {@code Deconvolution} and {@code LRP}.
  */
 public final class Saliency implements dev.lanterne.explain.Attribution {
   /**
    * @param reduce how the colour channels are combined
    * @param signed keep the gradient's sign in the map instead of its magnitude
-   * @param timesInput attribute gradient x input instead of the gradient
+   * @param timesInput attribute gradient x input instead of the gradient (always on for LRP)
+   * @param variant how the backward pass treats activations (standard, guided, deconvnet, LRP)
    */
-  public record Options(ChannelReduction reduce, boolean signed, boolean timesInput) {
-    public static final Options DEFAULT = new Options(ChannelReduction.MAX, false, false);
+  public record Options(ChannelReduction reduce, boolean signed, boolean timesInput, Variant variant) {
+    public static final Options DEFAULT = new Options(ChannelReduction.MAX, false, false, Variant.STANDARD);
+
+    /** Null means the true gradient; DeepLift is refused (it needs a baseline). */
+    public Options {
+      if (variant == null) {
+        variant = Variant.STANDARD;
+      }
+      if (variant == Variant.DEEPLIFT) {
+        throw new IllegalArgumentException("DeepLift needs a baseline: use the DeepLift method");
+      }
+    }
+
+    /** The true gradient. */
+    public Options(ChannelReduction reduce, boolean signed, boolean timesInput) {
+      this(reduce, signed, timesInput, Variant.STANDARD);
+    }
 
     public Options withReduce(ChannelReduction r) {
-      return new Options(r, signed, timesInput);
+      return new Options(r, signed, timesInput, variant);
     }
 
     public Options withSigned(boolean s) {
-      return new Options(reduce, s, timesInput);
+      return new Options(reduce, s, timesInput, variant);
     }
 
     public Options withTimesInput(boolean t) {
-      return new Options(reduce, signed, t);
+      return new Options(reduce, signed, t, variant);
+    }
+
+    /** With a backward variant (guided backpropagation, deconvnet, LRP). */
+    public Options withVariant(Variant v) {
+      return new Options(reduce, signed, timesInput, v);
+    }
+
+    /** Whether the map is input x (modified) gradient. */
+    public boolean multipliesInput() {
+      return timesInput || variant == Variant.LRP_EPSILON || variant == Variant.LRP_ZPLUS;
+    }
+
+    /** The method name: saliency, gradient-x-input, guided-backprop, deconvnet, lrp-epsilon or lrp-zplus. */
+    public String method() {
+      return switch (variant) {
+        case GUIDED -> timesInput ? "guided-backprop-x-input" : "guided-backprop";
+        case DECONVNET -> timesInput ? "deconvnet-x-input" : "deconvnet";
+        case LRP_EPSILON -> "lrp-epsilon";
+        case LRP_ZPLUS -> "lrp-zplus";
+        default -> timesInput ? "gradient-x-input" : "saliency";
+      };
     }
   }
 
@@ -52,8 +93,7 @@ public final class Saliency implements dev.lanterne.explain.Attribution {
 
   /** Saliency with the given options on a model (its saliency graph is compiled on first use). */
   public Saliency(dev.lanterne.explain.LanternModel model, Options options) {
-    this(model.saliencyGraph(dev.lanterne.grad.Variant.STANDARD), Scoring.of(model.card(), model.labels()), model,
-        options);
+    this(model.saliencyGraph(options.variant()), Scoring.of(model.card(), model.labels()), model, options);
   }
 
   private Saliency(GradientModel model, Scoring scoring, dev.lanterne.explain.LanternModel owner, Options options) {
@@ -65,7 +105,7 @@ public final class Saliency implements dev.lanterne.explain.Attribution {
 
   @Override
   public String name() {
-    return options.timesInput() ? "gradient-x-input" : "saliency";
+    return options.method();
   }
 
   @Override
@@ -93,7 +133,7 @@ public final class Saliency implements dev.lanterne.explain.Attribution {
     float[] x = targets.repeatImages(images, per);
     GradientModel.Result r = model.gradient(x, targets.size(), targets.seed());
     float[] grad = r.inputGradient();
-    if (options.timesInput()) {
+    if (options.multipliesInput()) {
       for (int i = 0; i < grad.length; i++) {
         grad[i] *= x[i];
       }
@@ -104,9 +144,12 @@ public final class Saliency implements dev.lanterne.explain.Attribution {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("reduce", options.reduce().name().toLowerCase(java.util.Locale.ROOT));
       details.put("signed", options.signed());
-      details.put("timesInput", options.timesInput());
+      details.put("timesInput", options.multipliesInput());
+      if (options.variant() != Variant.STANDARD) {
+        details.put("variant", options.variant().name().toLowerCase(java.util.Locale.ROOT));
+      }
       Tensor raw = new Tensor(java.util.Arrays.copyOfRange(grad, t * per, (t + 1) * per), chw);
-      out.add(scoring.explanation(targets.image(t), options.timesInput() ? "gradient-x-input" : "saliency",
+      out.add(scoring.explanation(targets.image(t), options.method(),
           targets.classIndex(t), r.scores(), t, model.numClasses(), new Tensor(map, new int[] {chw[1], chw[2]}),
           raw, details));
     }

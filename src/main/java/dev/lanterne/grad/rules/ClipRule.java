@@ -38,7 +38,8 @@ public final class ClipRule implements GradientRule {
     }
     String[] dx = new String[node.getInputCount()];
     String g = dy[0];
-    if (ctx.variant() != dev.lanterne.grad.Variant.STANDARD && isZero(ctx, node, lo)) {
+    if ((ctx.variant() == dev.lanterne.grad.Variant.GUIDED || ctx.variant() == dev.lanterne.grad.Variant.DECONVNET)
+        && isZero(ctx, node, lo)) {
       // Clip(0, max) is a rectifier (ReLU6): guided backpropagation and deconvnet treat it as a ReLU
       g = e.op("Relu", g);
       if (ctx.variant() == dev.lanterne.grad.Variant.DECONVNET) {

@@ -16,9 +16,10 @@ public final class ReluRule implements GradientRule {
     // x > 0 exactly where the output y = max(x, 0) is positive
     String y = node.getOutput(0);
     String g = switch (ctx.variant()) {
-      case STANDARD -> e.mul(dy[0], e.positive(y));
       case GUIDED -> e.mul(e.op("Relu", dy[0]), e.positive(y));
       case DECONVNET -> e.op("Relu", dy[0]);
+      // the true gradient (LRP keeps it at ReLUs; DeepLift wraps this rule, see DeepLiftRescaleRule)
+      default -> e.mul(dy[0], e.positive(y));
     };
     return new String[] {g};
   }
