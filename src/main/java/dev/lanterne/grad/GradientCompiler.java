@@ -34,7 +34,9 @@ public final class GradientCompiler {
   public static final String L2 = "l2";
   /** Metadata key of the Grad-CAM graph that names its layer. */
   public static final String LAYER_KEY = "lanterne.layer";
-  private static final String PREFIX = "lanterne/";
+  /** Name prefix of every node and tensor the compiler adds (the backward part of a derived graph). */
+  public static final String BACKWARD_PREFIX = "lanterne/";
+  private static final String PREFIX = BACKWARD_PREFIX;
 
   private GradientCompiler() {}
 
@@ -80,6 +82,11 @@ public final class GradientCompiler {
   /** Only the saliency graph (y, dy/dx). */
   public static Onnx.ModelProto compileSaliency(Onnx.ModelProto model, GradientOptions options) {
     return saliency(prepare(model), options);
+  }
+
+  /** Only the inversion-step graph (x_next, dy/dx, y). */
+  public static Onnx.ModelProto compileInversion(Onnx.ModelProto model, GradientOptions options) {
+    return inversion(prepare(model), options);
   }
 
   /** Makes the batch dynamic when the model fixes it to 1 and the rewrite runs, then probes shapes. */
@@ -195,6 +202,7 @@ public final class GradientCompiler {
       this.variant = variant;
       this.emitter = new GraphEmitter(OnnxModels.opset(p.model()), p.shapes(), PREFIX);
       Onnx.GraphProto g = p.model().getGraph();
+      emitter.setForwardView(QdqView.of(g));
       g.getInputList().forEach(v -> taken.add(v.getName()));
       g.getInitializerList().forEach(t -> taken.add(t.getName()));
       g.getNodeList().forEach(n -> taken.addAll(n.getOutputList()));
