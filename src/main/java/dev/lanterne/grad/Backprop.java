@@ -36,7 +36,7 @@ public final class Backprop {
       constants.put(t.getName(), t);
     }
     // quantized weights: rules see their float values (the backward reads them as float constants)
-    constants.putAll(QdqView.dequantizedConstants(graph));
+    constants.putAll(FusionSafeView.dequantizedConstants(graph));
     active.add(input);
     for (Onnx.NodeProto n : nodes) {
       if (n.getOpType().equals("Constant") && Attributes.has(n, "value")) {

@@ -22,8 +22,9 @@ public final class GradientCompiler {
    * Version of the derived graphs, part of every cache key: bump it whenever a gradient rule or the
    * layout of a derived graph changes, so that no stale graph is ever served from the cache.
    * 2: clipped straight-through gradient for activation QuantizeLinear.
+   * 3: the backward of a QDQ model reads its own dequantized copies; masks from the quantized values.
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   public static final String SEED = "seed";
   public static final String GRAD_INPUT = "grad_input";
@@ -45,7 +46,20 @@ public final class GradientCompiler {
 
   /** The forward model prepared for differentiation: batch made dynamic where possible, shapes probed. */
   public record Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
-      ProbedShapes shapes, Backprop paths) {
+      ProbedShapes shapes, Backprop paths, Survivors survivors) {
+    Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched, ProbedShapes shapes,
+        Backprop paths) {
+      this(model, input, output, chw, batched, shapes, paths, new Survivors(model));
+      survivors.describe(input, chw, batched, shapes);
+    }
+
+    /** A fresh view of the forward part for one derived graph's backward. */
+    GraphEmitter.ForwardView view() {
+      Onnx.ModelProto optimised = survivors.get();
+      return optimised == null ? GraphEmitter.ForwardView.IDENTITY
+          : new FusionSafeView(model.getGraph(), survivors.names());
+    }
+
     public String defaultLayer() {
       return LayerFinder.defaultLayer(model.getGraph(), shapes, paths);
     }
@@ -188,6 +202,62 @@ public final class GradientCompiler {
     return b.build();
   }
 
+  /**
+   * The tensors of the forward model that survive ONNX Runtime's graph optimisations, found once (on
+   * first use) for all derived graphs of a model; null when the model cannot be optimised here.
+   */
+  public static final class Survivors {
+    private final Onnx.ModelProto model;
+    private Onnx.ModelProto optimised;
+    private boolean done;
+
+    Survivors(Onnx.ModelProto model) {
+      this.model = model;
+    }
+
+    private java.util.Set<String> names;
+    private String input;
+    private long[] chw;
+    private boolean batched;
+    private ProbedShapes shapes;
+
+    /** The forward model as ONNX Runtime optimises it, or null. */
+    synchronized Onnx.ModelProto get() {
+      if (!done) {
+        done = true;
+        optimised = FusionSafeView.optimise(model);
+        if (optimised != null) {
+          try {
+            // a tensor keeps its name through the optimisations only if it keeps its shape
+            ProbedShapes after = ShapeProbe.probe(optimised, input, chw, batched);
+            names = new HashSet<>();
+            for (String n : FusionSafeView.names(optimised.getGraph())) {
+              if (!shapes.has(n) || after.has(n) && java.util.Arrays.equals(after.dims(n), shapes.dims(n))
+                  && java.util.Arrays.equals(after.followsBatch(n), shapes.followsBatch(n))) {
+                names.add(n);
+              }
+            }
+          } catch (RuntimeException e) {
+            optimised = null;
+          }
+        }
+      }
+      return optimised;
+    }
+
+    synchronized java.util.Set<String> names() {
+      get();
+      return new HashSet<>(names);
+    }
+
+    void describe(String input, long[] chw, boolean batched, ProbedShapes shapes) {
+      this.input = input;
+      this.chw = chw;
+      this.batched = batched;
+      this.shapes = shapes;
+    }
+  }
+
   /** Assembles one derived model: forward graph, seed input, backward nodes, named outputs. */
   private static final class Builder {
     private final Prepared p;
@@ -196,13 +266,14 @@ public final class GradientCompiler {
     private final Onnx.GraphProto.Builder graph;
     private final List<Onnx.ValueInfoProto> extraOutputs = new ArrayList<>();
     private final Set<String> taken = new HashSet<>();
+    private final Onnx.ModelProto base;
 
     Builder(Prepared p, Variant variant) {
       this.p = p;
       this.variant = variant;
       this.emitter = new GraphEmitter(OnnxModels.opset(p.model()), p.shapes(), PREFIX);
       Onnx.GraphProto g = p.model().getGraph();
-      emitter.setForwardView(QdqView.of(g));
+      emitter.setForwardView(p.view());
       g.getInputList().forEach(v -> taken.add(v.getName()));
       g.getInitializerList().forEach(t -> taken.add(t.getName()));
       g.getNodeList().forEach(n -> taken.addAll(n.getOutputList()));
@@ -214,7 +285,11 @@ public final class GradientCompiler {
       }
       long[] yDims = p.shapes().dims(p.output());
       boolean[] yBatch = p.shapes().followsBatch(p.output());
-      graph = g.toBuilder().clearOutput().addOutput(valueInfo(p.output(), yDims, yBatch));
+      // the forward part is the plain model as ONNX Runtime optimises it, so that it runs the same
+      // fused kernels as `classify` whatever the backward reads (see FusionSafeView)
+      Onnx.ModelProto optimised = p.survivors().get();
+      base = optimised != null ? optimised : p.model();
+      graph = base.getGraph().toBuilder().clearOutput().addOutput(valueInfo(p.output(), yDims, yBatch));
       graph.addInput(valueInfo(SEED, yDims, yBatch));
     }
 
@@ -236,7 +311,42 @@ public final class GradientCompiler {
       graph.addAllNode(emitter.nodes());
       graph.addAllInitializer(emitter.initializers());
       graph.addAllOutput(extraOutputs);
-      Onnx.ModelProto m = p.model();
+      if (base != p.model()) {
+        // constants of the original graph the backward reads but the optimised forward no longer has,
+        // or has changed under the same name (ONNX Runtime transposes constants in place)
+        Map<String, Onnx.TensorProto> present = dev.lanterne.onnx.Graphs.constants(base.getGraph());
+        Map<String, Onnx.TensorProto> original = dev.lanterne.onnx.Graphs.constants(p.model().getGraph());
+        Map<String, String> renamed = new java.util.HashMap<>();
+        for (Onnx.NodeProto n : emitter.nodes()) {
+          for (String in : n.getInputList()) {
+            Onnx.TensorProto t = original.get(in);
+            if (t == null || renamed.containsKey(in)) {
+              continue;
+            }
+            Onnx.TensorProto now = present.get(in);
+            if (now == null) {
+              graph.addInitializer(t);
+              renamed.put(in, in);
+            } else if (!now.toBuilder().clearName().build().equals(t.toBuilder().clearName().build())) {
+              String copy = PREFIX + "original/" + in;
+              graph.addInitializer(t.toBuilder().setName(copy));
+              renamed.put(in, copy);
+            } else {
+              renamed.put(in, in);
+            }
+          }
+        }
+        List<Onnx.NodeProto> backward = new ArrayList<>();
+        for (Onnx.NodeProto n : emitter.nodes()) {
+          Onnx.NodeProto.Builder nb = n.toBuilder();
+          for (int k = 0; k < n.getInputCount(); k++) {
+            nb.setInput(k, renamed.getOrDefault(n.getInput(k), n.getInput(k)));
+          }
+          backward.add(nb.build());
+        }
+        graph.clearNode().addAllNode(base.getGraph().getNodeList()).addAllNode(backward);
+      }
+      Onnx.ModelProto m = base;
       if (m.getIrVersion() < 4) {
         // before IR 4, every initializer must also be declared as a graph input
         for (Onnx.TensorProto t : emitter.initializers()) {

@@ -103,7 +103,13 @@ public final class GraphEmitter {
   }
 
   private String[] rawOpN(String type, List<String> inputs, int n, Onnx.AttributeProto... attrs) {
-    StringBuilder key = new StringBuilder(type).append('|').append(n).append('|').append(inputs);
+    return rawOpN(type, "", inputs, n, attrs);
+  }
+
+  /** As {@link #rawOp}, for an operator of any domain with n outputs. */
+  public String[] rawOpN(String type, String domain, List<String> inputs, int n, Onnx.AttributeProto... attrs) {
+    StringBuilder key = new StringBuilder(domain).append(':').append(type).append('|').append(n).append('|')
+        .append(inputs);
     for (Onnx.AttributeProto a : attrs) {
       key.append('|').append(a);
     }
@@ -117,8 +123,12 @@ public final class GraphEmitter {
     for (int i = 0; i < n; i++) {
       outs[i] = n == 1 ? base : base + ":" + i;
     }
-    nodes.add(Onnx.NodeProto.newBuilder().setOpType(type).setName(base).addAllInput(inputs)
-        .addAllOutput(Arrays.asList(outs)).addAllAttribute(Arrays.asList(attrs)).build());
+    Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder().setOpType(type).setName(base).addAllInput(inputs)
+        .addAllOutput(Arrays.asList(outs)).addAllAttribute(Arrays.asList(attrs));
+    if (!domain.isEmpty()) {
+      node.setDomain(domain);
+    }
+    nodes.add(node.build());
     emitted.put(k, outs);
     return outs;
   }
