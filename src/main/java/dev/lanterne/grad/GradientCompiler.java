@@ -71,14 +71,50 @@ public final class GradientCompiler {
 
   public static Graphs compile(Onnx.ModelProto model, GradientOptions options) {
     Prepared p = prepare(model);
+    Onnx.ModelProto cam = gradcam(p, options);
+    return new Graphs(saliency(p, options), cam, inversion(p, options), layerOf(cam));
+  }
+
+  /** The kinds of derived graph. */
+  public enum Kind {
+    SALIENCY("saliency"), GRADCAM("gradcam"), INVERSION("inversion");
+
+    private final String fileName;
+
+    Kind(String fileName) {
+      this.fileName = fileName;
+    }
+
+    /** The kind's name in cache file names. */
+    public String fileName() {
+      return fileName;
+    }
+  }
+
+  /** Only the derived graph of one kind (the others are not built). */
+  public static Onnx.ModelProto compile(Onnx.ModelProto model, GradientOptions options, Kind kind) {
+    Prepared p = prepare(model);
+    return switch (kind) {
+      case SALIENCY -> saliency(p, options);
+      case GRADCAM -> gradcam(p, options);
+      case INVERSION -> inversion(p, options);
+    };
+  }
+
+  /** The Grad-CAM layer a Grad-CAM graph was compiled for (its metadata), or null. */
+  public static String layerOf(Onnx.ModelProto gradcam) {
+    return gradcam.getMetadataPropsList().stream().filter(e -> e.getKey().equals(LAYER_KEY))
+        .map(Onnx.StringStringEntryProto::getValue).findFirst().orElse(null);
+  }
+
+  private static Onnx.ModelProto gradcam(Prepared p, GradientOptions options) {
     String layer = options.layer() != null ? options.layer() : defaultLayerOrInput(p);
     if (options.layer() != null && !p.shapes().has(layer)) {
       throw LanterneException.usage("the model has no tensor named '" + layer
           + "'; list the candidates with 'lanterne layers --model M'");
     }
-    Onnx.ModelProto cam = gradcam(p, options, layer).toBuilder().addMetadataProps(
+    return gradcam(p, options, layer).toBuilder().addMetadataProps(
         Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer)).build();
-    return new Graphs(saliency(p, options), cam, inversion(p, options), layer);
   }
 
   /**

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Derived graphs on disk, keyed by the model's SHA-256 and the compile options, so each is built
- * once. Files are written atomically; a damaged or partial entry is rebuilt.
+ * once. Each kind (saliency, Grad-CAM, inversion step) is its own file, compiled and read only when a
+ * command asks for it. Files are written atomically; a damaged or partial entry is rebuilt.
  */
 public final class GraphCache {
   private final Path dir;
@@ -43,35 +44,49 @@ public final class GraphCache {
     return OnnxModels.sha256(model.toByteArray()) + "-" + optionsHash;
   }
 
-  /** The cached graphs, or freshly compiled (and stored) ones. */
+  /** All three graphs, each from the cache or freshly compiled (and stored). */
   public GradientCompiler.Graphs getOrCompile(Onnx.ModelProto model, GradientOptions options) {
     String key = key(model, options);
-    GradientCompiler.Graphs cached = read(key);
+    Onnx.ModelProto sal = read(key, GradientCompiler.Kind.SALIENCY);
+    Onnx.ModelProto cam = read(key, GradientCompiler.Kind.GRADCAM);
+    Onnx.ModelProto inv = read(key, GradientCompiler.Kind.INVERSION);
+    if (sal == null || cam == null || inv == null) {
+      GradientCompiler.Graphs graphs = GradientCompiler.compile(model, options);
+      write(key, GradientCompiler.Kind.SALIENCY, graphs.saliency());
+      write(key, GradientCompiler.Kind.GRADCAM, graphs.gradcam());
+      write(key, GradientCompiler.Kind.INVERSION, graphs.inversion());
+      return graphs;
+    }
+    return new GradientCompiler.Graphs(sal, cam, inv, GradientCompiler.layerOf(cam));
+  }
+
+  /** The graph of one kind, from the cache or freshly compiled (and stored); the others are not built. */
+  public Onnx.ModelProto getOrCompile(Onnx.ModelProto model, GradientOptions options, GradientCompiler.Kind kind) {
+    String key = key(model, options);
+    Onnx.ModelProto cached = read(key, kind);
     if (cached != null) {
       return cached;
     }
-    GradientCompiler.Graphs graphs = GradientCompiler.compile(model, options);
-    AtomicFiles.write(file(key, "saliency"), graphs.saliency().toByteArray());
-    AtomicFiles.write(file(key, "gradcam"), graphs.gradcam().toByteArray());
-    AtomicFiles.write(file(key, "inversion"), graphs.inversion().toByteArray());
-    return graphs;
+    Onnx.ModelProto graph = GradientCompiler.compile(model, options, kind);
+    write(key, kind, graph);
+    return graph;
   }
 
-  private Path file(String key, String kind) {
-    return dir.resolve(key + "." + kind + ".onnx");
+  private Path file(String key, GradientCompiler.Kind kind) {
+    return dir.resolve(key + "." + kind.fileName() + ".onnx");
   }
 
-  private GradientCompiler.Graphs read(String key) {
+  private void write(String key, GradientCompiler.Kind kind, Onnx.ModelProto graph) {
+    AtomicFiles.write(file(key, kind), graph.toByteArray());
+  }
+
+  private Onnx.ModelProto read(String key, GradientCompiler.Kind kind) {
     try {
-      Onnx.ModelProto sal = parse(file(key, "saliency"));
-      Onnx.ModelProto cam = parse(file(key, "gradcam"));
-      Onnx.ModelProto inv = parse(file(key, "inversion"));
-      if (sal == null || cam == null || inv == null) {
+      Onnx.ModelProto m = parse(file(key, kind));
+      if (m == null || kind == GradientCompiler.Kind.GRADCAM && GradientCompiler.layerOf(m) == null) {
         return null;
       }
-      String layer = cam.getMetadataPropsList().stream().filter(e -> e.getKey().equals(GradientCompiler.LAYER_KEY))
-          .map(Onnx.StringStringEntryProto::getValue).findFirst().orElse(null);
-      return layer == null ? null : new GradientCompiler.Graphs(sal, cam, inv, layer);
+      return m;
     } catch (RuntimeException | IOException e) {
       return null;
     }
