@@ -24,12 +24,14 @@ import org.apache.commons.cli.ParseException;
  * its own options; `lanterne bench WHAT --help` lists them.
  */
 public final class BenchCommand implements Command, Main.PassesArguments {
-  static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise", "inversion");
+  static final List<String> WHAT = List.of("forward", "gradients", "methods", "smoothgrad", "rise", "inversion");
 
   private static final Map<String, String> SUMMARY = Map.of(
       "forward", "Lanterne's classifier against raw ONNX Runtime on the same model (overhead of Lanterne's code)",
       "gradients", "one saliency-graph call and one inversion step against one plain forward pass, compile"
           + " times, and (--profile) ONNX Runtime's per-operator profile of the forward and backward parts",
+      "methods", "each method as a user calls it (forward, input gradient, Grad-CAM, SmoothGrad, RISE), for"
+          + " comparison with PyTorch: tools/bench_pytorch.py runs both",
       "smoothgrad", "SmoothGrad with n samples on one image against one saliency call on a batch of n",
       "rise", "RISE throughput against plain forward passes, and peak heap against the number of masks",
       "inversion", "class-model inversion on the QDQ MobileNetV2: step time, then the course's full run");
@@ -73,6 +75,15 @@ public final class BenchCommand implements Command, Main.PassesArguments {
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
             .desc("operators listed per part with --profile (default 12)").build());
         o.addOption(Option.builder().longOpt("no-inversion").desc("skip the inversion-step timing").build());
+      }
+      case "methods" -> {
+        o.addOption(batches("1,16"));
+        o.addOption(repeats(5));
+        o.addOption(Option.builder().longOpt("samples").hasArg().argName("N")
+            .desc("SmoothGrad samples on one image (default 50)").build());
+        o.addOption(Option.builder().longOpt("masks").hasArg().argName("N").desc("RISE masks (default 2000)").build());
+        o.addOption(Option.builder().longOpt("rise-batch").hasArg().argName("B")
+            .desc("RISE masked images per forward call (default 50)").build());
       }
       case "smoothgrad" -> o.addOption(Option.builder().longOpt("samples").hasArg().argName("N")
           .desc("SmoothGrad samples (default 50)").build());
@@ -143,6 +154,14 @@ public final class BenchCommand implements Command, Main.PassesArguments {
             CliSupport.intOption(cl, "repeats", 5, 1, 1000), !cl.hasOption("no-inversion"), cl.hasOption("profile"),
             CliSupport.intOption(cl, "top", 12, 1, 100));
         GradientBenchmark.run(models, runtime.withMaxBatch(Math.max(runtime.maxBatch(), max(s.batches()))), s,
+            System.out);
+      }
+      case "methods" -> {
+        List<Path> models = cl.hasOption(CommonOptions.MODEL) ? models(cl)
+            : existing(List.of(shared.resolve("models/torchvision/resnet18.onnx")));
+        dev.lanterne.bench.MethodsBenchmark.run(models, runtime, new dev.lanterne.bench.MethodsBenchmark.Settings(
+            batches(cl), CliSupport.intOption(cl, "repeats", 5, 1, 1000), CliSupport.intOption(cl, "samples", 50, 1, 10000),
+            CliSupport.intOption(cl, "masks", 2000, 1, 1_000_000), CliSupport.intOption(cl, "rise-batch", 50, 1, 4096)),
             System.out);
       }
       case "smoothgrad" -> {
