@@ -15,7 +15,9 @@ import java.util.Set;
  * Derives, from a classifier with image input x [N,C,H,W] and scores y [N,K], the three graphs with
  * the backward pass baked in (as ONNX nodes appended to the forward graph, within the model's opset):
  * saliency (y, dy/dx), Grad-CAM (y, A, dy/dA) and one inversion step (x_next, dy/dx, y). Each takes an
- * extra input `seed` [N,K] and differentiates sum(seed * y).
+ * extra input `seed` [N,K] and differentiates sum(seed * y). The forward part of each derived graph is
+ * the model as ONNX Runtime optimises it for the CPU (so its scores are bit for bit those of the plain
+ * model, fused int8 kernels included); the backward reads it through a {@link FusionSafeView}.
  */
 public final class GradientCompiler {
   /**
