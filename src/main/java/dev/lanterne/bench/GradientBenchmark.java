@@ -1,81 +1,154 @@
 package dev.lanterne.bench;
 
+import dev.lanterne.grad.DerivedGraphRunner;
 import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
-import dev.lanterne.runtime.GradientModel;
+import dev.lanterne.grad.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.grad.SaliencySession;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Time of one saliency-graph call (forward + backward) against one forward pass of the plain model,
- * at batch 1 and 16, for the shared models. Prints a table; theory puts the ratio near 3.
- *
- * <p>Usage: GradientBenchmark [--shared DIR] [--repeats N] [--threads T] [model.onnx ...]
+ * Time of one saliency-graph call (forward + backward) and of one inversion step against one forward
+ * pass of the plain model, same batch and threads, timed in alternating order; the compile time of
+ * each derived graph; optionally ONNX Runtime's per-operator profile of the saliency graph. Theory
+ * puts a gradient near 2-3 forward passes.
  */
 public final class GradientBenchmark {
+  /** The models benchmarked when none is given, relative to ../shared/models. */
+  public static final List<String> DEFAULT_MODELS = List.of("torchvision/resnet18.onnx",
+      "torchvision/squeezenet1_1.onnx", "torchvision/mobilenet_v3_small.onnx", "mobilenetv2-1.0-224-qdq.onnx",
+      "mobilenetv1-0.25-128.onnx", "zoo/convnext_small_cfg_op17.onnx", "zoo/swin_tiny_op17.onnx",
+      "zoo/vit_tiny_op17.onnx");
+
   private GradientBenchmark() {}
 
-  public static void main(String[] args) {
-    Path shared = Path.of("..", "shared");
-    int repeats = 5;
-    int threads = 0;
+  /** What to measure. */
+  public record Settings(int[] batches, int repeats, boolean inversion, boolean profile, int top) {}
+
+  /** The default models that exist under shared/models. */
+  public static List<Path> defaultModels(Path shared) {
     List<Path> models = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--shared" -> shared = Path.of(args[++i]);
-        case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-        case "--threads" -> threads = Integer.parseInt(args[++i]);
-        default -> models.add(Path.of(args[i]));
+    for (String name : DEFAULT_MODELS) {
+      Path p = shared.resolve("models").resolve(name);
+      if (Files.isRegularFile(p)) {
+        models.add(p);
       }
     }
-    if (models.isEmpty()) {
-      Path m = shared.resolve("models");
-      for (String name : List.of("torchvision/resnet18.onnx", "torchvision/squeezenet1_1.onnx",
-          "torchvision/mobilenet_v3_small.onnx", "mobilenetv2-1.0-224-qdq.onnx", "mobilenetv1-0.25-128.onnx")) {
-        if (Files.isRegularFile(m.resolve(name))) {
-          models.add(m.resolve(name));
-        }
-      }
-    }
-    RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(threads).withMaxBatch(16);
-    System.out.printf("%-34s %5s %12s %12s %7s%n", "model", "batch", "forward ms", "saliency ms", "ratio");
+    return models;
+  }
+
+  /** Benchmarks each model; a model the compiler cannot differentiate is reported and skipped. */
+  public static void run(List<Path> models, RuntimeOptions options, Settings s, PrintStream out) {
+    out.printf(Locale.ROOT, "%-30s %8s %8s %5s %11s %12s %6s %13s %6s%n", "model", "compile", "session", "batch",
+        "forward ms", "saliency ms", "ratio", "inversion ms", "ratio");
     for (Path model : models) {
-      run(model, options, repeats);
+      try {
+        run(model, options, s, out);
+      } catch (RuntimeException e) {
+        out.printf(Locale.ROOT, "%-30s skipped: %s%n", model.getFileName(), e.getMessage());
+      }
     }
   }
 
-  private static void run(Path modelFile, RuntimeOptions options, int repeats) {
+  private static void run(Path modelFile, RuntimeOptions options, Settings s, PrintStream out) {
     Onnx.ModelProto model = OnnxModels.load(modelFile);
+    String name = modelFile.getFileName().toString().replace(".onnx", "");
+    long t0 = System.nanoTime();
     Onnx.ModelProto saliency = GradientCompiler.compileSaliency(model, GradientOptions.DEFAULT);
-    try (Classifier plain = Classifier.open(model.toByteArray(), modelFile.getFileName().toString(), options);
-        GradientModel grad = new SaliencySession(saliency, options)) {
+    double compile = (System.nanoTime() - t0) / 1e9;
+    Onnx.ModelProto inversion = s.inversion() ? GradientCompiler.compileInversion(model, GradientOptions.DEFAULT)
+        : null;
+    long t1 = System.nanoTime();
+    try (Classifier plain = Classifier.open(model.toByteArray(), name, options);
+        SaliencySession grad = new SaliencySession(saliency, options);
+        InversionSession inv = inversion == null ? null : new InversionSession(inversion, options)) {
+      double session = (System.nanoTime() - t1) / 1e9;
       int[] chw = plain.inputShape();
-      int per = chw[0] * chw[1] * chw[2];
       int k = plain.numClasses();
-      for (int batch : new int[] {1, 16}) {
-        float[] x = new float[batch * per];
-        SplittableRandom rnd = new SplittableRandom(batch);
-        for (int i = 0; i < x.length; i++) {
-          x[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        float[] seed = new float[batch * k];
-        for (int i = 0; i < batch; i++) {
-          seed[i * k + i] = 1f;
-        }
+      boolean first = true;
+      for (int batch : s.batches()) {
+        float[] x = input(chw, batch);
+        float[] seed = seed(batch, k);
         // alternating order: ONNX Runtime's spinning idle threads slow whichever session runs next
-        double[][] t = Timing.alternating(1, repeats, () -> plain.run(x, batch), () -> grad.gradient(x, batch, seed));
+        double[][] t = Timing.alternating(1, s.repeats(), () -> plain.run(x, batch),
+            () -> grad.gradient(x, batch, seed));
         double fwd = t[0][0] * 1e3;
-        double bwd = t[1][0] * 1e3;
-        System.out.printf("%-34s %5d %12.1f %12.1f %7.2f%n", modelFile.getFileName(), batch, fwd, bwd, bwd / fwd);
+        double sal = t[1][0] * 1e3;
+        String invCols = "";
+        if (inv != null) {
+          double[][] ti = Timing.alternating(1, s.repeats(), () -> plain.run(x, batch),
+              () -> inv.step(x, batch, seed, 0.05f, 0f));
+          double invMs = ti[1][0] * 1e3;
+          invCols = String.format(Locale.ROOT, " %13.1f %6.2f", invMs, invMs / (ti[0][0] * 1e3));
+        }
+        out.printf(Locale.ROOT, "%-30s %8s %8s %5d %11.1f %12.1f %6.2f%s%n", name,
+            first ? String.format(Locale.ROOT, "%.2fs", compile) : "",
+            first ? String.format(Locale.ROOT, "%.2fs", session) : "", batch, fwd, sal, sal / fwd, invCols);
+        first = false;
+      }
+      if (s.profile()) {
+        profile(name, saliency, options, s, chw, k, out);
       }
     }
+  }
+
+  /** Runs the saliency graph in a profiled session and prints the top operators of each part. */
+  private static void profile(String name, Onnx.ModelProto saliency, RuntimeOptions options, Settings s, int[] chw,
+      int k, PrintStream out) {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("lanterne-profile");
+    } catch (IOException e) {
+      throw new dev.lanterne.LanterneException("cannot create a temporary folder for the profile", e);
+    }
+    for (int batch : s.batches()) {
+      float[] x = input(chw, batch);
+      float[] seed = seed(batch, k);
+      Path trace;
+      try (DerivedGraphRunner runner = new DerivedGraphRunner(saliency, options, "the saliency graph",
+          dir.resolve(name + "-b" + batch))) {
+        for (int r = 0; r < s.repeats(); r++) {
+          runner.run(x, batch, seed, Map.of(), List.of(runner.scoresName(), GradientCompiler.GRAD_INPUT));
+        }
+        trace = runner.endProfiling();
+      }
+      out.printf(Locale.ROOT, "%s, batch %d: ONNX Runtime profile of the saliency graph over %d calls%n", name, batch,
+          s.repeats());
+      OrtProfile.read(trace, GradientCompiler.BACKWARD_PREFIX, s.repeats()).print(out, s.top());
+      try {
+        Files.deleteIfExists(trace);
+      } catch (IOException e) {
+        // a leftover temporary file is harmless
+      }
+    }
+  }
+
+  private static float[] input(int[] chw, int batch) {
+    float[] x = new float[batch * chw[0] * chw[1] * chw[2]];
+    SplittableRandom rnd = new SplittableRandom(batch);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextDouble(-1, 1);
+    }
+    return x;
+  }
+
+  private static float[] seed(int batch, int k) {
+    float[] seed = new float[batch * k];
+    for (int i = 0; i < batch; i++) {
+      seed[i * k + (i % k)] = 1f;
+    }
+    return seed;
   }
 }

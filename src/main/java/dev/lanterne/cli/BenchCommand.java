@@ -2,19 +2,42 @@ package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.bench.ForwardBenchmark;
+import dev.lanterne.bench.GradientBenchmark;
 import dev.lanterne.runtime.RuntimeOptions;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 
-/** `lanterne bench WHAT`: prints speed figures (images per second and ratios) measured in one run. */
+/**
+ * `lanterne bench WHAT`: prints speed figures (images per second and ratios) measured in one run.
+ * Every benchmark takes --model (one or more), --threads and --batches like the other commands, plus
+ * its own options; `lanterne bench WHAT --help` lists them.
+ */
 public final class BenchCommand implements Command, Main.PassesArguments {
-  static final List<String> WHAT = List.of("forward", "gradients", "smoothgrad", "rise", "inversion", "batch");
+  static final List<String> WHAT = List.of("forward", "gradients", "methods", "smoothgrad", "rise", "inversion",
+      "batch");
+
+  private static final Map<String, String> SUMMARY = Map.of(
+      "forward", "Lanterne's classifier against raw ONNX Runtime on the same model (overhead of Lanterne's code)",
+      "gradients", "one saliency-graph call and one inversion step against one plain forward pass, compile"
+          + " times, and (--profile) ONNX Runtime's per-operator profile of the forward and backward parts",
+      "methods", "each method as a user calls it (forward, input gradient, Grad-CAM, SmoothGrad, RISE), for"
+          + " comparison with PyTorch: tools/bench_pytorch.py runs both",
+      "smoothgrad", "SmoothGrad with n samples on one image against one saliency call on a batch of n",
+      "rise", "RISE throughput against plain forward passes, and peak heap against the number of masks",
+      "inversion", "class-model inversion on the QDQ MobileNetV2: step time, then the course's full run",
+      "batch", "lanterne batch against one explanation call over the same images, and against raw forward"
+          + " throughput for RISE; heap and RSS after 200 and 2000 images");
 
   @Override
   public String name() {
@@ -28,73 +51,220 @@ public final class BenchCommand implements Command, Main.PassesArguments {
 
   @Override
   public Options options() {
-    Options o = CommonOptions.model(new Options());
-    o.getOption(CommonOptions.MODEL).setArgs(Option.UNLIMITED_VALUES);
-    o.addOption(Option.builder().longOpt("batches").hasArg().argName("B,B")
-        .desc("batch sizes (default 1,16)").build());
-    return o;
+    return options("forward");
   }
 
-  @Override
-  public int run(CommandLine cl) {
-    if (cl.getArgList().isEmpty() || !WHAT.contains(cl.getArgList().get(0))) {
-      throw LanterneException.usage("say what to benchmark: lanterne bench " + String.join("|", WHAT));
-    }
-    String what = cl.getArgList().get(0);
-    // the method benchmarks take their own positional arguments (see each class's main)
-    String[] rest = cl.getArgList().subList(1, cl.getArgList().size()).toArray(new String[0]);
+  /** The options of one benchmark. */
+  static Options options(String what) {
+    Options o = new Options();
+    o.addOption(Option.builder().longOpt(CommonOptions.MODEL).hasArgs().argName("FILE...")
+        .desc("ONNX model(s) to benchmark (default: the shared models in ../shared/models)").build());
+    o.addOption(Option.builder().longOpt(CommonOptions.THREADS).hasArg().argName("N")
+        .desc("ONNX Runtime intra-op threads (default: one per core)").build());
+    o.addOption(Option.builder().longOpt(CommonOptions.DEVICE).hasArg().argName("DEV")
+        .desc("cpu (default) or cuda (needs the cuda build)").build());
+    o.addOption(Option.builder().longOpt(CommonOptions.VERBOSE).desc("print stack traces and details").build());
+    o.addOption(Option.builder("h").longOpt(CommonOptions.HELP).desc("show this help").build());
+    o.addOption(Option.builder().longOpt("shared").hasArg().argName("DIR")
+        .desc("the shared data folder (default ../shared)").build());
     switch (what) {
+      case "forward" -> o.addOption(batches("1,16"));
       case "gradients" -> {
-        dev.lanterne.bench.GradientBenchmark.main(rest);
-        return 0;
+        o.addOption(batches("1,16"));
+        o.addOption(repeats(5));
+        o.addOption(Option.builder().longOpt("profile")
+            .desc("also run each saliency graph under ONNX Runtime's profiler and print its top operators,"
+                + " forward part and backward part").build());
+        o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
+            .desc("operators listed per part with --profile (default 12)").build());
+        o.addOption(Option.builder().longOpt("no-inversion").desc("skip the inversion-step timing").build());
       }
-      case "smoothgrad" -> {
-        dev.lanterne.bench.SmoothGradBenchmark.main(rest);
-        return 0;
+      case "methods" -> {
+        o.addOption(batches("1,16"));
+        o.addOption(repeats(5));
+        o.addOption(Option.builder().longOpt("samples").hasArg().argName("N")
+            .desc("SmoothGrad samples on one image (default 50)").build());
+        o.addOption(Option.builder().longOpt("masks").hasArg().argName("N").desc("RISE masks (default 2000)").build());
+        o.addOption(Option.builder().longOpt("rise-batch").hasArg().argName("B")
+            .desc("RISE masked images per forward call (default 50)").build());
+      }
+      case "smoothgrad" -> o.addOption(Option.builder().longOpt("samples").hasArg().argName("N")
+          .desc("SmoothGrad samples (default 50)").build());
+      case "rise" -> {
+        o.addOption(Option.builder().longOpt("masks").hasArg().argName("N").desc("masks (default 512)").build());
+        o.addOption(Option.builder().longOpt(CommonOptions.BATCH).hasArg().argName("B")
+            .desc("masked images per forward call (default 32)").build());
       }
       case "inversion" -> {
-        try {
-          dev.lanterne.bench.InversionBenchmark.main(rest);
-        } catch (Exception e) {
-          throw new LanterneException("inversion benchmark failed: " + e.getMessage(), e);
-        }
-        return 0;
-      }
-      case "rise" -> {
-        dev.lanterne.bench.RiseBenchmark.main(rest);
-        return 0;
-      }
-      case "batch" -> {
-        dev.lanterne.bench.BatchBenchmark.main(rest);
-        return 0;
+        o.addOption(repeats(5));
+        o.addOption(Option.builder().longOpt("steps").hasArg().argName("T").desc("steps of the full run (default 200)")
+            .build());
+        o.addOption(Option.builder().longOpt("timing-only").desc("only the step timing, not the full run").build());
+        o.addOption(Option.builder().longOpt("logprob").desc("log-probability objective").build());
+        o.addOption(Option.builder().longOpt("lr").hasArg().argName("LR").desc("learning rate").build());
+        o.addOption(Option.builder().longOpt("regularised-only").desc("skip the unregularised run").build());
+        o.addOption(Option.builder().longOpt(CommonOptions.OUT).hasArg().argName("DIR")
+            .desc("write the inverted images here").build());
       }
       default -> { }
     }
+    return o;
+  }
+
+  private static Option batches(String dflt) {
+    return Option.builder().longOpt("batches").hasArg().argName("B,B").desc("batch sizes (default " + dflt + ")")
+        .build();
+  }
+
+  private static Option repeats(int dflt) {
+    return Option.builder().longOpt("repeats").hasArg().argName("N")
+        .desc("timed repetitions, median reported (default " + dflt + ")").build();
+  }
+
+  @Override
+  public int run(CommandLine top) {
+    List<String> args = top.getArgList();
+    if (args.isEmpty() || !WHAT.contains(args.get(0))) {
+      throw LanterneException.usage("say what to benchmark: lanterne bench " + String.join("|", WHAT)
+          + (args.isEmpty() ? "" : " (not '" + args.get(0) + "')"));
+    }
+    String what = args.get(0);
+    String[] rest = args.subList(1, args.size()).toArray(new String[0]);
+    if (what.equals("batch")) {
+      // the batch benchmark parses its own arguments (see its --help)
+      dev.lanterne.bench.BatchBenchmark.main(rest);
+      return 0;
+    }
+    Options options = options(what);
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+      printHelp(what, options);
+      return 0;
+    }
+    CommandLine cl;
     try {
-      cl = Main.parse(this, rest);
-    } catch (org.apache.commons.cli.ParseException e) {
-      throw LanterneException.usage(e.getMessage() + "; see lanterne bench --help");
+      cl = new DefaultParser().parse(options, rest);
+    } catch (ParseException e) {
+      throw LanterneException.usage(e.getMessage() + "; see lanterne bench " + what + " --help");
+    }
+    if (!cl.getArgList().isEmpty()) {
+      throw LanterneException.usage("unexpected argument '" + cl.getArgList().get(0) + "'; see lanterne bench " + what
+          + " --help");
     }
     RuntimeOptions runtime = CliSupport.runtime(cl);
-    int[] batches = CliSupport.intList(cl, "batches", "1,16", 1, 4096);
-    List<Path> models = models(cl);
-    ForwardBenchmark.run(models, batches, runtime, System.out);
+    Path shared = Path.of(cl.getOptionValue("shared", Path.of("..", "shared").toString()));
+    switch (what) {
+      case "gradients" -> {
+        List<Path> models = cl.hasOption(CommonOptions.MODEL) ? models(cl) : GradientBenchmark.defaultModels(shared);
+        if (models.isEmpty()) {
+          models = List.of(CliSupport.demoModel());
+        }
+        GradientBenchmark.Settings s = new GradientBenchmark.Settings(batches(cl),
+            CliSupport.intOption(cl, "repeats", 5, 1, 1000), !cl.hasOption("no-inversion"), cl.hasOption("profile"),
+            CliSupport.intOption(cl, "top", 12, 1, 100));
+        GradientBenchmark.run(models, runtime.withMaxBatch(Math.max(runtime.maxBatch(), max(s.batches()))), s,
+            System.out);
+      }
+      case "methods" -> {
+        List<Path> models = cl.hasOption(CommonOptions.MODEL) ? models(cl)
+            : existing(List.of(shared.resolve("models/torchvision/resnet18.onnx")));
+        dev.lanterne.bench.MethodsBenchmark.run(models, runtime, new dev.lanterne.bench.MethodsBenchmark.Settings(
+            batches(cl), CliSupport.intOption(cl, "repeats", 5, 1, 1000), CliSupport.intOption(cl, "samples", 50, 1, 10000),
+            CliSupport.intOption(cl, "masks", 2000, 1, 1_000_000), CliSupport.intOption(cl, "rise-batch", 50, 1, 4096)),
+            System.out);
+      }
+      case "smoothgrad" -> {
+        List<Path> models = cl.hasOption(CommonOptions.MODEL) ? models(cl)
+            : List.of(shared.resolve("models/mobilenetv2-1.0-224-qdq.onnx"));
+        int samples = CliSupport.intOption(cl, "samples", 50, 1, 10000);
+        dev.lanterne.bench.SmoothGradBenchmark.run(existing(models), samples, runtime.withMaxBatch(
+            Math.max(samples, runtime.maxBatch())), System.out);
+      }
+      case "rise" -> {
+        int batch = CliSupport.intOption(cl, CommonOptions.BATCH, 32, 1, 4096);
+        List<Path> models = cl.hasOption(CommonOptions.MODEL) ? models(cl)
+            : List.of(shared.resolve("models/mobilenetv2-1.0-224-qdq.onnx"),
+                shared.resolve("models/torchvision/resnet18.onnx"));
+        RuntimeOptions rt = runtime.withMaxBatch(batch);
+        dev.lanterne.bench.RiseBenchmark.run(existing(models), CliSupport.intOption(cl, "masks", 512, 1, 1_000_000),
+            batch, rt, System.out);
+        if (!cl.hasOption(CommonOptions.MODEL)) {
+          dev.lanterne.bench.RiseBenchmark.heap(shared.resolve("models/mobilenetv1-0.25-128.onnx"), batch, rt,
+              System.out, 500, 8000);
+        }
+      }
+      case "inversion" -> {
+        List<String> a = new ArrayList<>(List.of("--shared", shared.toString()));
+        for (String flag : List.of("repeats", "steps", "lr", "out")) {
+          if (cl.hasOption(flag)) {
+            a.addAll(List.of("--" + flag, cl.getOptionValue(flag)));
+          }
+        }
+        for (String flag : List.of("timing-only", "logprob", "regularised-only")) {
+          if (cl.hasOption(flag)) {
+            a.add("--" + flag);
+          }
+        }
+        if (cl.hasOption(CommonOptions.THREADS)) {
+          a.addAll(List.of("--threads", cl.getOptionValue(CommonOptions.THREADS)));
+        }
+        if (cl.hasOption(CommonOptions.MODEL)) {
+          throw LanterneException.usage("bench inversion runs the course's models from --shared; it takes no --model");
+        }
+        try {
+          dev.lanterne.bench.InversionBenchmark.main(a.toArray(new String[0]));
+        } catch (LanterneException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new LanterneException("inversion benchmark failed: " + e.getMessage(), e);
+        }
+      }
+      default -> {
+        List<Path> models = cl.hasOption(CommonOptions.MODEL) ? models(cl) : defaultForwardModels(shared);
+        ForwardBenchmark.run(existing(models), batches(cl), runtime, System.out);
+      }
+    }
     return 0;
   }
 
-  /** --model values, or the shared pretrained and torchvision models when none is given. */
+  private static void printHelp(String what, Options options) {
+    HelpFormatter f = new HelpFormatter();
+    PrintWriter w = new PrintWriter(System.out, true);
+    f.printHelp(w, 100, "lanterne bench " + what + " [options]", SUMMARY.get(what), options, 2, 2, "", false);
+    w.flush();
+  }
+
+  private static int[] batches(CommandLine cl) {
+    return CliSupport.intList(cl, "batches", "1,16", 1, 4096);
+  }
+
+  private static int max(int[] v) {
+    return Arrays.stream(v).max().orElse(1);
+  }
+
+  /** --model values, each checked to exist. */
   static List<Path> models(CommandLine cl) {
     List<Path> models = new ArrayList<>();
-    if (cl.hasOption(CommonOptions.MODEL)) {
-      for (String m : cl.getOptionValues(CommonOptions.MODEL)) {
-        models.add(Path.of(m));
-      }
-      return models;
+    for (String m : cl.getOptionValues(CommonOptions.MODEL)) {
+      models.add(Path.of(m));
     }
-    Path shared = Path.of("..", "shared", "models");
+    return existing(models);
+  }
+
+  private static List<Path> existing(List<Path> models) {
+    for (Path m : models) {
+      if (!Files.isRegularFile(m)) {
+        throw LanterneException.usage("model file " + m + " does not exist; check the --model path");
+      }
+    }
+    return models;
+  }
+
+  /** The shared pretrained and torchvision models, or the demo model when there are none. */
+  static List<Path> defaultForwardModels(Path shared) {
+    List<Path> models = new ArrayList<>();
     for (String m : List.of("mobilenetv2-1.0-224-qdq.onnx", "torchvision/resnet18.onnx")) {
-      if (Files.isRegularFile(shared.resolve(m))) {
-        models.add(shared.resolve(m));
+      if (Files.isRegularFile(shared.resolve("models").resolve(m))) {
+        models.add(shared.resolve("models").resolve(m));
       }
     }
     if (models.isEmpty()) {

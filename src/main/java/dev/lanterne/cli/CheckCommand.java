@@ -8,7 +8,7 @@ import dev.lanterne.LanterneException;
 import dev.lanterne.grad.GradientCheck;
 import dev.lanterne.grad.GradientOptions;
 import dev.lanterne.grad.Gradients;
-import dev.lanterne.onnx.Dequantize;
+import dev.lanterne.grad.StraightThroughReference;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.QdqFolding;
 import dev.lanterne.onnx.proto.Onnx;
@@ -21,9 +21,10 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * `lanterne check`: compares the compiled gradient with central finite differences of the plain
- * model (random directions and a coarse pixel grid), prints the relative errors, and exits with 1
- * when any check exceeds its tolerance.
+ * `lanterne check`: compares the compiled gradient (the saliency graph the commands run) with central
+ * finite differences of the plain model (random directions and a coarse pixel grid), prints the
+ * relative errors, and exits with 1 when any check exceeds its tolerance. On a quantized model the
+ * finite differences are those of its straight-through reference ({@link StraightThroughReference}).
  */
 public final class CheckCommand implements Command {
   @Override
@@ -61,23 +62,35 @@ public final class CheckCommand implements Command {
     Images inputs = CliSupport.inputs(cl, spec);
     GradientCheck.Options options = options(cl);
     Onnx.ModelProto model = OnnxModels.load(spec.path());
-    if (isQuantized(model)) {
+    boolean quantized = isQuantized(model);
+    if (quantized) {
       // finite differences of a quantized model measure rounding steps, not a gradient
-      System.err.println("lanterne check: note: " + spec.path().getFileName()
-          + " is quantized; checking its dequantized float32 version (as `lanterne convert --dequantize`)");
-      model = Dequantize.apply(model);
+      System.out.println("note: " + spec.path().getFileName() + " is quantized: checking the derived graph the"
+          + " commands run (the deployed int8 forward, straight-through backward) against finite differences of its"
+          + " straight-through reference at each image: every activation QuantizeLinear->DequantizeLinear replaced"
+          + " by a clip to its unsaturated range plus the rounding residual frozen at the image, float weights");
     }
     boolean allPassed = true;
-    try (Classifier plain = Classifier.open(OnnxModels.toBytes(model), spec.name(), spec.runtime());
+    try (Classifier deployed = Classifier.open(OnnxModels.toBytes(model), spec.name(), spec.runtime());
         GradientModel gradient = saliencyModel(model, spec.runtime())) {
-      float[] scores = plain.run(inputs.tensor(), inputs.size());
-      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), plain.numClasses(), spec.labels());
+      float[] scores = deployed.run(inputs.tensor(), inputs.size());
+      int[][] classes = CliSupport.classes(cl, scores, inputs.size(), deployed.numClasses(), spec.labels());
       for (int i = 0; i < inputs.size(); i++) {
-        for (int c : classes[i]) {
-          System.out.printf("%s, class %d (%s):%n", inputs.names().get(i), c, spec.labels().get(c));
-          GradientCheck.Report report = GradientCheck.run(gradient, plain, inputs.tensor(i), c, options);
-          System.out.print(report.format().indent(2));
-          allPassed &= report.passed();
+        // the reference is built at the point the checks are made (the image plus the check's jitter)
+        Classifier reference = quantized ? Classifier.open(OnnxModels.toBytes(StraightThroughReference.at(model,
+            GradientCheck.jittered(inputs.tensor(i), options), spec.runtime())),
+            spec.name() + " (straight-through reference)", spec.runtime()) : deployed;
+        try {
+          for (int c : classes[i]) {
+            System.out.printf("%s, class %d (%s):%n", inputs.names().get(i), c, spec.labels().get(c));
+            GradientCheck.Report report = GradientCheck.run(gradient, reference, inputs.tensor(i), c, options);
+            System.out.print(report.format().indent(2));
+            allPassed &= report.passed();
+          }
+        } finally {
+          if (reference != deployed) {
+            reference.close();
+          }
         }
       }
     }

@@ -75,7 +75,9 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     List<dev.lanterne.tensor.OutputFolder> outer = CliSupport.beginOutputs();
     try {
-      if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+      // `lanterne bench gradients --help` is the benchmark's own help: the selected tool prints it
+      boolean toolHelp = cmd instanceof PassesArguments && rest.length > 0 && !rest[0].startsWith("-");
+      if (!toolHelp && (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h"))) {
         printCommandHelp(cmd);
         return 0;
       }

@@ -329,7 +329,7 @@ public final class LanternModel implements AutoCloseable {
           finiteDifferences));
     }
     return session("saliency/" + variant, () -> new SaliencySession(
-        graphs(GradientOptions.DEFAULT.withVariant(variant)).saliency(), runtime));
+        graph(GradientOptions.DEFAULT.withVariant(variant), GradientCompiler.Kind.SALIENCY), runtime));
   }
 
   /**
@@ -357,8 +357,8 @@ public final class LanternModel implements AutoCloseable {
           + " gradient graph gives; use the compiled gradient (or a perturbation method such as RISE)");
     }
     return session("gradcam/" + layer, () -> {
-      GradientCompiler.Graphs g = graphs(GradientOptions.DEFAULT.withLayer(layer));
-      return new GradCamSession(g.gradcam(), g.layer(), runtime);
+      Onnx.ModelProto g = graph(GradientOptions.DEFAULT.withLayer(layer), GradientCompiler.Kind.GRADCAM);
+      return new GradCamSession(g, GradientCompiler.layerOf(g), runtime);
     });
   }
 
@@ -373,7 +373,8 @@ public final class LanternModel implements AutoCloseable {
 
   /** The compiled inversion-step graph. Owned by this model. */
   public InversionModel inversionGraph() {
-    return session("inversion", () -> new InversionSession(graphs(GradientOptions.DEFAULT).inversion(), runtime));
+    return session("inversion", () -> new InversionSession(graph(GradientOptions.DEFAULT,
+        GradientCompiler.Kind.INVERSION), runtime));
   }
 
   /**
@@ -387,8 +388,9 @@ public final class LanternModel implements AutoCloseable {
     return session("derived/" + key, factory::get);
   }
 
-  private GradientCompiler.Graphs graphs(GradientOptions options) {
-    return cache != null ? cache.getOrCompile(proto, options) : GradientCompiler.compile(proto, options);
+  /** One derived graph, built alone (the others are not compiled), through the cache when there is one. */
+  private Onnx.ModelProto graph(GradientOptions options, GradientCompiler.Kind kind) {
+    return cache != null ? cache.getOrCompile(proto, options, kind) : GradientCompiler.compile(proto, options, kind);
   }
 
   private interface SessionFactory<T extends AutoCloseable> {

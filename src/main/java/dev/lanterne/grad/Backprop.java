@@ -35,6 +35,8 @@ public final class Backprop {
     for (Onnx.TensorProto t : graph.getInitializerList()) {
       constants.put(t.getName(), t);
     }
+    // quantized weights: rules see their float values (the backward reads them as float constants)
+    constants.putAll(FusionSafeView.dequantizedConstants(graph));
     active.add(input);
     for (Onnx.NodeProto n : nodes) {
       if (n.getOpType().equals("Constant") && Attributes.has(n, "value")) {

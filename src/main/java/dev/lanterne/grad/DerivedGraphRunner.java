@@ -32,6 +32,15 @@ public final class DerivedGraphRunner implements AutoCloseable {
   private final dev.lanterne.runtime.SessionGuard guard;
 
   public DerivedGraphRunner(Onnx.ModelProto derived, RuntimeOptions options, String what) {
+    this(derived, options, what, null);
+  }
+
+  /**
+   * As above; with a non-null profilePrefix the session records ONNX Runtime's per-operator profile
+   * (read it with {@link #endProfiling}).
+   */
+  public DerivedGraphRunner(Onnx.ModelProto derived, RuntimeOptions options, String what,
+      java.nio.file.Path profilePrefix) {
     Onnx.GraphProto g = derived.getGraph();
     this.input = g.getInput(0).getName();
     this.scores = GradientCompiler.scoresName(derived);
@@ -41,11 +50,20 @@ public final class DerivedGraphRunner implements AutoCloseable {
     this.numClasses = (int) g.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue();
     boolean batched = !dims.get(0).hasDimValue();
     this.chunk = batched ? options.maxBatch() : 1;
-    // The layout transforms of ONNX Runtime's highest level slow the backward convolutions
-    // (about 15% on SqueezeNet at batch 16, neutral on MobileNetV2), so derived graphs stop one level below.
-    this.session = OrtSessions.create(derived.toByteArray(), options, what,
-        ai.onnxruntime.OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+    // The same optimisation level as the plain classifier's session: the forward part of a derived
+    // graph then runs the same fused kernels and computes bit for bit the scores `classify` prints.
+    byte[] bytes = derived.toByteArray();
+    this.session = profilePrefix == null ? OrtSessions.create(bytes, options, what, OPT_LEVEL)
+        : OrtSessions.createProfiled(bytes, options, what, OPT_LEVEL, profilePrefix);
     this.guard = new dev.lanterne.runtime.SessionGuard(what);
+  }
+
+  /** The graph optimisation level of derived-graph sessions: that of the plain classifier. */
+  public static final OrtSession.SessionOptions.OptLevel OPT_LEVEL = OrtSession.SessionOptions.OptLevel.ALL_OPT;
+
+  /** Ends the profile of a session created with a profile prefix and returns its JSON trace file. */
+  public java.nio.file.Path endProfiling() {
+    return OrtSessions.endProfiling(session);
   }
 
   public int[] inputShape() {

@@ -123,7 +123,8 @@ public final class GradientCheck {
     return new Report(checks);
   }
 
-  private static float[] jittered(float[] image, Options o) {
+  /** The point the checks are made at: the image plus the options' seeded jitter (deterministic). */
+  public static float[] jittered(float[] image, Options o) {
     float[] x = image.clone();
     if (o.jitter() > 0) {
       double sd = o.jitter() * FiniteDifferenceGradient.scale(image);

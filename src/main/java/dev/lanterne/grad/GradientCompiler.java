@@ -15,7 +15,9 @@ import java.util.Set;
  * Derives, from a classifier with image input x [N,C,H,W] and scores y [N,K], the three graphs with
  * the backward pass baked in (as ONNX nodes appended to the forward graph, within the model's opset):
  * saliency (y, dy/dx), Grad-CAM (y, A, dy/dA) and one inversion step (x_next, dy/dx, y). Each takes an
- * extra input `seed` [N,K] and differentiates sum(seed * y).
+ * extra input `seed` [N,K] and differentiates sum(seed * y). The forward part of each derived graph is
+ * the model as ONNX Runtime optimises it for the CPU (so its scores are bit for bit those of the plain
+ * model, fused int8 kernels included); the backward reads it through a {@link FusionSafeView}.
  */
 public final class GradientCompiler {
   /**
@@ -23,9 +25,10 @@ public final class GradientCompiler {
    * layout of a derived graph changes, so that no stale graph is ever served from the cache.
    * 2: clipped straight-through gradient for activation QuantizeLinear. 3: shape arithmetic folded,
    * strided Slice, LayerNormalization. 4: default Grad-CAM layer before the head; channels-last and
-   * token layers read as [N,C,h,w].
+   * token layers read as [N,C,h,w]. 5: the backward of a QDQ model reads its own dequantized copies;
+   * masks from the quantized values; the forward part is the plain model as ONNX Runtime optimises it.
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   public static final String SEED = "seed";
   public static final String GRAD_INPUT = "grad_input";
@@ -38,7 +41,9 @@ public final class GradientCompiler {
   public static final String LAYER_KEY = "lanterne.layer";
   /** Metadata key of the Grad-CAM graph that describes its layer's layout ({@link SpatialLayout#describe}). */
   public static final String LAYOUT_KEY = "lanterne.layout";
-  private static final String PREFIX = "lanterne/";
+  /** Name prefix of every node and tensor the compiler adds (the backward part of a derived graph). */
+  public static final String BACKWARD_PREFIX = "lanterne/";
+  private static final String PREFIX = BACKWARD_PREFIX;
 
   private GradientCompiler() {}
 
@@ -47,8 +52,20 @@ public final class GradientCompiler {
 
   /** The forward model prepared for differentiation: batch made dynamic where possible, shapes probed. */
   public record Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
-      ProbedShapes shapes, Backprop paths) {
-    /** The default Grad-CAM layer, see {@link LayerFinder#defaultLayer}. */
+      ProbedShapes shapes, Backprop paths, Survivors survivors) {
+    Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched, ProbedShapes shapes,
+        Backprop paths) {
+      this(model, input, output, chw, batched, shapes, paths, new Survivors(model));
+      survivors.describe(input, chw, batched, shapes);
+    }
+
+    /** A fresh view of the forward part for one derived graph's backward. */
+    GraphEmitter.ForwardView view() {
+      Onnx.ModelProto optimised = survivors.get();
+      return optimised == null ? GraphEmitter.ForwardView.IDENTITY
+          : new FusionSafeView(model.getGraph(), survivors.names());
+    }
+
     public String defaultLayer() {
       return LayerFinder.defaultLayer(model.getGraph(), shapes, paths, chw);
     }
@@ -78,13 +95,49 @@ public final class GradientCompiler {
 
   public static Graphs compile(Onnx.ModelProto model, GradientOptions options) {
     Prepared p = prepare(model);
+    Onnx.ModelProto cam = gradcam(p, options);
+    return new Graphs(saliency(p, options), cam, inversion(p, options), layerOf(cam));
+  }
+
+  /** The kinds of derived graph. */
+  public enum Kind {
+    SALIENCY("saliency"), GRADCAM("gradcam"), INVERSION("inversion");
+
+    private final String fileName;
+
+    Kind(String fileName) {
+      this.fileName = fileName;
+    }
+
+    /** The kind's name in cache file names. */
+    public String fileName() {
+      return fileName;
+    }
+  }
+
+  /** Only the derived graph of one kind (the others are not built). */
+  public static Onnx.ModelProto compile(Onnx.ModelProto model, GradientOptions options, Kind kind) {
+    Prepared p = prepare(model);
+    return switch (kind) {
+      case SALIENCY -> saliency(p, options);
+      case GRADCAM -> gradcam(p, options);
+      case INVERSION -> inversion(p, options);
+    };
+  }
+
+  /** The Grad-CAM layer a Grad-CAM graph was compiled for (its metadata), or null. */
+  public static String layerOf(Onnx.ModelProto gradcam) {
+    return gradcam.getMetadataPropsList().stream().filter(e -> e.getKey().equals(LAYER_KEY))
+        .map(Onnx.StringStringEntryProto::getValue).findFirst().orElse(null);
+  }
+
+  private static Onnx.ModelProto gradcam(Prepared p, GradientOptions options) {
     String layer = options.layer() != null ? p.resolveLayer(options.layer()) : defaultLayerOrInput(p);
     SpatialLayout layout = p.layout(layer);
-    Onnx.ModelProto cam = gradcam(p, options, layer, layout).toBuilder()
+    return gradcam(p, options, layer, layout).toBuilder()
         .addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(LAYER_KEY).setValue(layer))
         .addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(LAYOUT_KEY).setValue(layout.describe()))
         .build();
-    return new Graphs(saliency(p, options), cam, inversion(p, options), layer);
   }
 
   /**
@@ -152,6 +205,11 @@ public final class GradientCompiler {
   /** Only the saliency graph (y, dy/dx). */
   public static Onnx.ModelProto compileSaliency(Onnx.ModelProto model, GradientOptions options) {
     return saliency(prepare(model), options);
+  }
+
+  /** Only the inversion-step graph (x_next, dy/dx, y). */
+  public static Onnx.ModelProto compileInversion(Onnx.ModelProto model, GradientOptions options) {
+    return inversion(prepare(model), options);
   }
 
   /** Makes the batch dynamic when the model fixes it to 1 and the rewrite runs, then probes shapes. */
@@ -286,6 +344,62 @@ public final class GradientCompiler {
     return b.build();
   }
 
+  /**
+   * The tensors of the forward model that survive ONNX Runtime's graph optimisations, found once (on
+   * first use) for all derived graphs of a model; null when the model cannot be optimised here.
+   */
+  public static final class Survivors {
+    private final Onnx.ModelProto model;
+    private Onnx.ModelProto optimised;
+    private boolean done;
+
+    Survivors(Onnx.ModelProto model) {
+      this.model = model;
+    }
+
+    private java.util.Set<String> names;
+    private String input;
+    private long[] chw;
+    private boolean batched;
+    private ProbedShapes shapes;
+
+    /** The forward model as ONNX Runtime optimises it, or null. */
+    synchronized Onnx.ModelProto get() {
+      if (!done) {
+        done = true;
+        optimised = FusionSafeView.optimise(model);
+        if (optimised != null) {
+          try {
+            // a tensor keeps its name through the optimisations only if it keeps its shape
+            ProbedShapes after = ShapeProbe.probe(optimised, input, chw, batched);
+            names = new HashSet<>();
+            for (String n : FusionSafeView.names(optimised.getGraph())) {
+              if (!shapes.has(n) || after.has(n) && java.util.Arrays.equals(after.dims(n), shapes.dims(n))
+                  && java.util.Arrays.equals(after.followsBatch(n), shapes.followsBatch(n))) {
+                names.add(n);
+              }
+            }
+          } catch (RuntimeException e) {
+            optimised = null;
+          }
+        }
+      }
+      return optimised;
+    }
+
+    synchronized java.util.Set<String> names() {
+      get();
+      return new HashSet<>(names);
+    }
+
+    void describe(String input, long[] chw, boolean batched, ProbedShapes shapes) {
+      this.input = input;
+      this.chw = chw;
+      this.batched = batched;
+      this.shapes = shapes;
+    }
+  }
+
   /** Assembles one derived model: forward graph, seed input, backward nodes, named outputs. */
   private static final class Builder {
     private final Prepared p;
@@ -294,12 +408,14 @@ public final class GradientCompiler {
     private final Onnx.GraphProto.Builder graph;
     private final List<Onnx.ValueInfoProto> extraOutputs = new ArrayList<>();
     private final Set<String> taken = new HashSet<>();
+    private final Onnx.ModelProto base;
 
     Builder(Prepared p, Variant variant) {
       this.p = p;
       this.variant = variant;
       this.emitter = new GraphEmitter(OnnxModels.opset(p.model()), p.shapes(), PREFIX);
       Onnx.GraphProto g = p.model().getGraph();
+      emitter.setForwardView(p.view());
       g.getInputList().forEach(v -> taken.add(v.getName()));
       g.getInitializerList().forEach(t -> taken.add(t.getName()));
       g.getNodeList().forEach(n -> taken.addAll(n.getOutputList()));
@@ -311,7 +427,11 @@ public final class GradientCompiler {
       }
       long[] yDims = p.shapes().dims(p.output());
       boolean[] yBatch = p.shapes().followsBatch(p.output());
-      graph = g.toBuilder().clearOutput().addOutput(valueInfo(p.output(), yDims, yBatch));
+      // the forward part is the plain model as ONNX Runtime optimises it, so that it runs the same
+      // fused kernels as `classify` whatever the backward reads (see FusionSafeView)
+      Onnx.ModelProto optimised = p.survivors().get();
+      base = optimised != null ? optimised : p.model();
+      graph = base.getGraph().toBuilder().clearOutput().addOutput(valueInfo(p.output(), yDims, yBatch));
       graph.addInput(valueInfo(SEED, yDims, yBatch));
     }
 
@@ -338,7 +458,42 @@ public final class GradientCompiler {
       graph.addAllNode(emitter.nodes());
       graph.addAllInitializer(emitter.initializers());
       graph.addAllOutput(extraOutputs);
-      Onnx.ModelProto m = p.model();
+      if (base != p.model()) {
+        // constants of the original graph the backward reads but the optimised forward no longer has,
+        // or has changed under the same name (ONNX Runtime transposes constants in place)
+        Map<String, Onnx.TensorProto> present = dev.lanterne.onnx.Graphs.constants(base.getGraph());
+        Map<String, Onnx.TensorProto> original = dev.lanterne.onnx.Graphs.constants(p.model().getGraph());
+        Map<String, String> renamed = new java.util.HashMap<>();
+        for (Onnx.NodeProto n : emitter.nodes()) {
+          for (String in : n.getInputList()) {
+            Onnx.TensorProto t = original.get(in);
+            if (t == null || renamed.containsKey(in)) {
+              continue;
+            }
+            Onnx.TensorProto now = present.get(in);
+            if (now == null) {
+              graph.addInitializer(t);
+              renamed.put(in, in);
+            } else if (!now.toBuilder().clearName().build().equals(t.toBuilder().clearName().build())) {
+              String copy = PREFIX + "original/" + in;
+              graph.addInitializer(t.toBuilder().setName(copy));
+              renamed.put(in, copy);
+            } else {
+              renamed.put(in, in);
+            }
+          }
+        }
+        List<Onnx.NodeProto> backward = new ArrayList<>();
+        for (Onnx.NodeProto n : emitter.nodes()) {
+          Onnx.NodeProto.Builder nb = n.toBuilder();
+          for (int k = 0; k < n.getInputCount(); k++) {
+            nb.setInput(k, renamed.getOrDefault(n.getInput(k), n.getInput(k)));
+          }
+          backward.add(nb.build());
+        }
+        graph.clearNode().addAllNode(base.getGraph().getNodeList()).addAllNode(backward);
+      }
+      Onnx.ModelProto m = base;
       if (m.getIrVersion() < 4) {
         // before IR 4, every initializer must also be declared as a graph input
         for (Onnx.TensorProto t : emitter.initializers()) {

@@ -20,30 +20,34 @@ public final class Gradients {
     return new GraphCache(GraphCache.defaultDir()).getOrCompile(model, options);
   }
 
+  /** One derived graph from the cache (compiled on first use); the other kinds are not built. */
+  public static Onnx.ModelProto graph(Onnx.ModelProto model, GradientOptions options, GradientCompiler.Kind kind) {
+    return new GraphCache(GraphCache.defaultDir()).getOrCompile(model, options, kind);
+  }
+
   public static SaliencySession saliency(Path modelFile, GradientOptions options, RuntimeOptions runtime) {
-    return new SaliencySession(graphs(modelFile, options).saliency(), runtime);
+    return saliency(OnnxModels.load(modelFile), options, runtime);
   }
 
   public static GradCamSession gradcam(Path modelFile, GradientOptions options, RuntimeOptions runtime) {
-    GradientCompiler.Graphs g = graphs(modelFile, options);
-    return new GradCamSession(g.gradcam(), g.layer(), runtime);
+    return gradcam(OnnxModels.load(modelFile), options, runtime);
   }
 
   public static InversionSession inversion(Path modelFile, GradientOptions options, RuntimeOptions runtime) {
-    return new InversionSession(graphs(modelFile, options).inversion(), runtime);
+    return inversion(OnnxModels.load(modelFile), options, runtime);
   }
 
   /** For a model already in memory, e.g. {@code OnnxModels.parse(classifier.modelBytes(), name)}. */
   public static SaliencySession saliency(Onnx.ModelProto model, GradientOptions options, RuntimeOptions runtime) {
-    return new SaliencySession(graphs(model, options).saliency(), runtime);
+    return new SaliencySession(graph(model, options, GradientCompiler.Kind.SALIENCY), runtime);
   }
 
   public static GradCamSession gradcam(Onnx.ModelProto model, GradientOptions options, RuntimeOptions runtime) {
-    GradientCompiler.Graphs g = graphs(model, options);
-    return new GradCamSession(g.gradcam(), g.layer(), runtime);
+    Onnx.ModelProto cam = graph(model, options, GradientCompiler.Kind.GRADCAM);
+    return new GradCamSession(cam, GradientCompiler.layerOf(cam), runtime);
   }
 
   public static InversionSession inversion(Onnx.ModelProto model, GradientOptions options, RuntimeOptions runtime) {
-    return new InversionSession(graphs(model, options).inversion(), runtime);
+    return new InversionSession(graph(model, options, GradientCompiler.Kind.INVERSION), runtime);
   }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * written) is rebuilt. A cache folder that cannot be written is not an error: the graphs are
  * compiled in memory, with a one-line warning.
  *
+ * Each kind (saliency, Grad-CAM, inversion step) is its own file, compiled and read only when asked for.
+ *
  * <p>Thread-safe: entries are written atomically; concurrent writers of one entry write the same bytes.
  */
 public final class GraphCache {
@@ -47,7 +49,7 @@ public final class GraphCache {
     return OnnxModels.sha256(model.toByteArray()) + "-" + optionsHash;
   }
 
-  /** The cached graphs, or freshly compiled (and stored) ones. */
+  /** All three graphs, each from the cache or freshly compiled (and stored). */
   public GradientCompiler.Graphs getOrCompile(Onnx.ModelProto model, GradientOptions options) {
     String key = key(model, options);
     GradientCompiler.Graphs cached = read(key);
@@ -63,6 +65,26 @@ public final class GraphCache {
       warnUnwritable(e);
     }
     return graphs;
+  }
+
+  /** The graph of one kind, from the cache or freshly compiled (and stored); the others are not built. */
+  public Onnx.ModelProto getOrCompile(Onnx.ModelProto model, GradientOptions options, GradientCompiler.Kind kind) {
+    String key = key(model, options);
+    try {
+      Onnx.ModelProto cached = parse(key, kind.fileName());
+      if (cached != null && (kind != GradientCompiler.Kind.GRADCAM || GradientCompiler.layerOf(cached) != null)) {
+        return cached;
+      }
+    } catch (RuntimeException | IOException e) {
+      // damaged: compile it again
+    }
+    Onnx.ModelProto graph = GradientCompiler.compile(model, options, kind);
+    try {
+      store(key, kind.fileName(), graph);
+    } catch (LanterneException e) {
+      warnUnwritable(e);
+    }
+    return graph;
   }
 
   private static final java.util.Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();

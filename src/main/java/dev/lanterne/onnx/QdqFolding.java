@@ -35,6 +35,14 @@ public final class QdqFolding {
     return defaultDomain && (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear"));
   }
 
+  /**
+   * The value of a QuantizeLinear or DequantizeLinear node whose inputs are all constants (named
+   * after its output), computed as ONNX Runtime does; null for any other node.
+   */
+  public static Onnx.TensorProto evaluate(Onnx.NodeProto n, Map<String, Onnx.TensorProto> constants) {
+    return fold(n, constants);
+  }
+
   /** The node's constant result, or null when it is not a foldable Q/DQ of constants. */
   private static Onnx.TensorProto fold(Onnx.NodeProto n, Map<String, Onnx.TensorProto> constants) {
     if (!isQuantizeOrDequantize(n) || n.getOutputCount() != 1 || n.getInputCount() < 2

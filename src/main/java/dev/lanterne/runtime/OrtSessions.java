@@ -32,6 +32,30 @@ public final class OrtSessions {
     }
   }
 
+  /**
+   * A session that records ONNX Runtime's per-operator profile (see {@link #endProfiling}); for
+   * benchmarks. The trace goes to a JSON file whose name starts with profilePrefix.
+   */
+  public static OrtSession createProfiled(byte[] modelBytes, RuntimeOptions options, String what,
+      OrtSession.SessionOptions.OptLevel level, java.nio.file.Path profilePrefix) {
+    try (OrtSession.SessionOptions so = sessionOptions(options)) {
+      so.setOptimizationLevel(level);
+      so.enableProfiling(profilePrefix.toString());
+      return environment().createSession(modelBytes, so);
+    } catch (OrtException e) {
+      throw new LanterneException("ONNX Runtime cannot load " + what + " (" + firstLine(e.getMessage()) + ")", e);
+    }
+  }
+
+  /** Ends a profiled session's trace and returns the JSON file it was written to. */
+  public static java.nio.file.Path endProfiling(OrtSession session) {
+    try {
+      return java.nio.file.Path.of(session.endProfiling());
+    } catch (OrtException e) {
+      throw new LanterneException("ONNX Runtime could not write its profile (" + firstLine(e.getMessage()) + ")", e);
+    }
+  }
+
   static OrtSession.SessionOptions sessionOptions(RuntimeOptions options) throws OrtException {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

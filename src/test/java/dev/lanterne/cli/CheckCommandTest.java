@@ -57,11 +57,12 @@ class CheckCommandTest {
   }
 
   @Test
-  void passesOnTheDequantizedQdqMobileNetV2() throws Exception {
+  void passesOnTheQdqMobileNetV2AgainstItsStraightThroughReference() throws Exception {
     Object[] r = check("--model", SharedData.model("mobilenetv2-1.0-224-qdq.onnx").toString(), "--image",
         SharedData.image("coffee.png").toString(), "--batch", "16");
     System.out.print(r[1]);
     assertEquals(0, r[0], (String) r[1]);
     assertTrue(((String) r[1]).contains("class 967"), (String) r[1]);
+    assertTrue(((String) r[1]).contains("straight-through reference"), "says what it checks: " + r[1]);
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lanterne.onnx.proto.Onnx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,5 +86,23 @@ class GraphCacheTest {
     String w = err.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(w.contains("lanterne: warning: cannot write the graph cache") && w.contains("LANTERNE_CACHE")
         && w.strip().lines().count() == 1, w);
+  }
+
+  @Test
+  void buildsOnlyTheRequestedKind(@TempDir Path dir) throws Exception {
+    GraphCache cache = new GraphCache(dir);
+    Onnx.ModelProto model = model();
+    String key = GraphCache.key(model, GradientOptions.DEFAULT);
+    Onnx.ModelProto cam = cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.GRADCAM);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(key + ".gradcam.onnx", key + ".gradcam.onnx.sha256"),
+          files.map(f -> f.getFileName().toString()).sorted().toList(),
+          "only the Grad-CAM graph is built and stored");
+    }
+    assertEquals(GradientCompiler.layerOf(cam), GradientCompiler.layerOf(
+        cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.GRADCAM)));
+    Onnx.ModelProto sal = cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY);
+    assertArrayEquals(cache.getOrCompile(model, GradientOptions.DEFAULT).saliency().toByteArray(), sal.toByteArray(),
+        "one kind alone is the same graph as compiled with the others");
   }
 }

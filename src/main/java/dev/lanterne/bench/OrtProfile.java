@@ -1,0 +1,99 @@
+package dev.lanterne.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanterne.LanterneException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-operator totals from an ONNX Runtime profile (the JSON trace written by a session created with
+ * profiling enabled): kernel time by operator type, split into the derived graph's forward part (the
+ * model's own nodes) and its backward part (nodes the gradient compiler added, whose names start
+ * with a prefix).
+ */
+public final class OrtProfile {
+  /** Total kernel time of one operator type in one part of the graph. */
+  public record OpTotal(String part, String op, double ms, long count) {}
+
+  private final Map<String, OpTotal> totals;
+  private final int calls;
+
+  private OrtProfile(Map<String, OpTotal> totals, int calls) {
+    this.totals = totals;
+    this.calls = calls;
+  }
+
+  /**
+   * Reads a trace; nodes whose name starts with backwardPrefix count as the backward part. Times are
+   * divided by calls, the number of session runs the trace covers (warm-up runs excluded by the caller
+   * by starting a fresh session).
+   */
+  public static OrtProfile read(Path trace, String backwardPrefix, int calls) {
+    JsonNode events;
+    try {
+      events = new ObjectMapper().readTree(trace.toFile());
+    } catch (IOException e) {
+      throw new LanterneException("cannot read ONNX Runtime's profile " + trace + " (" + e.getMessage() + ")", e);
+    }
+    Map<String, OpTotal> totals = new LinkedHashMap<>();
+    for (JsonNode ev : events) {
+      if (!"Node".equals(ev.path("cat").asText()) || !ev.path("name").asText().endsWith("_kernel_time")) {
+        continue;
+      }
+      String name = ev.path("name").asText();
+      String op = ev.path("args").path("op_name").asText("?");
+      String part = name.startsWith(backwardPrefix) ? "backward" : "forward";
+      double ms = ev.path("dur").asDouble() / 1e3;
+      totals.merge(part + "/" + op, new OpTotal(part, op, ms, 1),
+          (a, b) -> new OpTotal(a.part(), a.op(), a.ms() + b.ms(), a.count() + b.count()));
+    }
+    return new OrtProfile(totals, Math.max(1, calls));
+  }
+
+  /** Milliseconds per call spent in one part ("forward" or "backward"). */
+  public double partMs(String part) {
+    return totals.values().stream().filter(t -> t.part().equals(part)).mapToDouble(OpTotal::ms).sum() / calls;
+  }
+
+  /** The operator types of one part, most expensive first, with times per call. */
+  public List<OpTotal> top(String part, int n) {
+    List<OpTotal> list = new ArrayList<>();
+    for (OpTotal t : totals.values()) {
+      if (t.part().equals(part)) {
+        list.add(new OpTotal(t.part(), t.op(), t.ms() / calls, t.count() / calls));
+      }
+    }
+    list.sort(Comparator.comparingDouble(OpTotal::ms).reversed());
+    return list.subList(0, Math.min(n, list.size()));
+  }
+
+  /** Prints the top operators of the forward and the backward part side by side. */
+  public void print(PrintStream out, int n) {
+    double fwd = partMs("forward");
+    double bwd = partMs("backward");
+    out.printf(Locale.ROOT, "  kernel time per call: forward part %.1f ms, backward part %.1f ms (%.2fx)%n", fwd, bwd,
+        bwd / Math.max(1e-9, fwd));
+    List<OpTotal> f = top("forward", n);
+    List<OpTotal> b = top("backward", n);
+    out.printf(Locale.ROOT, "  %-24s %9s %6s %5s   %-24s %9s %6s %5s%n", "forward op", "ms/call", "share", "nodes",
+        "backward op", "ms/call", "share", "nodes");
+    for (int i = 0; i < Math.max(f.size(), b.size()); i++) {
+      String left = i < f.size() ? row(f.get(i), fwd) : String.format("%-24s %9s %6s %5s", "", "", "", "");
+      String right = i < b.size() ? row(b.get(i), bwd) : "";
+      out.println("  " + left + "   " + right);
+    }
+  }
+
+  private static String row(OpTotal t, double partTotal) {
+    return String.format(Locale.ROOT, "%-24s %9.2f %5.1f%% %5d", t.op(), t.ms(), 100 * t.ms() / Math.max(1e-9, partTotal),
+        t.count());
+  }
+}
