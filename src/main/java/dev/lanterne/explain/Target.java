@@ -113,7 +113,7 @@ public final class Target {
         java.util.LinkedHashSet<Integer> cls = new java.util.LinkedHashSet<>();
         for (String w : words) {
           if (isTop(w)) {
-            String k = w.substring(3);
+            String k = w.equalsIgnoreCase("predicted") ? "" : w.substring(3);
             int count = k.isEmpty() ? 1 : Integer.parseInt(k);
             if (count < 1 || count > numClasses) {
               throw LanterneException.usage("class " + w + " asks for " + count + " classes; the model has "
@@ -156,7 +156,8 @@ public final class Target {
   }
 
   private static boolean isTop(String w) {
-    return w.toLowerCase(Locale.ROOT).matches("top\\d*");
+    String l = w.toLowerCase(Locale.ROOT);
+    return l.matches("top\\d*") || l.equals("predicted");
   }
 
   private int[] byLabel(Labels classLabels, int numClasses) {

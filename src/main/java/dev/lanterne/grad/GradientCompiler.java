@@ -255,12 +255,47 @@ public final class GradientCompiler {
     return prepared(model, in.getName(), output, chw, !fixed, shapes);
   }
 
-  /** Folds the shape arithmetic (see {@link ShapeFolding}) and finds the paths to differentiate. */
+  /**
+   * Folds the shape arithmetic (see {@link ShapeFolding}) where the graph needs it, and finds the paths
+   * to differentiate. A graph whose shape inputs are all constants is left as it is, so that ONNX Runtime
+   * optimises its forward part exactly as it does the deployed model's (scores equal bit for bit).
+   */
   private static Prepared prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
       ProbedShapes shapes) {
-    Onnx.ModelProto folded = ShapeFolding.fold(model, shapes, input, batched);
+    Onnx.ModelProto folded = needsShapeFolding(model) ? ShapeFolding.fold(model, shapes, input, batched) : model;
     return new Prepared(folded, input, output, chw, batched, shapes,
         new Backprop(folded.getGraph(), shapes, input, output));
+  }
+
+  /** Operators whose inputs after the first are shapes, indices or sizes that a gradient rule reads as constants. */
+  private static final Set<String> SHAPE_INPUT_OPS = Set.of("Slice", "Pad", "Split", "Tile", "Expand", "Resize",
+      "Upsample", "Range", "ConstantOfShape", "ScatterND", "GatherElements", "CumSum", "ReduceMean", "ReduceSum",
+      "ReduceMax", "ReduceMin", "ReduceL2", "Squeeze", "Unsqueeze");
+
+  /**
+   * Whether some operator of the graph takes a shape, index or size computed at run time (from
+   * {@code Shape} chains), which the compiler must fold to a constant before differentiating.
+   */
+  public static boolean needsShapeFolding(Onnx.ModelProto model) {
+    Onnx.GraphProto g = model.getGraph();
+    Set<String> constants = new HashSet<>();
+    g.getInitializerList().forEach(t -> constants.add(t.getName()));
+    for (Onnx.NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("Constant")) {
+        constants.addAll(n.getOutputList());
+      }
+    }
+    for (Onnx.NodeProto n : g.getNodeList()) {
+      if (SHAPE_INPUT_OPS.contains(n.getOpType())) {
+        for (int i = 1; i < n.getInputCount(); i++) {
+          String in = n.getInput(i);
+          if (!in.isEmpty() && !constants.contains(in)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static Onnx.ValueInfoProto imageInput(Onnx.GraphProto g) {

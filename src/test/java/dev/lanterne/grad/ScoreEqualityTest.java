@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The scores every derived graph reports are the scores `classify` reports, bit for bit: the forward
  * part of a derived graph runs the same kernels as the plain model (on the quantized MobileNetV2, the
  * same fused int8 kernels). Checked for the three graphs of every shared model, at batch 1 and 3, on
- * random inputs and (for the pretrained models) on a photo.
+ * random inputs and (for the pretrained models) on a photo. Models whose shape arithmetic the compiler
+ * must fold first (transformer exports) run a rewritten forward that ONNX Runtime fuses differently;
+ * their scores must agree to float32 rounding (1e-5 of the largest score), not bit for bit.
  */
 class ScoreEqualityTest {
   private static final RuntimeOptions OPTS = RuntimeOptions.DEFAULT.withThreads(2);
@@ -65,19 +67,27 @@ class ScoreEqualityTest {
           seed[i * k + 17 * i % k] = 1f;
         }
         float[] expected = plain.run(x, n);
-        same(name + " saliency, batch " + n, expected, saliency.gradient(x, n, seed).scores());
-        same(name + " Grad-CAM, batch " + n, expected, cam.run(x, n, seed).scores());
-        same(name + " inversion, batch " + n, expected, inversion.step(x, n, seed, 0.1f, 0f).scores());
+        boolean exact = !GradientCompiler.needsShapeFolding(model);
+        same(name + " saliency, batch " + n, expected, saliency.gradient(x, n, seed).scores(), exact);
+        same(name + " Grad-CAM, batch " + n, expected, cam.run(x, n, seed).scores(), exact);
+        same(name + " inversion, batch " + n, expected, inversion.step(x, n, seed, 0.1f, 0f).scores(), exact);
       }
     }
   }
 
-  private static void same(String what, float[] expected, float[] actual) {
+  private static void same(String what, float[] expected, float[] actual, boolean exact) {
     assertEquals(expected.length, actual.length, what);
+    double scale = 0;
+    for (float v : expected) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    double allowed = exact ? 0 : 1e-5 * scale;
     int differ = 0;
     double worst = 0;
     for (int i = 0; i < expected.length; i++) {
-      if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+      boolean equal = exact ? Float.floatToIntBits(expected[i]) == Float.floatToIntBits(actual[i])
+          : Math.abs(expected[i] - actual[i]) <= allowed;
+      if (!equal) {
         differ++;
         worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
       }
