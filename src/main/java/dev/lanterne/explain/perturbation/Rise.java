@@ -46,15 +46,8 @@ public final class Rise implements dev.lanterne.explain.Attribution {
 
   @Override
   public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
-    if (owner == null) {
-      throw new IllegalStateException("this Rise was made without a model; use explain(BlackBox, ...)");
-    }
-    BlackBox box = BlackBox.of(owner.classifier(), owner.card(), owner.labels());
-    List<Explanation> out = new java.util.ArrayList<>();
-    for (int i = 0; i < images.size(); i++) {
-      out.addAll(explain(box, owner.pixels(images.tensor(i)), classes[i], i, ProgressListener.NONE));
-    }
-    return out;
+    return Perturbations.attributeEach(owner, METHOD, images, classes,
+        (box, pixels, cls, i) -> explain(box, pixels, cls, i, ProgressListener.NONE));
   }
 
   /**
