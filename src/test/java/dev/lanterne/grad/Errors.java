@@ -12,6 +12,10 @@ final class Errors {
     double num = 0;
     double den = 0;
     for (int i = 0; i < a.length; i++) {
+      if (!Float.isFinite(a[i]) || !Float.isFinite(b[i])) {
+        // a NaN reference (or result) must fail a comparison, never pass it as a zero error
+        throw new AssertionError("non-finite value at " + i + ": " + a[i] + " vs reference " + b[i]);
+      }
       double d = (double) a[i] - b[i];
       num += d * d;
       den += (double) b[i] * b[i];
