@@ -32,10 +32,16 @@ public final class BatchBenchmark {
 
   /** Usage: bench batch [IMAGES=200] [RISE_IMAGES=8] [MEMORY_IMAGES=2000] [ROUNDS=3]. */
   public static void main(String[] args) {
-    int images = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-    int riseImages = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    int memoryImages = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.println("usage: lanterne bench batch [IMAGES [RISE_IMAGES [MEMORY_IMAGES [ROUNDS]]]]"
+          + " (defaults 200 8 2000 3): lanterne batch with Grad-CAM against one gradcam call over the same demo"
+          + " images, RISE N=1000 against raw forward throughput, heap and RSS after IMAGES and MEMORY_IMAGES");
+      return;
+    }
+    int images = count(args, 0, 200);
+    int riseImages = count(args, 1, 8);
+    int memoryImages = count(args, 2, 2000);
+    int rounds = count(args, 3, 3);
     Path tmp;
     try {
       tmp = Files.createTempDirectory("lanterne-bench-batch");
@@ -46,6 +52,22 @@ public final class BatchBenchmark {
       run(model, tmp, images, riseImages, memoryImages, rounds, System.out);
     } finally {
       delete(tmp);
+    }
+  }
+
+  private static int count(String[] args, int i, int dflt) {
+    if (args.length <= i) {
+      return dflt;
+    }
+    try {
+      int v = Integer.parseInt(args[i].strip());
+      if (v < 1 || v > 1_000_000) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw LanterneException.usage("bench batch takes whole numbers from 1 to 1000000, got '" + args[i]
+          + "'; see lanterne bench batch --help");
     }
   }
 
