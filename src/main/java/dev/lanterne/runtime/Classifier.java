@@ -258,18 +258,4 @@ public final class Classifier implements AutoCloseable {
       }
     }
   }
-
-  /** Reading model files with errors a user can act on. */
-  public static final class ModelFiles {
-    private ModelFiles() {}
-
-    /**
-     * The bytes to hand to ONNX Runtime: the one checked path every command loads a model by. External
-     * data is inlined after checking that it lies inside the model's real folder (links resolved), so
-     * ONNX Runtime never resolves a location itself (against the current folder).
-     */
-    public static byte[] readModel(Path model) {
-      return dev.lanterne.onnx.OnnxModels.readBytes(model);
-    }
-  }
 }
