@@ -14,23 +14,32 @@ public final class Labels {
     this.names = names;
   }
 
+  /** No labels: every class reads as "class N". */
   public static Labels none() {
     return new Labels(List.of());
   }
 
+  /** Labels from a list, where element N names class N (the list is copied). */
   public static Labels of(List<String> names) {
     return new Labels(List.copyOf(names));
   }
 
+  /**
+   * Reads a UTF-8 label file, one label per line; blank lines are skipped and labels are stripped.
+   *
+   * @throws IOException when the file cannot be read
+   */
   public static Labels read(Path file) throws IOException {
     return new Labels(Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
         .filter(s -> !s.isEmpty()).toList());
   }
 
+  /** The label of a class, or "class N" when the index has no label (out of range or no labels at all). */
   public String get(int index) {
     return index >= 0 && index < names.size() ? names.get(index) : "class " + index;
   }
 
+  /** Number of labels read (0 for {@link #none()}); may be smaller than the model's number of classes. */
   public int size() {
     return names.size();
   }

@@ -51,12 +51,27 @@ public record ModelCard(
     String channelOrder,
     String inputLayout) {
 
+  /**
+   * {@link #resize()} policy: resize the shorter side to {@link #resizeShorter()}, then centre crop to the
+   * input size.
+   */
   public static final String SHORTER_THEN_CROP = "shorter-then-crop";
+  /**
+   * {@link #resize()} policy: centre crop {@link #cropFraction()} of the shorter side, then resize to the
+   * input size.
+   */
   public static final String CROP_THEN_RESIZE = "crop-then-resize";
   private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
   private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Checks the card and fills the defaults: resize "shorter-then-crop", output "logits", channel order "RGB";
+   * the input layout is upper-cased.
+   *
+   * @throws IllegalArgumentException when inputSize is not two positive values, mean or std do not have three
+   *     values, or resize, output, channelOrder or inputLayout is not one of the accepted values
+   */
   public ModelCard {
     if (inputSize == null || inputSize.length != 2 || inputSize[0] < 1 || inputSize[1] < 1) {
       throw new IllegalArgumentException("a model card needs inputSize [height, width]");
@@ -106,6 +121,7 @@ public record ModelCard(
         license, url, "RGB");
   }
 
+  /** Whether the model expects channels in BGR order (Caffe models) rather than RGB. */
   public boolean bgr() {
     return "BGR".equals(channelOrder);
   }
@@ -133,14 +149,20 @@ public record ModelCard(
     };
   }
 
+  /** Input height in pixels. */
   public int height() {
     return inputSize[0];
   }
 
+  /** Input width in pixels. */
   public int width() {
     return inputSize[1];
   }
 
+  /**
+   * Whether the model's output is already probabilities (softmax applied), so Lanterne must not apply softmax
+   * again.
+   */
   public boolean outputsProbabilities() {
     return "probabilities".equals(output);
   }
@@ -159,6 +181,11 @@ public record ModelCard(
         output, source, license, url, channelOrder, layout);
   }
 
+  /**
+   * Reads a card from a JSON file; unknown fields are ignored.
+   *
+   * @throws dev.lanterne.LanterneException when the file cannot be read or is not a valid card
+   */
   public static ModelCard read(Path file) {
     try {
       return JSON.readValue(file.toFile(), ModelCard.class);
@@ -168,6 +195,7 @@ public record ModelCard(
     }
   }
 
+  /** The card as pretty-printed JSON, without null fields; {@link #read(Path)} reads it back. */
   public String toJson() {
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);

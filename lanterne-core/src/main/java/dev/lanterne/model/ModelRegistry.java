@@ -23,6 +23,12 @@ public final class ModelRegistry {
 
   private ModelRegistry() {}
 
+  /**
+   * The cards bundled in the jar, read once on first call; an unmodifiable list, empty when the jar holds no
+   * card index.
+   *
+   * @throws java.io.UncheckedIOException when a bundled card cannot be read
+   */
   public static synchronized List<ModelCard> cards() {
     if (cards == null) {
       List<ModelCard> list = new ArrayList<>();
@@ -64,6 +70,7 @@ public final class ModelRegistry {
     return Optional.empty();
   }
 
+  /** The bundled card with this name (case-insensitive), if any. */
   public static Optional<ModelCard> byName(String name) {
     return cards().stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
   }
@@ -73,6 +80,12 @@ public final class ModelRegistry {
     return ModelRegistry.class.getResource("/lanterne/onnx/" + relative);
   }
 
+  /**
+   * The bytes of a bundled resource beside the cards, such as the demo model or a label file.
+   *
+   * @param relative path relative to the cards' folder
+   * @throws dev.lanterne.LanterneException when the resource is missing from the jar
+   */
   public static byte[] readResource(String relative) {
     try (InputStream in = ModelRegistry.class.getResourceAsStream("/lanterne/onnx/" + relative)) {
       if (in == null) {
