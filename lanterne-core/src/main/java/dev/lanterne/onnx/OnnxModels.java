@@ -85,6 +85,7 @@ public final class OnnxModels {
     }
   }
 
+  /** The model serialised in ONNX's protobuf wire format, as written to a .onnx file. */
   public static byte[] toBytes(Onnx.ModelProto model) {
     return model.toByteArray();
   }
@@ -105,6 +106,9 @@ public final class OnnxModels {
     }
   }
 
+  /**
+   * SHA-256 of bytes, in lower-case hex (the same digest as {@link #sha256(Path)} of a file holding them).
+   */
   public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -13,6 +13,10 @@ import java.util.Map;
 public final class QdqFolding {
   private QdqFolding() {}
 
+  /**
+   * A copy of the model with its constant (De)QuantizeLinear nodes replaced by float initializers and the
+   * constants they no longer use removed; the input model is not changed.
+   */
   public static Onnx.ModelProto apply(Onnx.ModelProto model) {
     Onnx.GraphProto g = model.getGraph();
     Map<String, Onnx.TensorProto> constants = Graphs.constants(g);

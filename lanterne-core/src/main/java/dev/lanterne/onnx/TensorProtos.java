@@ -9,10 +9,16 @@ import java.nio.ByteOrder;
 public final class TensorProtos {
   private TensorProtos() {}
 
+  /** The tensor's shape. */
   public static long[] dims(Onnx.TensorProto t) {
     return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
   }
 
+  /**
+   * Number of elements (the product of the dimensions; 1 for a scalar).
+   *
+   * @throws ArithmeticException when the count does not fit in an int
+   */
   public static int count(Onnx.TensorProto t) {
     long n = 1;
     for (long d : t.getDimsList()) {
@@ -115,6 +121,9 @@ public final class TensorProtos {
     return out;
   }
 
+  /**
+   * A FLOAT tensor holding the values as little-endian raw data; {@code values.length} must match the shape.
+   */
   public static Onnx.TensorProto ofFloats(String name, long[] dims, float[] values) {
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
@@ -126,6 +135,9 @@ public final class TensorProtos {
     return t.build();
   }
 
+  /**
+   * An INT64 tensor holding the values as little-endian raw data; {@code values.length} must match the shape.
+   */
   public static Onnx.TensorProto ofLongs(String name, long[] dims, long[] values) {
     ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asLongBuffer().put(values);
