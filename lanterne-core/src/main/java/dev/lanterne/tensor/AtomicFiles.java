@@ -48,13 +48,26 @@ public final class AtomicFiles {
   /** Something that writes a whole file to a stream. */
   @FunctionalInterface
   public interface Writer {
+    /** Writes the file's whole content; the stream is closed by the caller. */
     void writeTo(OutputStream out) throws IOException;
   }
 
+  /**
+   * Writes bytes to a file atomically, replacing any existing file and creating missing folders.
+   *
+   * @throws dev.lanterne.LanterneException when the file cannot be written
+   */
   public static void write(Path file, byte[] bytes) {
     write(file, out -> out.write(bytes));
   }
 
+  /**
+   * Writes a file atomically from what the writer produces, replacing any existing file and creating missing
+   * folders; if the writer fails, the target is left as it was.
+   *
+   * @throws dev.lanterne.LanterneException when the file cannot be written (an IOException from the writer
+   *     included)
+   */
   public static void write(Path file, Writer writer) {
     Path target = file.toAbsolutePath();
     Path dir = target.getParent();

@@ -24,6 +24,11 @@ public final class Npy {
 
   private Npy() {}
 
+  /**
+   * Reads a .npy file as a float32 tensor.
+   *
+   * @throws dev.lanterne.LanterneException when the file cannot be read or is not a supported .npy array
+   */
   public static Tensor read(Path file) {
     byte[] bytes;
     try {
@@ -125,6 +130,11 @@ public final class Npy {
     return buf.array();
   }
 
+  /**
+   * Writes a tensor as a float32 .npy file (format 1.0, C order), atomically.
+   *
+   * @throws dev.lanterne.LanterneException when the file cannot be written
+   */
   public static void write(Path file, Tensor t) {
     AtomicFiles.write(file, toBytes(t));
   }

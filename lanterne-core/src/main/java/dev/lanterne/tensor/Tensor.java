@@ -2,8 +2,18 @@ package dev.lanterne.tensor;
 
 import java.util.Arrays;
 
-/** A dense float32 array in C order with its shape. The data array is shared, not copied. */
+/**
+ * A dense float32 array in C order with its shape. The data array is shared, not copied.
+ *
+ * @param data the values, last axis fastest; its length is the product of the shape
+ * @param shape the dimensions, such as [N,C,H,W] for a batch of images
+ */
 public record Tensor(float[] data, int[] shape) {
+  /**
+   * Checks that the shape has no negative dimension and matches the number of values.
+   *
+   * @throws IllegalArgumentException when it does not
+   */
   public Tensor {
     long n = 1;
     for (int d : shape) {
@@ -18,6 +28,7 @@ public record Tensor(float[] data, int[] shape) {
     }
   }
 
+  /** A tensor of zeros with this shape (the shape array is copied). */
   public static Tensor zeros(int... shape) {
     long n = 1;
     for (int d : shape) {
@@ -26,10 +37,12 @@ public record Tensor(float[] data, int[] shape) {
     return new Tensor(new float[Math.toIntExact(n)], shape.clone());
   }
 
+  /** Number of dimensions (0 for a scalar). */
   public int rank() {
     return shape.length;
   }
 
+  /** The size of one dimension; a negative axis counts from the end (-1 is the last). */
   public int dim(int axis) {
     return shape[axis < 0 ? shape.length + axis : axis];
   }
@@ -45,6 +58,11 @@ public record Tensor(float[] data, int[] shape) {
     return new Tensor(Arrays.copyOfRange(data, i * s, (i + 1) * s), Arrays.copyOfRange(shape, 1, shape.length));
   }
 
+  /**
+   * A view with another shape over the same data (not copied).
+   *
+   * @throws IllegalArgumentException when the new shape does not hold the same number of values
+   */
   public Tensor reshape(int... newShape) {
     return new Tensor(data, newShape.clone());
   }
