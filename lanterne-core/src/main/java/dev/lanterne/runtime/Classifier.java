@@ -174,6 +174,7 @@ public final class Classifier implements AutoCloseable {
     }
   }
 
+  /** The name given when opening, used in messages (the model's file name when opened from a path). */
   public String name() {
     return name;
   }
@@ -183,6 +184,7 @@ public final class Classifier implements AutoCloseable {
     return inputShape.clone();
   }
 
+  /** Number of class scores per image (K in the [N,K] output). */
   public int numClasses() {
     return numClasses;
   }
@@ -192,14 +194,17 @@ public final class Classifier implements AutoCloseable {
     return batched;
   }
 
+  /** Name of the model's image input. */
   public String inputName() {
     return inputName;
   }
 
+  /** Name of the model's class-score output. */
   public String outputName() {
     return outputName;
   }
 
+  /** The device, threads and batch limit the session was created with. */
   public RuntimeOptions options() {
     return options;
   }

@@ -5,9 +5,16 @@ import java.util.Locale;
 
 /** Where ONNX Runtime executes: the CPU (default) or the CUDA execution provider. */
 public enum Device {
+  /** The CPU execution provider. */
   CPU,
+  /** The CUDA execution provider: needs a build with the cuda profile (onnxruntime_gpu) and an NVIDIA GPU. */
   CUDA;
 
+  /**
+   * A device by name: "cpu", or "cuda" (or "gpu"), case-insensitive; null means CPU.
+   *
+   * @throws dev.lanterne.LanterneException (usage) for any other name
+   */
   public static Device parse(String s) {
     if (s == null) {
       return CPU;

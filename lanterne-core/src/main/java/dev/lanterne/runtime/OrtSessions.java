@@ -9,6 +9,7 @@ import dev.lanterne.LanterneException;
 public final class OrtSessions {
   private OrtSessions() {}
 
+  /** ONNX Runtime's process-wide environment, shared by every session; never closed. */
   public static OrtEnvironment environment() {
     return OrtEnvironment.getEnvironment();
   }
@@ -87,6 +88,9 @@ public final class OrtSessions {
     }
   }
 
+  /**
+   * The first line of an error message, at most 300 characters, for one-line errors ("no details" when null).
+   */
   public static String firstLine(String s) {
     if (s == null) {
       return "no details";
