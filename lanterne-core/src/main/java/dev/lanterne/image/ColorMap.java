@@ -22,17 +22,22 @@ import java.util.stream.Collectors;
  * on a symmetric scale) is white, blue below and red above.
  */
 public enum ColorMap {
+  /** Black to white. */
   GRAY(segments(new double[][] {{0, 0}, {1, 1}}, new double[][] {{0, 0}, {1, 1}},
       new double[][] {{0, 0}, {1, 1}})),
+  /** Black, red, yellow, white (matplotlib's {@code hot}). */
   HOT(segments(
       new double[][] {{0, 0.0416}, {0.365079, 1}, {1, 1}},
       new double[][] {{0, 0}, {0.365079, 0}, {0.746032, 1}, {1, 1}},
       new double[][] {{0, 0}, {0.746032, 0}, {1, 1}})),
+  /** Dark blue, cyan, yellow, dark red (matplotlib's {@code jet}); not perceptually uniform. */
   JET(segments(
       new double[][] {{0, 0}, {0.35, 0}, {0.66, 1}, {0.89, 1}, {1, 0.5}},
       new double[][] {{0, 0}, {0.125, 0}, {0.375, 1}, {0.64, 1}, {0.91, 0}, {1, 0}},
       new double[][] {{0, 0.5}, {0.11, 1}, {0.34, 1}, {0.65, 0}, {1, 0}})),
+  /** Dark purple, blue, green, yellow; perceptually uniform (matplotlib's {@code viridis}). */
   VIRIDIS(table("viridis.txt")),
+  /** Black, purple, orange, pale yellow; perceptually uniform (matplotlib's {@code inferno}). */
   INFERNO(table("inferno.txt")),
   /** Dark blue, blue, white, red, dark red at 0, 1/4, 1/2, 3/4, 1 (matplotlib's _seismic_data). */
   SEISMIC(segments(

@@ -5,11 +5,19 @@ import dev.lanterne.model.ModelCard;
 /**
  * The per-channel affine map from pixels in [0,1] to the model's input: {@code (p - mean) / std}.
  * Noise levels, baselines and masks are stated in pixel space and converted with it.
+ *
+ * @param mean per-channel mean, in pixel units [0,1] (copied)
+ * @param std per-channel standard deviation, positive (copied)
  */
 public record Normalization(float[] mean, float[] std) {
   /** Inputs that are pixels in [0,1] already. */
   public static final Normalization IDENTITY = new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1});
 
+  /**
+   * Checks the values and copies the arrays.
+   *
+   * @throws IllegalArgumentException when mean and std differ in length, are empty, or a std is not positive
+   */
   public Normalization {
     if (mean.length != std.length || mean.length == 0) {
       throw new IllegalArgumentException("mean and std need one value per channel");
@@ -23,6 +31,7 @@ public record Normalization(float[] mean, float[] std) {
     std = std.clone();
   }
 
+  /** The card's three-channel mean and std. */
   public static Normalization of(ModelCard card) {
     return new Normalization(card.mean(), card.std());
   }
@@ -40,6 +49,7 @@ public record Normalization(float[] mean, float[] std) {
     return new Normalization(new float[channels], s);
   }
 
+  /** Number of channels. */
   public int channels() {
     return mean.length;
   }

@@ -172,26 +172,32 @@ public final class Overlay {
       return colorMap != null ? colorMap : sign == Sign.ALL ? ColorMap.SEISMIC : ColorMap.INFERNO;
     }
 
+    /** The same style drawn in another mode. */
     public Style withMode(Mode m) {
       return new Style(m, sign, clipPercent, colorMap, opacity, origin);
     }
 
+    /** The same style showing another part of the map. */
     public Style withSign(Sign s) {
       return new Style(mode, s, clipPercent, colorMap, opacity, origin);
     }
 
+    /** The same style with another clipped percentage, in [0, 100). */
     public Style withClipPercent(double c) {
       return new Style(mode, sign, c, colorMap, opacity, origin);
     }
 
+    /** The same style with another colour map (null: the sign's default). */
     public Style withColorMap(ColorMap m) {
       return new Style(mode, sign, clipPercent, m, opacity, origin);
     }
 
+    /** The same style with another heat-map opacity, in [0,1]. */
     public Style withOpacity(float o) {
       return new Style(mode, sign, clipPercent, colorMap, o, origin);
     }
 
+    /** The same style with another start of unsigned scales. */
     public Style withOrigin(Origin o) {
       return new Style(mode, sign, clipPercent, colorMap, opacity, o);
     }

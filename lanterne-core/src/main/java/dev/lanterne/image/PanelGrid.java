@@ -23,7 +23,12 @@ public final class PanelGrid {
   private static final int GAP = 10;
   private static final int FONT_SIZE = 13;
 
-  /** One picture and its title (the title may be empty). */
+  /**
+   * One picture and its title.
+   *
+   * @param image the picture
+   * @param title drawn above it; may be empty
+   */
   public record Panel(BufferedImage image, String title) {}
 
   private PanelGrid() {}

@@ -15,6 +15,11 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class Png {
   private Png() {}
 
+  /**
+   * Writes an image as a PNG file atomically, creating missing folders.
+   *
+   * @throws dev.lanterne.LanterneException when the file cannot be written
+   */
   public static void write(Path file, BufferedImage image) {
     AtomicFiles.write(file, out -> encode(image, out));
   }

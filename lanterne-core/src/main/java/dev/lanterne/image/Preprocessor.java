@@ -22,15 +22,22 @@ public final class Preprocessor {
     this.card = card;
   }
 
+  /** A preprocessor following the card's size, crop policy and normalisation. Stateless and thread-safe. */
   public static Preprocessor forCard(ModelCard card) {
     return new Preprocessor(card);
   }
 
+  /** The card it follows. */
   public ModelCard card() {
     return card;
   }
 
-  /** An image as the model saw it (after resize and crop) and its normalised tensor [3,H,W]. */
+  /**
+   * An image as the model saw it and the tensor it gets.
+   *
+   * @param shown the RGB picture after resize and crop, at the model's input size
+   * @param tensor the normalised tensor [3,H,W], channels first
+   */
   public record Prepared(BufferedImage shown, float[] tensor) {}
 
   /** Decodes an image file and prepares it. */
