@@ -10,12 +10,14 @@ import java.util.Locale;
  * ground-truth mask come from the same predicate.
  */
 public enum ShapeKind {
+  /** Class 0: a filled disc. */
   CIRCLE(0) {
     @Override
     boolean contains(double u, double v) {
       return u * u + v * v <= 1;
     }
   },
+  /** Class 1: a filled square of side 1.6 radii, about the disc's area. */
   SQUARE(90) {
     @Override
     boolean contains(double u, double v) {
@@ -23,18 +25,21 @@ public enum ShapeKind {
       return Math.abs(u) <= 0.8 && Math.abs(v) <= 0.8;
     }
   },
+  /** Class 2: a filled equilateral triangle. */
   TRIANGLE(120) {
     @Override
     boolean contains(double u, double v) {
       return insideConvex(u, v, TRIANGLE_X, TRIANGLE_Y);
     }
   },
+  /** Class 3: a five-pointed star, inner radius 0.45 of the outer. */
   STAR(72) {
     @Override
     boolean contains(double u, double v) {
       return insidePolygon(u, v, STAR_X, STAR_Y);
     }
   },
+  /** Class 4: a plus-shaped cross with arms 0.32 radii half-wide. */
   CROSS(90) {
     @Override
     boolean contains(double u, double v) {
@@ -43,6 +48,7 @@ public enum ShapeKind {
       return (a <= ARM && b <= 1) || (b <= ARM && a <= 1);
     }
   },
+  /** Class 5: an annulus with a hole of 0.55 radii. */
   RING(0) {
     @Override
     boolean contains(double u, double v) {

@@ -15,21 +15,32 @@ import java.awt.image.BufferedImage;
  */
 public record ShapeSample(ShapeKind kind, int size, int[] rgb, boolean[] mask, Box box, long seed) {
 
-  /** A pixel rectangle [x0, x1) x [y0, y1). */
+  /**
+   * A pixel rectangle [x0, x1) x [y0, y1).
+   *
+   * @param x0 first column inside
+   * @param y0 first row inside
+   * @param x1 first column past the right edge
+   * @param y1 first row past the bottom edge
+   */
   public record Box(int x0, int y0, int x1, int y1) {
+    /** Width in pixels ({@code x1 - x0}). */
     public int width() {
       return x1 - x0;
     }
 
+    /** Height in pixels ({@code y1 - y0}). */
     public int height() {
       return y1 - y0;
     }
 
+    /** Whether pixel (x, y) lies inside the box. */
     public boolean contains(int x, int y) {
       return x >= x0 && x < x1 && y >= y0 && y < y1;
     }
   }
 
+  /** The class index of the shape (its {@link ShapeKind} ordinal). */
   public int label() {
     return kind.ordinal();
   }

@@ -22,6 +22,11 @@ public final class Shapes {
 
   private final int size;
 
+  /**
+   * A generator of size x size pictures.
+   *
+   * @throws IllegalArgumentException when size is below 16
+   */
   public Shapes(int size) {
     if (size < 16) {
       throw new IllegalArgumentException("pictures must be at least 16 pixels wide, got " + size);
@@ -29,10 +34,12 @@ public final class Shapes {
     this.size = size;
   }
 
+  /** A generator of {@link #DEFAULT_SIZE}-pixel pictures, the size the demo model is trained on. */
   public Shapes() {
     this(DEFAULT_SIZE);
   }
 
+  /** Width and height of the pictures, in pixels. */
   public int size() {
     return size;
   }
