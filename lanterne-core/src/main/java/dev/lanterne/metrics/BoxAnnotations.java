@@ -19,11 +19,20 @@ import java.util.Optional;
  *
  * where "image" is the file name (no folder) as given to --image, and the boxes are in the model's
  * input coordinates (after resize and crop) as described by {@link Box}.
+ *
+ * @param entries one entry per image and class, in file order
  */
 public record BoxAnnotations(List<Entry> entries) {
-  /** The boxes of one class in one image. */
+  /**
+   * The boxes of one class in one image.
+   *
+   * @param image the image's file name, as in the JSON
+   * @param classIndex the class the boxes hold
+   * @param boxes the boxes, in model input coordinates
+   */
   public record Entry(String image, int classIndex, List<Box> boxes) {}
 
+  /** Copies the entries into an unmodifiable list. */
   public BoxAnnotations {
     entries = List.copyOf(entries);
   }
@@ -42,6 +51,11 @@ public record BoxAnnotations(List<Entry> entries) {
     return found ? Optional.of(out) : Optional.empty();
   }
 
+  /**
+   * Reads a box file in the format above.
+   *
+   * @throws dev.lanterne.LanterneException when the file cannot be read or does not follow the format
+   */
   public static BoxAnnotations read(Path file) {
     JsonNode root;
     try {
@@ -52,6 +66,12 @@ public record BoxAnnotations(List<Entry> entries) {
     return parse(root, file.toString());
   }
 
+  /**
+   * Boxes from JSON already read, in the format above.
+   *
+   * @param source where the JSON came from, for messages
+   * @throws dev.lanterne.LanterneException when it does not follow the format
+   */
   public static BoxAnnotations parse(JsonNode root, String source) {
     if (root == null || !root.isArray()) {
       throw new LanterneException(source + " is not a JSON array; " + FORMAT);

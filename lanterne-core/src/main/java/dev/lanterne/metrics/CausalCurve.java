@@ -11,6 +11,11 @@ package dev.lanterne.metrics;
  * @param scores the class score at each of the n + 1 points
  */
 public record CausalCurve(String game, Substrate substrate, int classIndex, int pixelsPerStep, float[] scores) {
+  /**
+   * Copies the scores.
+   *
+   * @throws IllegalArgumentException when there are fewer than two points
+   */
   public CausalCurve {
     if (scores.length < 2) {
       throw new IllegalArgumentException("a curve needs at least two points");
@@ -28,6 +33,7 @@ public record CausalCurve(String game, Substrate substrate, int classIndex, int 
     return auc(scores);
   }
 
+  /** Number of steps n (one less than the number of points). */
   public int steps() {
     return scores.length - 1;
   }

@@ -14,10 +14,14 @@ import java.util.Arrays;
  * fast (high AUC). Every step of one image goes through the model in batches.
  */
 public final class DeletionInsertion {
+  /** The {@link CausalCurve#game()} of a deletion curve. */
   public static final String DELETION = "deletion";
+  /** The {@link CausalCurve#game()} of an insertion curve. */
   public static final String INSERTION = "insertion";
 
   /**
+   * Settings of both games.
+   *
    * @param pixelsPerStep pixels changed per step; 0 picks H*W/224 rounded up (224 at 224x224, the
    *     authors' setting, so every image size gets about 224 steps)
    * @param deletionSubstrate what deleted pixels become
@@ -25,8 +29,18 @@ public final class DeletionInsertion {
    * @param batch step images per model call
    */
   public record Settings(int pixelsPerStep, Substrate deletionSubstrate, Substrate insertionSubstrate, int batch) {
+    /**
+     * The authors' setting: about 224 steps per image, deletion to black, insertion from the blur, 32 images
+     * per call.
+     */
     public static final Settings DEFAULTS = new Settings(0, Substrate.BLACK, Substrate.BLUR, 32);
 
+    /**
+     * Checks the values.
+     *
+     * @throws dev.lanterne.LanterneException (usage) when pixelsPerStep is negative or batch below 1
+     * @throws IllegalArgumentException when a substrate is null
+     */
     public Settings {
       if (pixelsPerStep < 0) {
         throw LanterneException.usage("pixels per step must be >= 1 (or 0 for the default), got " + pixelsPerStep);
@@ -39,20 +53,28 @@ public final class DeletionInsertion {
       }
     }
 
+    /** The same settings with another number of pixels per step (0: the default for the image size). */
     public Settings withPixelsPerStep(int p) {
       return new Settings(p, deletionSubstrate, insertionSubstrate, batch);
     }
 
+    /** The same settings with other substrates. */
     public Settings withSubstrates(Substrate deletion, Substrate insertion) {
       return new Settings(pixelsPerStep, deletion, insertion, batch);
     }
 
+    /** The same settings with another number of step images per model call. */
     public Settings withBatch(int b) {
       return new Settings(pixelsPerStep, deletionSubstrate, insertionSubstrate, b);
     }
   }
 
-  /** Both games for one map. */
+  /**
+   * Both games for one map.
+   *
+   * @param deletion the deletion curve
+   * @param insertion the insertion curve
+   */
   public record Result(CausalCurve deletion, CausalCurve insertion) {}
 
   private final BatchScorer model;
@@ -65,6 +87,8 @@ public final class DeletionInsertion {
   private final Settings settings;
 
   /**
+   * Games on one model, for input images of one size.
+   *
    * @param model normalised images in, raw outputs (logits, or probabilities) out
    * @param chw {channels, height, width} of one input
    * @param mean the model card's per-channel mean (pixel space [0,1])
@@ -91,6 +115,7 @@ public final class DeletionInsertion {
     return new DeletionInsertion(model, chw, card.mean(), card.std(), card.outputsProbabilities(), settings);
   }
 
+  /** The settings it plays with. */
   public Settings settings() {
     return settings;
   }

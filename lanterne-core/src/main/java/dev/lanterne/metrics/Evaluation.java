@@ -33,24 +33,40 @@ public final class Evaluation {
   /** Opens a method on a model: the original for the scores, randomised ones for the sanity check. */
   @FunctionalInterface
   public interface MethodFactory {
+    /** Opens the method on this model; the caller closes what it returns. */
     Method open(Onnx.ModelProto model);
   }
 
-  /** An input: its name (file name, matched against the boxes), normalised tensor and classes. */
+  /**
+   * An input image.
+   *
+   * @param name its file name, matched against the boxes
+   * @param tensor the normalised input [C,H,W]
+   * @param classes the classes to explain
+   */
   public record Image(String name, float[] tensor, int[] classes) {}
 
   /**
    * One image, method and class.
    *
+   * @param image the image's name
+   * @param method the method's name
+   * @param classIndex the class explained
+   * @param label the class's label (may be empty)
    * @param millis the explanation's time; a call that explains several classes at once is shared
    *     equally among them
    * @param curveMillis the time both games took (deletion and insertion)
    * @param pointing the pointing game's result, empty when no boxes are known for this image and class
    * @param sanity the sanity check's cascade, empty unless asked for
+   * @param deletion the deletion curve
+   * @param insertion the insertion curve
+   * @param explanation the explanation scored
+   * @param metrics the {@link Faithfulness} metrics computed, by {@link Faithfulness#NAMES} name
    */
   public record Row(String image, String method, int classIndex, String label, double millis, double curveMillis,
       CausalCurve deletion, CausalCurve insertion, Optional<PointingGame.Point> pointing,
       Optional<SanityCheck.Result> sanity, Explanation explanation, Map<String, Double> metrics) {
+    /** Copies the metrics into an unmodifiable map (empty when null). */
     public Row {
       metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
@@ -63,10 +79,12 @@ public final class Evaluation {
           Map.of());
     }
 
+    /** Area under the deletion curve (lower is better). */
     public double deletionAuc() {
       return deletion.auc();
     }
 
+    /** Area under the insertion curve (higher is better). */
     public double insertionAuc() {
       return insertion.auc();
     }
@@ -75,6 +93,7 @@ public final class Evaluation {
   /** Called after each row, e.g. to advance a progress bar. */
   @FunctionalInterface
   public interface Listener {
+    /** Called with each row as soon as it is scored, on the thread that runs the evaluation. */
     void rowDone(Row row);
   }
 
@@ -160,7 +179,18 @@ public final class Evaluation {
         point, check, e, metrics);
   }
 
-  /** Means per method, in the order the methods first appear. */
+  /**
+   * Means per method over its rows; NaN where no row has the value.
+   *
+   * @param method the method's name
+   * @param rows how many rows it had
+   * @param deletionAuc mean deletion AUC
+   * @param insertionAuc mean insertion AUC
+   * @param millis mean explanation time per row, in milliseconds
+   * @param pointing pointing-game hits over the rows that have boxes
+   * @param sanitySpearman mean final Spearman correlation of the sanity check
+   * @param metrics mean of each {@link Faithfulness} metric over the rows that have it
+   */
   public record Summary(String method, int rows, double deletionAuc, double insertionAuc, double millis,
       PointingGame.Tally pointing, double sanitySpearman, Map<String, Double> metrics) {
     /** A summary without the {@link Faithfulness} metrics. */
@@ -170,6 +200,9 @@ public final class Evaluation {
     }
   }
 
+  /**
+   * One summary per method, in the order the methods first appear in the rows; a mean over no value is NaN.
+   */
   public static List<Summary> summarize(List<Row> rows) {
     List<String> methods = rows.stream().map(Row::method).distinct().toList();
     List<Summary> out = new ArrayList<>();

@@ -16,9 +16,13 @@ import java.util.Map;
  * curves/. Every file is written atomically.
  */
 public final class EvaluationReport {
+  /** File name of the JSON report. */
   public static final String JSON = "evaluation.json";
+  /** File name of the CSV report. */
   public static final String CSV = "evaluation.csv";
+  /** Folder, under the report's, of the curve plots. */
   public static final String CURVES = "curves";
+  /** First line of evaluation.csv; the last columns are {@link Faithfulness#NAMES}. */
   public static final String CSV_HEADER = "image,method,class,label,deletion_auc,insertion_auc,time_ms,"
       + "pointing_hit,sanity_spearman,sanity_abs_spearman,curves," + String.join(",", Faithfulness.NAMES);
 
@@ -49,6 +53,7 @@ public final class EvaluationReport {
     return r.method() + " on " + r.image() + ", class " + r.classIndex() + label;
   }
 
+  /** The rows as evaluation.csv (header included); a missing value is an empty field. */
   public static String csv(List<Evaluation.Row> rows) {
     StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
     for (Evaluation.Row r : rows) {

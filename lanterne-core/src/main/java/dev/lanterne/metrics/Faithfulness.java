@@ -30,6 +30,8 @@ public final class Faithfulness {
       SPARSENESS);
 
   /**
+   * Which metrics run, and their settings.
+   *
    * @param sensitivity also run max-sensitivity (10 more explanations per map)
    * @param infidelity infidelity's settings
    * @param sensitivityMax max-sensitivity's settings

@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
  */
 public final class Infidelity {
   /**
+   * Settings of the metric.
+   *
    * @param samples perturbations per map (Captum's n_perturb_samples, default 10)
    * @param noiseStd standard deviation of the perturbation in normalised input units (0.1 here:
    *     Captum's documentation example uses 0.003, below the 8-bit quantisation step 2/255 of the
@@ -24,6 +26,11 @@ public final class Infidelity {
     /** 10 samples, std 0.1, normalised, seed 0. */
     public static final Settings DEFAULTS = new Settings(10, 0.1, true, 0);
 
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when samples is below 1 or noiseStd is not positive
+     */
     public Settings {
       if (samples < 1 || !(noiseStd > 0)) {
         throw new IllegalArgumentException("infidelity needs samples >= 1 and a positive noise std");
@@ -36,6 +43,8 @@ public final class Infidelity {
   private final Settings settings;
 
   /**
+   * The metric on one model.
+   *
    * @param model raw outputs of normalised inputs
    * @param chw one image's shape
    */

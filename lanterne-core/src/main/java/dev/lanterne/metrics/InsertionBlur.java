@@ -7,7 +7,9 @@ package dev.lanterne.metrics;
  * Gaussian is much wider than the window and folds back into it, the kernel is nearly a box filter.
  */
 public final class InsertionBlur {
+  /** Kernel width and height in pixels. */
   public static final int SIZE = 11;
+  /** Standard deviation in pixels of the Gaussian the kernel is made from. */
   public static final double SIGMA = 5;
 
   private static final float[] KERNEL = kernel1d(SIZE, SIGMA);

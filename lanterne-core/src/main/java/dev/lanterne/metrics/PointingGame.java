@@ -8,6 +8,7 @@ import java.util.List;
  * to the maximum (squared distance below r squared) lies in a box. TorchRay uses r = 15.
  */
 public final class PointingGame {
+  /** The tolerance TorchRay uses, in pixels. */
   public static final int TORCHRAY_TOLERANCE = 15;
 
   private final int tolerance;
@@ -20,21 +21,36 @@ public final class PointingGame {
     this.tolerance = tolerance;
   }
 
+  /** The tolerance radius in pixels (0: strict). */
   public int tolerance() {
     return tolerance;
   }
 
-  /** Where the map pointed and whether it hit. */
+  /**
+   * Where the map pointed and whether it hit.
+   *
+   * @param x column of the map's maximum
+   * @param y row of the map's maximum
+   * @param hit whether it counts as a hit
+   */
   public record Point(int x, int y, boolean hit) {}
 
-  /** Running count of hits. */
+  /**
+   * Running count of hits.
+   *
+   * @param hits maps that hit
+   * @param total maps played
+   */
   public record Tally(int hits, int total) {
+    /** No map played yet. */
     public static final Tally EMPTY = new Tally(0, 0);
 
+    /** The tally with one more map counted. */
     public Tally add(boolean hit) {
       return new Tally(hits + (hit ? 1 : 0), total + 1);
     }
 
+    /** Fraction of hits, or NaN when nothing was played. */
     public double accuracy() {
       return total == 0 ? Double.NaN : (double) hits / total;
     }

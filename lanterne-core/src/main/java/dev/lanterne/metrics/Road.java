@@ -24,6 +24,8 @@ import java.util.SplittableRandom;
  */
 public final class Road {
   /**
+   * Settings of the metric.
+   *
    * @param fractions removed fractions (pytorch-grad-cam's percentiles 10..90)
    * @param noise imputation noise standard deviation (0.01)
    * @param seed seed of the noise
@@ -33,6 +35,11 @@ public final class Road {
     public static final Settings DEFAULTS = new Settings(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9},
         0.01, 0);
 
+    /**
+     * Copies the fractions.
+     *
+     * @throws IllegalArgumentException when a fraction is outside (0,1) or noise is negative or NaN
+     */
     public Settings {
       fractions = fractions.clone();
       for (double f : fractions) {
@@ -52,6 +59,8 @@ public final class Road {
   }
 
   /**
+   * Both curves of one map.
+   *
    * @param morf probability change per fraction, most relevant removed first
    * @param lerf probability change per fraction, least relevant removed first
    */

@@ -16,6 +16,7 @@ public final class SanityCheck {
   /** Computes an explanation map of the image under study for a (possibly randomised) model. */
   @FunctionalInterface
   public interface MapFunction {
+    /** The map of the image under study for this model. */
     float[] map(Onnx.ModelProto model);
   }
 
@@ -31,7 +32,12 @@ public final class SanityCheck {
   public record Step(int randomized, WeightRandomizer.Layer layer, double spearman, double absoluteSpearman,
       float[] map) {}
 
-  /** The original map and one step per randomised layer. */
+  /**
+   * The result of the cascade.
+   *
+   * @param original the map of the original model
+   * @param steps one step per randomised layer, output layer first
+   */
   public record Result(float[] original, List<Step> steps) {
     /** The correlation after the last step (every layer that was randomised), or NaN without steps. */
     public double finalSpearman() {
@@ -54,6 +60,12 @@ public final class SanityCheck {
     this.maxLayers = maxLayers;
   }
 
+  /**
+   * Runs the cascade: the explanation of the original model, then one per randomised layer.
+   *
+   * @param explain computes the map under study for the model it is given; called once plus once per step
+   * @throws dev.lanterne.LanterneException when the model has no layer with weights to randomise
+   */
   public Result run(Onnx.ModelProto model, MapFunction explain) {
     List<WeightRandomizer.Layer> layers = WeightRandomizer.layersFromOutput(model);
     if (layers.isEmpty()) {

@@ -12,10 +12,13 @@ public final class SensitivityMax {
   /** Explains one perturbed normalised image [C,H,W]: its map [H,W]. */
   @FunctionalInterface
   public interface Explainer {
+    /** The map [H,W] of this image. */
     float[] map(float[] image);
   }
 
   /**
+   * Settings of the metric.
+   *
    * @param samples perturbations (Captum's n_perturb_samples, 10)
    * @param radius half-width of the uniform perturbation (Captum's perturb_radius, 0.02)
    * @param seed seed of the perturbations
@@ -24,6 +27,11 @@ public final class SensitivityMax {
     /** Captum's defaults, seed 0. */
     public static final Settings DEFAULTS = new Settings(10, 0.02, 0);
 
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when samples is below 1 or radius is not positive
+     */
     public Settings {
       if (samples < 1 || !(radius > 0)) {
         throw new IllegalArgumentException("sensitivity needs samples >= 1 and a positive radius");
@@ -33,6 +41,7 @@ public final class SensitivityMax {
 
   private final Settings settings;
 
+  /** A metric with these settings. */
   public SensitivityMax(Settings settings) {
     this.settings = settings;
   }

@@ -37,10 +37,16 @@ public enum Substrate {
     }
   }
 
+  /** The lower-case name that {@link #parse} accepts. */
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * A substrate by name (black, gray, mean or blur), case-insensitive.
+   *
+   * @throws dev.lanterne.LanterneException (usage) for any other name
+   */
   public static Substrate parse(String s) {
     try {
       return valueOf(s.strip().toUpperCase(Locale.ROOT));
