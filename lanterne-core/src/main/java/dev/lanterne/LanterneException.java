@@ -12,23 +12,36 @@ public class LanterneException extends RuntimeException {
 
   private final int exitCode;
 
+  /** A failure (exit code {@link #FAILURE}). */
   public LanterneException(String message) {
     this(message, FAILURE, null);
   }
 
+  /** A failure (exit code {@link #FAILURE}) caused by another exception. */
   public LanterneException(String message, Throwable cause) {
     this(message, FAILURE, cause);
   }
 
+  /**
+   * A failure with a chosen exit code.
+   *
+   * @param exitCode {@link #USAGE} or {@link #FAILURE}
+   * @param cause the underlying exception, or null
+   */
   public LanterneException(String message, int exitCode, Throwable cause) {
     super(message, cause);
     this.exitCode = exitCode;
   }
 
+  /**
+   * A usage error (exit code {@link #USAGE}): a bad option or value, which the user fixes by changing the
+   * call.
+   */
   public static LanterneException usage(String message) {
     return new LanterneException(message, USAGE, null);
   }
 
+  /** The process exit code the CLI uses for this failure: {@link #USAGE} or {@link #FAILURE}. */
   public int exitCode() {
     return exitCode;
   }

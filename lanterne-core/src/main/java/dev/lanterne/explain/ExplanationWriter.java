@@ -49,7 +49,9 @@ public final class ExplanationWriter {
     return new ExplanationWriter(dir, Options.defaults()).write(images.names(), images.shown(), explanations);
   }
 
+  /** File name of the grid of every image and map. */
   public static final String GRID = "grid.png";
+  /** File name of the summary of every explanation (classes, scores, files). */
   public static final String JSON_FILE = "explanations.json";
   private static final int MIN_PANEL = 224;
   private static final int MAX_MAPS_PER_ROW = 6;
@@ -77,14 +79,17 @@ public final class ExplanationWriter {
       return new Options(Overlay.Style.defaults(), null, false, true);
     }
 
+    /** The same options with another drawing style. */
     public Options withStyle(Overlay.Style s) {
       return new Options(s, sharedScale, raw, grid);
     }
 
+    /** The same options with another colour map (null: the sign's default). */
     public Options withColorMap(ColorMap m) {
       return withStyle(style.withColorMap(m));
     }
 
+    /** The same options with another heat-map opacity, in [0,1]. */
     public Options withOpacity(float o) {
       return withStyle(style.withOpacity(o));
     }
@@ -94,24 +99,41 @@ public final class ExplanationWriter {
       return new Options(style, shared, raw, grid);
     }
 
+    /** The same options, writing the raw attributions or not. */
     public Options withRaw(boolean r) {
       return new Options(style, sharedScale, r, grid);
     }
 
+    /** The same options, writing grid.png or not. */
     public Options withGrid(boolean g) {
       return new Options(style, sharedScale, raw, g);
     }
   }
 
-  /** The files of one map, relative to the output folder (raw is null when not written). */
+  /**
+   * The files of one map, relative to the output folder.
+   *
+   * @param overlay the overlay picture (.png)
+   * @param map the map [H,W] (.npy)
+   * @param raw the raw attribution [C,H,W] (.npy), or null when not written
+   */
   public record Files(String overlay, String map, String raw) {}
 
-  /** Everything written: per explanation (in input order) its files, and the grid and JSON paths. */
+  /**
+   * Everything written.
+   *
+   * @param files the files of each explanation, in the order given
+   * @param grid the grid picture, or null when not written
+   * @param json the explanations.json file
+   */
   public record Written(List<Files> files, Path grid, Path json) {}
 
   private final Path outDir;
   private final Options options;
 
+  /**
+   * A writer into a folder, created when missing. Files are written atomically; existing ones are replaced.
+   */
   public ExplanationWriter(Path outDir, Options options) {
     this.outDir = outDir;
     this.options = options;

@@ -16,6 +16,12 @@ import java.util.List;
  * @param chw {channels, height, width} of one image
  */
 public record Images(List<String> names, List<BufferedImage> shown, float[] tensor, int[] chw) {
+  /**
+   * Copies the lists and the shape.
+   *
+   * @throws IllegalArgumentException when the batch is empty or the names, pictures and tensor do not agree
+   *     in number
+   */
   public Images {
     names = List.copyOf(names);
     shown = List.copyOf(shown);

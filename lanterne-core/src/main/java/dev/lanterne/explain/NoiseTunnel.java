@@ -56,6 +56,8 @@ public final class NoiseTunnel implements Attribution {
       0, 10);
 
   /**
+   * Settings of the noise tunnel.
+   *
    * @param samples noisy copies per image
    * @param noiseLevel sigma as a fraction of the pixel range [0,1]
    * @param aggregation how the maps are combined
@@ -66,6 +68,12 @@ public final class NoiseTunnel implements Attribution {
     public static final Options DEFAULT = new Options(SAMPLES.defaultValue(), NOISE.defaultValue(),
         Aggregation.SMOOTHGRAD, 0L);
 
+    /**
+     * Checks the values.
+     *
+     * @throws dev.lanterne.LanterneException (usage) when samples is below 1 or the noise level is negative
+     *     or not finite
+     */
     public Options {
       if (samples < 1) {
         throw LanterneException.usage("samples must be at least 1, got " + samples);

@@ -17,6 +17,7 @@ import java.util.List;
  * @param factory opens the method on a model
  */
 public record MethodInfo(String name, String family, String summary, List<Setting<?>> settings, Factory factory) {
+  /** Copies the settings list. */
   public MethodInfo {
     settings = List.copyOf(settings);
   }

@@ -19,6 +19,8 @@ import java.util.Map;
  */
 public final class AttentionRollout implements dev.lanterne.explain.Attribution {
   /**
+   * Which rollout.
+   *
    * @param gradientWeighted weight each head by its gradient (Chefer) instead of averaging the raw attention
    * @param fusion how plain rollout combines heads
    */
@@ -28,6 +30,7 @@ public final class AttentionRollout implements dev.lanterne.explain.Attribution 
     /** Gradient-weighted rollout. */
     public static final Options GRADIENT_WEIGHTED = new Options(true, Rollout.HeadFusion.MEAN);
 
+    /** A null fusion means the mean over heads. */
     public Options {
       if (fusion == null) {
         fusion = Rollout.HeadFusion.MEAN;

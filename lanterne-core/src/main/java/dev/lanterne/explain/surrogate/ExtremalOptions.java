@@ -26,6 +26,12 @@ public record ExtremalOptions(double area, int iterations, double learningRate, 
   public static final ExtremalOptions DEFAULTS = new ExtremalOptions(0.1, 800, 0.1, 0.9, 7, 21, 20, 300, 1.0035,
       20, true);
 
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException when area is outside (0,1), iterations or step is below 1, or the
+   *     learning rate or sigma is not positive
+   */
   public ExtremalOptions {
     if (!(area > 0 && area < 1) || iterations < 1 || !(learningRate > 0) || step < 1 || !(sigma > 0)) {
       throw new IllegalArgumentException("extremal perturbation needs 0 < area < 1, iterations >= 1, "

@@ -12,6 +12,12 @@ import java.util.Arrays;
  * @param count number of segments
  */
 public record Segments(int[] labels, int height, int width, int count) {
+  /**
+   * Checks and copies the labels.
+   *
+   * @throws IllegalArgumentException when there is not one label per pixel, a label is outside [0, count), or
+   *     a segment has no pixel
+   */
   public Segments {
     if (labels.length != height * width) {
       throw new IllegalArgumentException("expected " + height * width + " labels, got " + labels.length);

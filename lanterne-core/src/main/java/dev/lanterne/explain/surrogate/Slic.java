@@ -21,6 +21,11 @@ public record Slic(int nSegments, double compactness, int iterations) {
   /** scikit-image's defaults: 100 segments, compactness 10, 10 iterations. */
   public static final Slic DEFAULTS = new Slic(100, 10, 10);
 
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException when nSegments or iterations is below 1 or compactness is not positive
+   */
   public Slic {
     if (nSegments < 1 || !(compactness > 0) || iterations < 1) {
       throw new IllegalArgumentException("SLIC needs nSegments >= 1, compactness > 0 and iterations >= 1");

@@ -37,6 +37,12 @@ public record SurrogateOptions(Slic slic, int samples, Fill fill, double blurSig
   /** Feature ablation over the same segments (samples and fit unused). */
   public static final SurrogateOptions ABLATION = LIME;
 
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException when slic, fill, score or fit is null, samples is below 2, batch below
+   *     1, or the kernel width is not positive
+   */
   public SurrogateOptions {
     if (slic == null || fill == null || score == null || fit == null) {
       throw new IllegalArgumentException("slic, fill, score and fit are required");

@@ -49,6 +49,11 @@ public record WeightedLinearFit(Regularizer regularizer, double alpha) {
    */
   public record Model(double[] coefficients, double intercept, double r2) {}
 
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException when the regularizer is null or alpha is negative or NaN
+   */
   public WeightedLinearFit {
     if (regularizer == null || !(alpha >= 0)) {
       throw new IllegalArgumentException("a fit needs a regularizer and alpha >= 0");
