@@ -39,18 +39,22 @@ public final class BackwardContext {
     this.needs = needs;
   }
 
+  /** The emitter that rules append their backward nodes to. */
   public GraphEmitter emit() {
     return emitter;
   }
 
+  /** The probed shapes and types of the forward graph's tensors. */
   public ProbedShapes shapes() {
     return emitter.shapes();
   }
 
+  /** The model's ONNX opset (default domain), which decides the form of emitted operators. */
   public int opset() {
     return emitter.opset();
   }
 
+  /** The backward variant being compiled. */
   public Variant variant() {
     return variant;
   }

@@ -31,6 +31,13 @@ public final class DerivedGraphRunner implements AutoCloseable {
   private final int chunk;
   private final dev.lanterne.runtime.SessionGuard guard;
 
+  /**
+   * Creates the ONNX Runtime session of a derived graph; the runner owns it and closes it in {@link
+   * #close()}.
+   *
+   * @param what names the graph in error messages
+   * @throws dev.lanterne.LanterneException when ONNX Runtime cannot load the graph
+   */
   public DerivedGraphRunner(Onnx.ModelProto derived, RuntimeOptions options, String what) {
     this(derived, options, what, null);
   }
@@ -66,14 +73,17 @@ public final class DerivedGraphRunner implements AutoCloseable {
     return OrtSessions.endProfiling(session);
   }
 
+  /** {channels, height, width} of one input image. */
   public int[] inputShape() {
     return chw.clone();
   }
 
+  /** Number of class scores per image. */
   public int numClasses() {
     return numClasses;
   }
 
+  /** Name of the graph's class-score output. */
   public String scoresName() {
     return scores;
   }

@@ -23,8 +23,14 @@ public final class FiniteDifferenceGradient implements GradientModel {
    * @param seed seed of the random directions
    */
   public record Options(int directions, double sigma, long seed) {
+    /** 64 direction pairs, sigma 0.02, seed 0. */
     public static final Options DEFAULT = new Options(64, 0.02, 0);
 
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when directions is below 1 or sigma is not a positive finite number
+     */
     public Options {
       if (directions < 1) {
         throw new IllegalArgumentException("directions must be at least 1");

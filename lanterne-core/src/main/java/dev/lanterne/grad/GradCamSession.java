@@ -19,6 +19,11 @@ public final class GradCamSession implements CamModel {
   private final long[] activationShape;
   private final String layout;
 
+  /**
+   * Opens a session on a compiled Grad-CAM graph; the session owns it until {@link #close()}.
+   *
+   * @param layer the layer the graph was compiled for, as reported in explanations
+   */
   public GradCamSession(Onnx.ModelProto gradcamGraph, String layer, RuntimeOptions options) {
     this.runner = new DerivedGraphRunner(gradcamGraph, options, "the Grad-CAM graph");
     this.layer = layer;

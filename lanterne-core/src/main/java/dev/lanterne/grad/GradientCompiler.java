@@ -30,12 +30,25 @@ public final class GradientCompiler {
    */
   public static final int VERSION = 5;
 
+  /**
+   * Input of every derived graph: the weights [N,K] of the class scores whose gradient is taken (f = sum of
+   * seed times scores).
+   */
   public static final String SEED = "seed";
+  /** Output: the gradient of f with respect to the image input, [N,C,H,W]. */
   public static final String GRAD_INPUT = "grad_input";
+  /** Output of the Grad-CAM graph: the layer's activation. */
   public static final String ACTIVATION = "activation";
+  /** Output of the Grad-CAM graph: the gradient of f with respect to the layer's activation, same shape. */
   public static final String GRAD_ACTIVATION = "grad_activation";
+  /**
+   * Output of the inversion graph: the images after one step, x + lr (g - l2 x), g the (optionally
+   * normalised) gradient.
+   */
   public static final String NEXT = "x_next";
+  /** Scalar input of the inversion graph: the step size. */
   public static final String LR = "lr";
+  /** Scalar input of the inversion graph: the weight of the L2 penalty on the image. */
   public static final String L2 = "l2";
   /** Metadata key of the Grad-CAM graph that names its layer. */
   public static final String LAYER_KEY = "lanterne.layer";
@@ -47,10 +60,28 @@ public final class GradientCompiler {
 
   private GradientCompiler() {}
 
-  /** The derived graphs; the scores keep the model's output name, see {@link #scoresName}. */
+  /**
+   * The derived graphs; the scores keep the model's output name, see {@link #scoresName}.
+   *
+   * @param saliency scores and the input gradient
+   * @param gradcam scores, the layer's activation and its gradient
+   * @param inversion one gradient-ascent step on the image
+   * @param layer the Grad-CAM layer the gradcam graph was compiled for
+   */
   public record Graphs(Onnx.ModelProto saliency, Onnx.ModelProto gradcam, Onnx.ModelProto inversion, String layer) {}
 
-  /** The forward model prepared for differentiation: batch made dynamic where possible, shapes probed. */
+  /**
+   * The forward model prepared for differentiation: batch made dynamic where possible, shapes probed.
+   *
+   * @param model the prepared forward model
+   * @param input name of its image input
+   * @param output name of its class-score output
+   * @param chw {channels, height, width} of one input image
+   * @param batched whether the batch dimension is dynamic
+   * @param shapes the probed shapes and types of every tensor
+   * @param paths which tensors lie on a path from the image to the scores
+   * @param survivors the forward tensors that survive ONNX Runtime's optimisations
+   */
   public record Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
       ProbedShapes shapes, Backprop paths, Survivors survivors) {
     Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched, ProbedShapes shapes,
@@ -66,6 +97,7 @@ public final class GradientCompiler {
           : new FusionSafeView(model.getGraph(), survivors.names());
     }
 
+    /** The default Grad-CAM layer: the tensor that feeds the last global pooling before the head. */
     public String defaultLayer() {
       return LayerFinder.defaultLayer(model.getGraph(), shapes, paths, chw);
     }
@@ -93,6 +125,12 @@ public final class GradientCompiler {
     }
   }
 
+  /**
+   * Compiles all three derived graphs of a model (no cache; see {@link Gradients} for the cached way).
+   *
+   * @throws dev.lanterne.LanterneException when the model has an operator without a gradient rule or cannot
+   *     be probed
+   */
   public static Graphs compile(Onnx.ModelProto model, GradientOptions options) {
     Prepared p = prepare(model);
     Onnx.ModelProto cam = gradcam(p, options);
@@ -101,7 +139,12 @@ public final class GradientCompiler {
 
   /** The kinds of derived graph. */
   public enum Kind {
-    SALIENCY("saliency"), GRADCAM("gradcam"), INVERSION("inversion");
+    /** Scores and the input gradient. */
+    SALIENCY("saliency"),
+    /** Scores, a layer's activation and its gradient. */
+    GRADCAM("gradcam"),
+    /** One gradient-ascent step on the image. */
+    INVERSION("inversion");
 
     private final String fileName;
 

@@ -8,8 +8,10 @@ package dev.lanterne.grad;
  * @param normalizeInversion whether the inversion step divides the gradient by its mean absolute value per image
  */
 public record GradientOptions(Variant variant, String layer, boolean normalizeInversion) {
+  /** The true gradient, the default Grad-CAM layer, normalised inversion steps. */
   public static final GradientOptions DEFAULT = new GradientOptions(Variant.STANDARD, null, true);
 
+  /** A null variant means {@link Variant#STANDARD}; a blank layer means the default one. */
   public GradientOptions {
     if (variant == null) {
       variant = Variant.STANDARD;
@@ -19,14 +21,17 @@ public record GradientOptions(Variant variant, String layer, boolean normalizeIn
     }
   }
 
+  /** The same options with another backward variant. */
   public GradientOptions withVariant(Variant v) {
     return new GradientOptions(v, layer, normalizeInversion);
   }
 
+  /** The same options with another Grad-CAM layer (null: the default). */
   public GradientOptions withLayer(String l) {
     return new GradientOptions(variant, l, normalizeInversion);
   }
 
+  /** The same options, normalising the inversion step's gradient or not. */
   public GradientOptions withNormalizeInversion(boolean n) {
     return new GradientOptions(variant, layer, n);
   }

@@ -12,10 +12,21 @@ import java.nio.file.Path;
 public final class Gradients {
   private Gradients() {}
 
+  /**
+   * All three derived graphs of a model file, from the cache in {@link GraphCache#defaultDir()} (compiled on
+   * first use).
+   *
+   * @throws dev.lanterne.LanterneException when the model cannot be read or differentiated
+   */
   public static GradientCompiler.Graphs graphs(Path modelFile, GradientOptions options) {
     return graphs(OnnxModels.load(modelFile), options);
   }
 
+  /**
+   * All three derived graphs of a model in memory, from the cache (compiled on first use).
+   *
+   * @throws dev.lanterne.LanterneException when the model cannot be differentiated
+   */
   public static GradientCompiler.Graphs graphs(Onnx.ModelProto model, GradientOptions options) {
     return new GraphCache(GraphCache.defaultDir()).getOrCompile(model, options);
   }
@@ -25,14 +36,17 @@ public final class Gradients {
     return new GraphCache(GraphCache.defaultDir()).getOrCompile(model, options, kind);
   }
 
+  /** A saliency session for a model file; the caller closes it. */
   public static SaliencySession saliency(Path modelFile, GradientOptions options, RuntimeOptions runtime) {
     return saliency(OnnxModels.load(modelFile), options, runtime);
   }
 
+  /** A Grad-CAM session for a model file, at the options' layer; the caller closes it. */
   public static GradCamSession gradcam(Path modelFile, GradientOptions options, RuntimeOptions runtime) {
     return gradcam(OnnxModels.load(modelFile), options, runtime);
   }
 
+  /** An inversion-step session for a model file; the caller closes it. */
   public static InversionSession inversion(Path modelFile, GradientOptions options, RuntimeOptions runtime) {
     return inversion(OnnxModels.load(modelFile), options, runtime);
   }
@@ -42,11 +56,13 @@ public final class Gradients {
     return new SaliencySession(graph(model, options, GradientCompiler.Kind.SALIENCY), runtime);
   }
 
+  /** A Grad-CAM session for a model in memory, at the options' layer; the caller closes it. */
   public static GradCamSession gradcam(Onnx.ModelProto model, GradientOptions options, RuntimeOptions runtime) {
     Onnx.ModelProto cam = graph(model, options, GradientCompiler.Kind.GRADCAM);
     return new GradCamSession(cam, GradientCompiler.layerOf(cam), runtime);
   }
 
+  /** An inversion-step session for a model in memory; the caller closes it. */
   public static InversionSession inversion(Onnx.ModelProto model, GradientOptions options, RuntimeOptions runtime) {
     return new InversionSession(graph(model, options, GradientCompiler.Kind.INVERSION), runtime);
   }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 public final class GraphCache {
   private final Path dir;
 
+  /** A cache in this folder, created when first written. */
   public GraphCache(Path dir) {
     this.dir = dir;
   }
@@ -35,6 +36,7 @@ public final class GraphCache {
     return dev.lanterne.model.CacheRoot.dir().resolve("graphs");
   }
 
+  /** The cache folder. */
   public Path dir() {
     return dir;
   }

@@ -41,12 +41,20 @@ public final class GraphEmitter {
     String resolve(String tensor, GraphEmitter e);
   }
 
+  /**
+   * An emitter with no node yet.
+   *
+   * @param opset the model's opset, which decides operator forms
+   * @param shapes the forward graph's probed shapes
+   * @param prefix start of every name it makes, which tells its tensors from the forward graph's
+   */
   public GraphEmitter(int opset, ProbedShapes shapes, String prefix) {
     this.opset = opset;
     this.shapes = shapes;
     this.prefix = prefix;
   }
 
+  /** The opset operators are emitted for. */
   public int opset() {
     return opset;
   }
@@ -56,18 +64,22 @@ public final class GraphEmitter {
     this.view = view;
   }
 
+  /** The forward graph's probed shapes. */
   public ProbedShapes shapes() {
     return shapes;
   }
 
+  /** The nodes emitted so far, in order (the live list). */
   public List<Onnx.NodeProto> nodes() {
     return nodes;
   }
 
+  /** The constants emitted so far (the live list). */
   public List<Onnx.TensorProto> initializers() {
     return initializers;
   }
 
+  /** A new unique tensor or node name: the prefix, the hint and a counter. */
   public String fresh(String hint) {
     return prefix + hint + "_" + (counter++);
   }
@@ -77,10 +89,12 @@ public final class GraphEmitter {
     return opN(type, inputs, 1, attrs)[0];
   }
 
+  /** Emits a node with one input and one output; returns the output's name. */
   public String op(String type, String input, Onnx.AttributeProto... attrs) {
     return op(type, List.of(input), attrs);
   }
 
+  /** Emits a node with two inputs and one output; returns the output's name. */
   public String op(String type, String a, String b, Onnx.AttributeProto... attrs) {
     return op(type, List.of(a, b), attrs);
   }
@@ -143,6 +157,7 @@ public final class GraphEmitter {
         .addOutput(output).addAllAttribute(Arrays.asList(attrs)).build());
   }
 
+  /** Adds a constant under a fresh name (the value's own name is ignored) and returns that name. */
   public String constant(Onnx.TensorProto value) {
     String name = fresh("const");
     initializers.add(value.toBuilder().setName(name).build());
@@ -155,6 +170,7 @@ public final class GraphEmitter {
         k -> constant(TensorProtos.scalar("", v)));
   }
 
+  /** A float constant of this shape. */
   public String floats(long[] dims, float[] values) {
     return constant(TensorProtos.ofFloats("", dims, values));
   }
@@ -165,26 +181,32 @@ public final class GraphEmitter {
         k -> constant(TensorProtos.vector("", values)));
   }
 
+  /** The runtime shape of a tensor (one Shape node per tensor, reused). */
   public String shapeOf(String tensor) {
     return shapeCache.computeIfAbsent(tensor, t -> op("Shape", t));
   }
 
+  /** a + b, broadcasting. */
   public String add(String a, String b) {
     return op("Add", a, b);
   }
 
+  /** a - b, broadcasting. */
   public String sub(String a, String b) {
     return op("Sub", a, b);
   }
 
+  /** a * b, broadcasting. */
   public String mul(String a, String b) {
     return op("Mul", a, b);
   }
 
+  /** a / b, broadcasting. */
   public String div(String a, String b) {
     return op("Div", a, b);
   }
 
+  /** -a. */
   public String neg(String a) {
     return op("Neg", a);
   }
@@ -211,22 +233,27 @@ public final class GraphEmitter {
     return mask(greater(nonNegative, scalar(0f)));
   }
 
+  /** x converted to an ONNX data type ({@code TensorProto.DataType} value). */
   public String castTo(String x, int dataType) {
     return op("Cast", x, Attributes.ofInt("to", dataType));
   }
 
+  /** The boolean a &gt; b, broadcasting. */
   public String greater(String a, String b) {
     return op("Greater", a, b);
   }
 
+  /** The boolean a &lt; b, broadcasting. */
   public String less(String a, String b) {
     return op("Less", a, b);
   }
 
+  /** x with its axes permuted. */
   public String transpose(String x, long[] perm) {
     return op("Transpose", x, Attributes.ofInts("perm", perm));
   }
 
+  /** x reshaped to the shape held by an int64 tensor. */
   public String reshape(String x, String shapeTensor) {
     return op("Reshape", x, shapeTensor);
   }
@@ -253,10 +280,12 @@ public final class GraphEmitter {
     return mul(op("Abs", t), scalar(0f));
   }
 
+  /** Sum over the axes (axes as an input or an attribute, as the opset wants). */
   public String reduceSum(String x, long[] axes, boolean keepDims) {
     return reduce("ReduceSum", 13, x, axes, keepDims);
   }
 
+  /** Mean over the axes (axes as an input or an attribute, as the opset wants). */
   public String reduceMean(String x, long[] axes, boolean keepDims) {
     return reduce("ReduceMean", 18, x, axes, keepDims);
   }
@@ -269,6 +298,7 @@ public final class GraphEmitter {
     return op(type, x, Attributes.ofInts("axes", axes), keep);
   }
 
+  /** x with size-1 axes inserted at these positions. */
   public String unsqueeze(String x, long[] axes) {
     if (opset >= 13) {
       return op("Unsqueeze", x, ints(axes));
@@ -276,6 +306,7 @@ public final class GraphEmitter {
     return op("Unsqueeze", x, Attributes.ofInts("axes", axes));
   }
 
+  /** x without these size-1 axes. */
   public String squeeze(String x, long[] axes) {
     if (opset >= 13) {
       return op("Squeeze", x, ints(axes));

@@ -16,6 +16,11 @@ import java.util.Map;
 public final class InversionSession implements InversionModel {
   private final DerivedGraphRunner runner;
 
+  /**
+   * Opens a session on a compiled inversion-step graph; the session owns it until {@link #close()}.
+   *
+   * @throws dev.lanterne.LanterneException when ONNX Runtime cannot load the graph
+   */
   public InversionSession(Onnx.ModelProto inversionGraph, RuntimeOptions options) {
     this.runner = new DerivedGraphRunner(inversionGraph, options, "the inversion graph");
   }

@@ -16,10 +16,19 @@ import java.util.Set;
 public final class LayerSplit {
   private LayerSplit() {}
 
-  /** The tail graph and whether it still reads the image. */
+  /**
+   * The tail graph and whether it still reads the image.
+   *
+   * @param model the tail graph, whose inputs are the layer tensor (and the image if needed)
+   * @param layer the layer tensor's name
+   * @param needsImage whether some path to the scores bypasses the layer, so the image is an input too
+   * @param image the image input's name
+   */
   public record Tail(Onnx.ModelProto model, String layer, boolean needsImage, String image) {}
 
   /**
+   * The part of a classifier after a layer.
+   *
    * @param model a classifier (any batch; a batch of 1 is made dynamic where possible)
    * @param layer the layer tensor, or null for the default CAM layer
    */

@@ -51,10 +51,16 @@ public final class ProbedShapes {
     return d.clone();
   }
 
+  /**
+   * Number of dimensions of a tensor.
+   *
+   * @throws dev.lanterne.LanterneException when no shape is known for it
+   */
   public int rank(String name) {
     return dims(name).length;
   }
 
+  /** For each axis of a tensor, whether its size follows the batch size (all false when not recorded). */
   public boolean[] followsBatch(String name) {
     boolean[] b = batchAxes.get(name);
     return b == null ? new boolean[rank(name)] : b.clone();
@@ -65,6 +71,7 @@ public final class ProbedShapes {
     return types.getOrDefault(name, 0);
   }
 
+  /** Whether a tensor is float32. */
   public boolean isFloat(String name) {
     return elementType(name) == Onnx.TensorProto.DataType.FLOAT_VALUE;
   }

@@ -16,6 +16,11 @@ import java.util.Map;
 public final class SaliencySession implements GradientModel {
   private final DerivedGraphRunner runner;
 
+  /**
+   * Opens a session on a compiled saliency graph; the session owns it until {@link #close()}.
+   *
+   * @throws dev.lanterne.LanterneException when ONNX Runtime cannot load the graph
+   */
   public SaliencySession(Onnx.ModelProto saliencyGraph, RuntimeOptions options) {
     this.runner = new DerivedGraphRunner(saliencyGraph, options, "the saliency graph");
   }

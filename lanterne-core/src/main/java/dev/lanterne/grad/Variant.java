@@ -29,6 +29,13 @@ public enum Variant {
    */
   DEEPLIFT;
 
+  /**
+   * A variant by name: standard (or gradient), guided, deconvnet, lrp-epsilon (or lrp) or lrp-zplus,
+   * case-insensitive; null means standard. DEEPLIFT has no name here, as it needs a graph with a reference
+   * pass.
+   *
+   * @throws dev.lanterne.LanterneException (usage) for any other name
+   */
   public static Variant parse(String s) {
     if (s == null) {
       return STANDARD;
