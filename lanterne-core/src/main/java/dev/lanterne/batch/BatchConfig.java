@@ -33,6 +33,12 @@ public record BatchConfig(List<String> methods, Settings settings, List<String> 
   /** Images per shard unless told. */
   public static final int DEFAULT_SHARD = 256;
 
+  /**
+   * Copies the lists; an empty or null target means "predicted".
+   *
+   * @throws dev.lanterne.LanterneException (usage) when no method is named, shardSize or batch is below 1, or
+   *     pixelsPerStep or tolerance is negative
+   */
   public BatchConfig {
     methods = List.copyOf(methods);
     target = target == null || target.isEmpty() ? List.of("predicted") : List.copyOf(target);
@@ -54,36 +60,46 @@ public record BatchConfig(List<String> methods, Settings settings, List<String> 
         PointingGame.TORCHRAY_TOLERANCE, DEFAULT_SHARD, 32, false);
   }
 
+  /** The same configuration with other class words (empty: "predicted"). */
   public BatchConfig withTarget(List<String> words) {
     return new BatchConfig(methods, settings, words, curves, pixelsPerStep, deletionSubstrate, insertionSubstrate,
         tolerance, shardSize, batch, png);
   }
 
+  /**
+   * The same configuration, playing deletion and insertion or not, at {@code step} pixels per step (0:
+   * H*W/224).
+   */
   public BatchConfig withCurves(boolean on, int step) {
     return new BatchConfig(methods, settings, target, on, step, deletionSubstrate, insertionSubstrate, tolerance,
         shardSize, batch, png);
   }
 
+  /** The same configuration with other deletion and insertion substrates. */
   public BatchConfig withSubstrates(Substrate deletion, Substrate insertion) {
     return new BatchConfig(methods, settings, target, curves, pixelsPerStep, deletion, insertion, tolerance,
         shardSize, batch, png);
   }
 
+  /** The same configuration with another pointing-game tolerance, in pixels. */
   public BatchConfig withTolerance(int t) {
     return new BatchConfig(methods, settings, target, curves, pixelsPerStep, deletionSubstrate, insertionSubstrate,
         t, shardSize, batch, png);
   }
 
+  /** The same configuration with another number of images per shard. */
   public BatchConfig withShardSize(int s) {
     return new BatchConfig(methods, settings, target, curves, pixelsPerStep, deletionSubstrate, insertionSubstrate,
         tolerance, s, batch, png);
   }
 
+  /** The same configuration with another number of images per model call. */
   public BatchConfig withBatch(int b) {
     return new BatchConfig(methods, settings, target, curves, pixelsPerStep, deletionSubstrate, insertionSubstrate,
         tolerance, shardSize, b, png);
   }
 
+  /** The same configuration, writing PNG overlays or not. */
   public BatchConfig withPng(boolean p) {
     return new BatchConfig(methods, settings, target, curves, pixelsPerStep, deletionSubstrate, insertionSubstrate,
         tolerance, shardSize, batch, p);

@@ -24,6 +24,7 @@ public record BatchInput(Path path, String label, List<Box> boxes) {
   /** File extensions a folder input picks up. */
   public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff");
 
+  /** Makes the path absolute and normalised, strips the label (null: "") and copies the boxes. */
   public BatchInput {
     path = path.toAbsolutePath().normalize();
     label = label == null ? "" : label.strip();

@@ -32,8 +32,11 @@ import java.util.Map;
  * either can finish a run the other started.
  */
 public final class BatchRun {
+  /** File name of the run's record (configuration, model, version). */
   public static final String RUN_JSON = "run.json";
+  /** File name of the merged metric table. */
   public static final String METRICS = "metrics.csv";
+  /** File name of the merged error table. */
   public static final String ERRORS = "errors.csv";
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -209,14 +212,17 @@ public final class BatchRun {
     return v == null ? "dev" : v;
   }
 
+  /** The run folder. */
   public Path dir() {
     return dir;
   }
 
+  /** What the run computes. */
   public BatchConfig config() {
     return config;
   }
 
+  /** The frozen images of the run. */
   public Manifest manifest() {
     return manifest;
   }
@@ -266,6 +272,7 @@ public final class BatchRun {
     return new int[] {manifest.size(), classesPerImage, chw[1], chw[2]};
   }
 
+  /** The folder of a method's map store (a Zarr array). */
   public Path mapsDir(String method) {
     return dir.resolve("maps").resolve(method);
   }
@@ -275,6 +282,7 @@ public final class BatchRun {
     return ZarrArray.open(mapsDir(method));
   }
 
+  /** Number of shards (the last may hold fewer images). */
   public int shards() {
     return (manifest.size() + config.shardSize() - 1) / config.shardSize();
   }
@@ -293,6 +301,7 @@ public final class BatchRun {
     return String.format("shard-%06d", shard);
   }
 
+  /** The folder of the per-shard metric, error and done files. */
   public Path shardsDir() {
     return dir.resolve("shards");
   }
@@ -302,10 +311,12 @@ public final class BatchRun {
     return shardsDir().resolve(shardName(shard) + ".done");
   }
 
+  /** The metric table of a shard. */
   public Path shardMetrics(int shard) {
     return shardsDir().resolve(shardName(shard) + ".csv");
   }
 
+  /** The error table of a shard. */
   public Path shardErrors(int shard) {
     return shardsDir().resolve(shardName(shard) + ".errors.csv");
   }
@@ -315,6 +326,7 @@ public final class BatchRun {
     return dir.resolve("work").resolve(shardName(shard));
   }
 
+  /** Whether a shard's done marker exists, that is its results are complete. */
   public boolean isDone(int shard) {
     return Files.isRegularFile(doneMarker(shard));
   }

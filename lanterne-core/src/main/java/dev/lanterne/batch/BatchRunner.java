@@ -30,6 +30,7 @@ public final class BatchRunner {
   /**
    * What a run did.
    *
+   * @param dir the run folder
    * @param images images in the manifest
    * @param computed images explained by this call (the rest were done before)
    * @param failed images with an error record, over the whole run

@@ -32,8 +32,12 @@ public final class Manifest {
   /**
    * One image.
    *
+   * @param index its position in the run, from 0
+   * @param path the image file, absolute
    * @param size bytes, or -1 when the file could not be read at freeze time
    * @param sha256 lower-case hex, or "" when unreadable
+   * @param label ground-truth label or class index, or ""
+   * @param boxes boxes of the labelled object, empty when none
    */
   public record Entry(int index, Path path, long size, String sha256, String label, List<Box> boxes) {}
 
@@ -43,14 +47,17 @@ public final class Manifest {
     this.entries = List.copyOf(entries);
   }
 
+  /** Every image, in index order (unmodifiable). */
   public List<Entry> entries() {
     return entries;
   }
 
+  /** The image with this index. */
   public Entry get(int index) {
     return entries.get(index);
   }
 
+  /** Number of images. */
   public int size() {
     return entries.size();
   }

@@ -50,14 +50,23 @@ public final class ShardWorker implements AutoCloseable {
   /** The columns of the error tables. */
   public static final List<String> ERROR_COLUMNS = List.of("index", "path", "reason");
 
-  /** How a worker runs (not what it computes). */
+  /**
+   * How a worker runs (not what it computes).
+   *
+   * @param decodeThreads threads that decode images ahead of the model
+   * @param listener told of progress
+   * @param afterImage called with each image's index after its record is written
+   */
   public record Options(int decodeThreads, BatchListener listener, IntConsumer afterImage) {
+    /** Two decoding threads, no listener, no hook. */
     public static final Options DEFAULTS = new Options(2, BatchListener.NONE, i -> { });
 
+    /** The same options with another number of decoding threads. */
     public Options withDecodeThreads(int n) {
       return new Options(n, listener, afterImage);
     }
 
+    /** The same options reporting to another listener. */
     public Options withListener(BatchListener l) {
       return new Options(decodeThreads, l, afterImage);
     }
@@ -68,7 +77,16 @@ public final class ShardWorker implements AutoCloseable {
     }
   }
 
-  /** What a shard's processing did. */
+  /**
+   * What a shard's processing did.
+   *
+   * @param shard the shard's number
+   * @param images images in the shard
+   * @param computed images explained by this call
+   * @param failed images of the shard with an error record
+   * @param skipped whether the shard was done already, so nothing ran
+   * @param seconds wall time of this call
+   */
   public record ShardResult(int shard, int images, int computed, int failed, boolean skipped, double seconds) {}
 
   private final BatchRun run;
@@ -85,6 +103,12 @@ public final class ShardWorker implements AutoCloseable {
   private final int k;
   private final int[] chw;
 
+  /**
+   * A worker for a run, opening each of the run's methods on the model; the caller keeps ownership of the
+   * model and closes it after the worker.
+   *
+   * @throws dev.lanterne.LanterneException (usage) when the model is not the one the run explains
+   */
   public ShardWorker(BatchRun run, LanternModel model, Options options) {
     run.checkModel(model);
     this.run = run;

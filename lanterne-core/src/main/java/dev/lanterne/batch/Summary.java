@@ -29,6 +29,7 @@ import java.util.Map;
  * minus deletion AUC).
  */
 public final class Summary {
+  /** File name of the summary in the run folder. */
   public static final String FILE = "summary.md";
   static final List<String> METRICS = List.of("deletion_auc", "insertion_auc", "pointing_hit", "seconds");
   private static final int BINS = 20;
@@ -36,7 +37,13 @@ public final class Summary {
 
   private Summary() {}
 
-  /** Mean, half-width of the 95% interval (normal approximation) and count of one metric. */
+  /**
+   * One metric's statistics.
+   *
+   * @param mean the mean
+   * @param ci95 half-width of the 95% confidence interval (normal approximation)
+   * @param n number of values
+   */
   public record Stat(double mean, double ci95, int n) {
     static Stat of(List<Double> values) {
       int n = values.size();

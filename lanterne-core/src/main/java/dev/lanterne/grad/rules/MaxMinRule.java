@@ -12,6 +12,7 @@ import dev.lanterne.onnx.proto.Onnx;
 public final class MaxMinRule implements GradientRule {
   private final boolean max;
 
+  /** The rule of Max ({@code max} true) or Min. */
   public MaxMinRule(boolean max) {
     this.max = max;
   }

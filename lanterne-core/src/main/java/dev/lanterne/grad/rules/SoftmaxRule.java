@@ -13,6 +13,7 @@ import dev.lanterne.onnx.proto.Onnx;
 public final class SoftmaxRule implements GradientRule {
   private final boolean log;
 
+  /** The rule of LogSoftmax ({@code log} true) or Softmax. */
   public SoftmaxRule(boolean log) {
     this.log = log;
   }
