@@ -90,6 +90,11 @@ public enum Baseline {
     }
   }
 
+  /**
+   * A baseline by name (black, blur or noise), case-insensitive.
+   *
+   * @throws dev.lanterne.LanterneException (usage) for any other name
+   */
   public static Baseline parse(String name) {
     try {
       return valueOf(name.toUpperCase(Locale.ROOT));

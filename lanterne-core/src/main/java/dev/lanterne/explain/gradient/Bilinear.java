@@ -8,6 +8,11 @@ package dev.lanterne.explain.gradient;
 public final class Bilinear {
   private Bilinear() {}
 
+  /**
+   * Resizes a row-major map [h,w] to a new array [outH,outW].
+   *
+   * @throws IllegalArgumentException when src does not hold h*w values
+   */
   public static float[] resize(float[] src, int h, int w, int outH, int outW) {
     if (src.length != h * w) {
       throw new IllegalArgumentException("map has " + src.length + " values, not " + h + "x" + w);

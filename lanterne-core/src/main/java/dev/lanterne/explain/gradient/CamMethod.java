@@ -76,7 +76,9 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
   /** Low-resolution maps and scores of one batched run, before upsampling. */
   record Maps(Targets targets, float[] scores, float[][] cams, int h, int w) {}
 
+  /** The Grad-CAM session: scores, the layer's activation and its gradient. */
   protected final CamModel model;
+  /** Turns score rows into the explanations' score, probability and label. */
   protected final Scoring scoring;
   /** The model this method was opened on (null on a bare session): methods that run it read it. */
   protected final dev.lanterne.explain.LanternModel owner;

@@ -44,6 +44,11 @@ public enum ChannelReduction {
     return out;
   }
 
+  /**
+   * A reduction by name (max, sum or l2), case-insensitive.
+   *
+   * @throws dev.lanterne.LanterneException (usage) for any other name
+   */
   public static ChannelReduction parse(String name) {
     try {
       return valueOf(name.toUpperCase(Locale.ROOT));

@@ -22,7 +22,9 @@ import java.util.SplittableRandom;
 public final class IntegratedGradients implements dev.lanterne.explain.Attribution {
   /** Quadrature on [0,1]. */
   public enum Rule {
+    /** Trapezoid rule on m equally spaced points including both ends (needs m &gt;= 2). */
     TRAPEZOID,
+    /** Midpoint rule: the centres of m equal intervals. */
     MIDPOINT;
 
     /** Path positions alpha_k. */
@@ -56,6 +58,11 @@ public final class IntegratedGradients implements dev.lanterne.explain.Attributi
    */
   public record Options(int steps, Rule rule, Baseline baseline, double blurSigma, Normalization normalization,
       ChannelReduction reduce, boolean signed, long seed) {
+    /**
+     * Checks the number of steps.
+     *
+     * @throws IllegalArgumentException when steps is below 2 (trapezoid) or 1 (midpoint)
+     */
     public Options {
       if (steps < 2 && rule == Rule.TRAPEZOID || steps < 1) {
         throw new IllegalArgumentException("Integrated Gradients needs at least 2 trapezoid steps, got " + steps);
@@ -67,26 +74,32 @@ public final class IntegratedGradients implements dev.lanterne.explain.Attributi
       return new Options(50, Rule.TRAPEZOID, Baseline.BLACK, 10.0, normalization, ChannelReduction.SUM, false, 0L);
     }
 
+    /** The same options with another number of path points. */
     public Options withSteps(int m) {
       return new Options(m, rule, baseline, blurSigma, normalization, reduce, signed, seed);
     }
 
+    /** The same options with another quadrature rule. */
     public Options withRule(Rule r) {
       return new Options(steps, r, baseline, blurSigma, normalization, reduce, signed, seed);
     }
 
+    /** The same options with another baseline. */
     public Options withBaseline(Baseline b) {
       return new Options(steps, rule, b, blurSigma, normalization, reduce, signed, seed);
     }
 
+    /** The same options with another channel reduction. */
     public Options withReduce(ChannelReduction r) {
       return new Options(steps, rule, baseline, blurSigma, normalization, r, signed, seed);
     }
 
+    /** The same options, keeping the sign in the map or not. */
     public Options withSigned(boolean s) {
       return new Options(steps, rule, baseline, blurSigma, normalization, reduce, s, seed);
     }
 
+    /** The same options with another seed for the noise baseline. */
     public Options withSeed(long s) {
       return new Options(steps, rule, baseline, blurSigma, normalization, reduce, signed, s);
     }

@@ -25,6 +25,7 @@ public final class Saliency implements dev.lanterne.explain.Attribution {
    * @param variant how the backward pass treats activations (standard, guided, deconvnet, LRP)
    */
   public record Options(ChannelReduction reduce, boolean signed, boolean timesInput, Variant variant) {
+    /** The plain gradient's magnitude, maximum over the colour channels (Simonyan et al.). */
     public static final Options DEFAULT = new Options(ChannelReduction.MAX, false, false, Variant.STANDARD);
 
     /** Null means the true gradient; DeepLift is refused (it needs a baseline). */
@@ -42,14 +43,17 @@ public final class Saliency implements dev.lanterne.explain.Attribution {
       this(reduce, signed, timesInput, Variant.STANDARD);
     }
 
+    /** The same options with another channel reduction. */
     public Options withReduce(ChannelReduction r) {
       return new Options(r, signed, timesInput, variant);
     }
 
+    /** The same options, keeping the gradient's sign in the map or not. */
     public Options withSigned(boolean s) {
       return new Options(reduce, s, timesInput, variant);
     }
 
+    /** The same options, multiplying the gradient by the input or not. */
     public Options withTimesInput(boolean t) {
       return new Options(reduce, signed, t, variant);
     }

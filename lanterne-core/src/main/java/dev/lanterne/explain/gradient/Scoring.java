@@ -10,10 +10,15 @@ import java.util.Map;
  * Turns a model's output row into the class score, probability and label of an {@link Explanation}:
  * the score is the raw output (logit, or probability for models that output probabilities), the
  * probability is its softmax (or the output itself for probability models).
+ *
+ * @param labels class labels for the explanations
+ * @param outputsProbabilities whether the outputs are probabilities already (no softmax)
  */
 public record Scoring(Labels labels, boolean outputsProbabilities) {
+  /** No labels, softmax over the raw outputs (logits). */
   public static final Scoring LOGITS = new Scoring(Labels.none(), false);
 
+  /** Scoring for a model described by its card, with its labels. */
   public static Scoring of(ModelCard card, Labels labels) {
     return new Scoring(labels, card.outputsProbabilities());
   }

@@ -21,8 +21,11 @@ import java.util.SplittableRandom;
 public final class SmoothGrad implements dev.lanterne.explain.Attribution {
   /** How the noisy gradients are aggregated. */
   public enum Variant {
+    /** Mean of the noisy gradients. */
     SMOOTHGRAD("smoothgrad"),
+    /** Mean of their squares. */
     SQUARED("smoothgrad-squared"),
+    /** Their variance. */
     VARGRAD("vargrad");
 
     private final String method;
@@ -48,6 +51,11 @@ public final class SmoothGrad implements dev.lanterne.explain.Attribution {
    */
   public record Options(int samples, double noiseLevel, Normalization normalization, Variant variant,
       ChannelReduction reduce, long seed) {
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when samples is below 1 or the noise level is negative or not finite
+     */
     public Options {
       if (samples < 1) {
         throw new IllegalArgumentException("SmoothGrad needs at least one sample, got " + samples);
@@ -62,22 +70,27 @@ public final class SmoothGrad implements dev.lanterne.explain.Attribution {
       return new Options(50, 0.15, normalization, Variant.SMOOTHGRAD, ChannelReduction.MAX, 0L);
     }
 
+    /** The same options with another number of noisy copies. */
     public Options withSamples(int n) {
       return new Options(n, noiseLevel, normalization, variant, reduce, seed);
     }
 
+    /** The same options with another noise sigma, as a fraction of the pixel range. */
     public Options withNoiseLevel(double s) {
       return new Options(samples, s, normalization, variant, reduce, seed);
     }
 
+    /** The same options with another aggregation. */
     public Options withVariant(Variant v) {
       return new Options(samples, noiseLevel, normalization, v, reduce, seed);
     }
 
+    /** The same options with another channel reduction. */
     public Options withReduce(ChannelReduction r) {
       return new Options(samples, noiseLevel, normalization, variant, r, seed);
     }
 
+    /** The same options with another noise seed. */
     public Options withSeed(long s) {
       return new Options(samples, noiseLevel, normalization, variant, reduce, s);
     }

@@ -48,14 +48,17 @@ public final class Targets {
     return new Targets(image, cls, numClasses);
   }
 
+  /** Number of (image, class) pairs. */
   public int size() {
     return image.length;
   }
 
+  /** The image of pair t. */
   public int image(int t) {
     return image[t];
   }
 
+  /** The class of pair t. */
   public int classIndex(int t) {
     return classIndex[t];
   }
