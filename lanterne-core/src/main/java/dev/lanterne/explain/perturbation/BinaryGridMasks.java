@@ -12,6 +12,12 @@ public final class BinaryGridMasks implements MaskGenerator {
   private final GridUpsampler upsampler;
   private final int width;
 
+  /**
+   * Masks of height x width pixels from a cells x cells grid.
+   *
+   * @param p keep probability, in (0, 1]
+   * @throws IllegalArgumentException when p is outside (0, 1]
+   */
   public BinaryGridMasks(int height, int width, int cells, double p) {
     checkProbability(p);
     this.cells = cells;

@@ -16,6 +16,11 @@ import dev.lanterne.runtime.Classifier;
  * @param outputsProbabilities whether the model already outputs probabilities (no softmax on top)
  */
 public record BlackBox(Classifier classifier, Normalization normalization, Labels labels, boolean outputsProbabilities) {
+  /**
+   * Checks that the normalisation has one channel per model input channel.
+   *
+   * @throws dev.lanterne.LanterneException when it does not
+   */
   public BlackBox {
     if (normalization.channels() != classifier.inputShape()[0]) {
       throw new LanterneException("the model card normalises " + normalization.channels() + " channels but "
@@ -23,22 +28,27 @@ public record BlackBox(Classifier classifier, Normalization normalization, Label
     }
   }
 
+  /** The black box of a classifier described by its card: its normalisation and output kind. */
   public static BlackBox of(Classifier classifier, ModelCard card, Labels labels) {
     return new BlackBox(classifier, Normalization.of(card), labels, card.outputsProbabilities());
   }
 
+  /** Channels of one input image. */
   public int channels() {
     return classifier.inputShape()[0];
   }
 
+  /** Input height in pixels. */
   public int height() {
     return classifier.inputShape()[1];
   }
 
+  /** Input width in pixels. */
   public int width() {
     return classifier.inputShape()[2];
   }
 
+  /** Number of class scores. */
   public int numClasses() {
     return classifier.numClasses();
   }

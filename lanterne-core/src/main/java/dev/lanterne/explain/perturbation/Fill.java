@@ -40,6 +40,11 @@ public enum Fill {
     return out;
   }
 
+  /**
+   * A fill by name (black, gray, mean or blur), case-insensitive.
+   *
+   * @throws dev.lanterne.LanterneException (usage) for any other name
+   */
   public static Fill parse(String s) {
     try {
       return valueOf(s.toUpperCase(Locale.ROOT));

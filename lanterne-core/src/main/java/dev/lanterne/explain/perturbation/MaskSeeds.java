@@ -11,6 +11,9 @@ public final class MaskSeeds {
 
   private MaskSeeds() {}
 
+  /**
+   * The random stream of mask {@code index} under {@code seed}: the same pair always gives the same stream.
+   */
   public static SplittableRandom forMask(long seed, long index) {
     return new SplittableRandom(mix64(mix64(seed) + GOLDEN * (index + 1)));
   }

@@ -7,7 +7,9 @@ import java.util.Locale;
 public enum MaskType {
   /** The paper's smoothed binary grids. */
   BINARY,
+  /** s vertical bands (columns), smoothed and shifted like the binary grids ({@link StripeMasks}). */
   VERTICAL_STRIPES,
+  /** s horizontal bands (rows), smoothed and shifted like the binary grids ({@link StripeMasks}). */
   HORIZONTAL_STRIPES,
   /**
    * Hard-edged s x s cells, each kept with probability p, at a random phase per mask
@@ -22,6 +24,7 @@ public enum MaskType {
   /** Per-pixel Gaussian white noise (no grid): kept for comparison, its map is mostly noise. */
   PIXEL_NOISE;
 
+  /** Standard deviation of the {@link #NOISE} family's cell values. */
   public static final double NOISE_SIGMA = 0.25;
 
   /**

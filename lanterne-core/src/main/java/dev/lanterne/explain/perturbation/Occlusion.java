@@ -13,6 +13,7 @@ import java.util.Map;
  * mean score drop, score(x) - score(x occluded), over the windows that cover it.
  */
 public final class Occlusion implements dev.lanterne.explain.Attribution {
+  /** The method's name in explanations and file names. */
   public static final String METHOD = "occlusion";
 
   private final OcclusionOptions options;
@@ -47,10 +48,17 @@ public final class Occlusion implements dev.lanterne.explain.Attribution {
         (box, pixels, cls, i) -> explain(box, pixels, cls, i, ProgressListener.NONE));
   }
 
+  /** Explains one image [C,H,W] in [0,1] for the given classes, without progress reports. */
   public List<Explanation> explain(BlackBox model, float[] pixels, int[] classes) {
     return explain(model, pixels, classes, 0, ProgressListener.NONE);
   }
 
+  /**
+   * Explains one image [C,H,W] in [0,1] for the given classes: one explanation per class, in order.
+   *
+   * @param image the image index recorded in the explanations
+   * @param progress told of the occluded images scored
+   */
   public List<Explanation> explain(BlackBox model, float[] pixels, int[] classes, int image,
       ProgressListener progress) {
     Perturbations.checkClasses(classes, model.numClasses());

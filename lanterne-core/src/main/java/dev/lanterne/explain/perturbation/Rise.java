@@ -13,6 +13,7 @@ import java.util.Map;
  * normalisation. Every class of interest comes from the same forward passes.
  */
 public final class Rise implements dev.lanterne.explain.Attribution {
+  /** The method's name in explanations and file names. */
   public static final String METHOD = "rise";
 
   private final RiseOptions options;
@@ -69,6 +70,7 @@ public final class Rise implements dev.lanterne.explain.Attribution {
     }
   }
 
+  /** The settings it runs with. */
   public RiseOptions options() {
     return options;
   }

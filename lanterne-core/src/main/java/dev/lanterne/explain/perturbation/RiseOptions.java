@@ -35,12 +35,22 @@ public record RiseOptions(
     double tolerance,
     int checkEvery) {
 
+  /**
+   * The paper's settings: 4000 binary masks on a 7x7 grid, p 0.5, black fill, probability; 32 per call, seed
+   * 0, a fixed number of masks.
+   */
   public static final RiseOptions DEFAULTS = new RiseOptions(4000, 7, 0.5, 32, 0, ScoreKind.PROBABILITY,
       MaskType.BINARY, Fill.BLACK, 10, false, 0.02, 100);
 
   /** Consecutive checks below the tolerance before untilStable stops. */
   public static final int PATIENCE = 3;
 
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException when masks, grid, batch or checkEvery is below 1, p is outside (0, 1],
+   *     the tolerance is not positive, or score, maskType or fill is null
+   */
   public RiseOptions {
     if (masks < 1) {
       throw new IllegalArgumentException("the number of masks must be >= 1, got " + masks);
@@ -65,46 +75,55 @@ public record RiseOptions(
     }
   }
 
+  /** The same options with another number of masks. */
   public RiseOptions withMasks(int n) {
     return new RiseOptions(n, grid, p, batch, seed, score, maskType, fill, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another number of cells per side. */
   public RiseOptions withGrid(int s) {
     return new RiseOptions(masks, s, p, batch, seed, score, maskType, fill, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another keep probability, in (0, 1]. */
   public RiseOptions withP(double keep) {
     return new RiseOptions(masks, grid, keep, batch, seed, score, maskType, fill, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another number of masked images per model call. */
   public RiseOptions withBatch(int b) {
     return new RiseOptions(masks, grid, p, b, seed, score, maskType, fill, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another mask seed. */
   public RiseOptions withSeed(long s) {
     return new RiseOptions(masks, grid, p, batch, s, score, maskType, fill, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another score. */
   public RiseOptions withScore(ScoreKind k) {
     return new RiseOptions(masks, grid, p, batch, seed, k, maskType, fill, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another mask family. */
   public RiseOptions withMaskType(MaskType t) {
     return new RiseOptions(masks, grid, p, batch, seed, score, t, fill, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another fill. */
   public RiseOptions withFill(Fill f) {
     return new RiseOptions(masks, grid, p, batch, seed, score, maskType, f, blurSigma, untilStable, tolerance,
         checkEvery);
   }
 
+  /** The same options with another blur standard deviation, in pixels. */
   public RiseOptions withBlurSigma(double sigma) {
     return new RiseOptions(masks, grid, p, batch, seed, score, maskType, fill, sigma, untilStable, tolerance,
         checkEvery);

@@ -10,6 +10,11 @@ public enum ScoreKind {
   /** The raw model output (the logit for a logits model). */
   LOGIT;
 
+  /**
+   * A score by name: probability (or prob, softmax) or logit (or logits, raw), case-insensitive.
+   *
+   * @throws dev.lanterne.LanterneException (usage) for any other name
+   */
   public static ScoreKind parse(String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "probability", "prob", "softmax" -> PROBABILITY;

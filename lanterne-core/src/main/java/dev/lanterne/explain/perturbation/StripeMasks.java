@@ -13,6 +13,13 @@ public final class StripeMasks implements MaskGenerator {
   private final double p;
   private final GridUpsampler upsampler;
 
+  /**
+   * Masks of height x width pixels from s stripes.
+   *
+   * @param p keep probability, in (0, 1]
+   * @param vertical columns (true) or rows (false)
+   * @throws IllegalArgumentException when p is outside (0, 1]
+   */
   public StripeMasks(int height, int width, int stripes, double p, boolean vertical) {
     BinaryGridMasks.checkProbability(p);
     this.vertical = vertical;
