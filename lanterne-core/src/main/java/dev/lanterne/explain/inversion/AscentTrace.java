@@ -16,9 +16,15 @@ import java.util.List;
 public record AscentTrace(float[] images, int n, int[] shape, float[][] objective, float[][] probability,
     float[] finalScores, List<Snapshot> snapshots) {
 
-  /** The images after a given step [n,C,H,W]. */
+  /**
+   * The images after a given step.
+   *
+   * @param step steps taken
+   * @param images copies of the images [n,C,H,W], normalised
+   */
   public record Snapshot(int step, float[] images) {}
 
+  /** Values per image, C*H*W. */
   public int perImage() {
     return shape[0] * shape[1] * shape[2];
   }
@@ -28,10 +34,12 @@ public record AscentTrace(float[] images, int n, int[] shape, float[][] objectiv
     return java.util.Arrays.copyOfRange(images, i * perImage(), (i + 1) * perImage());
   }
 
+  /** Image i's objective after the last step. */
   public float finalObjective(int i) {
     return objective[i][objective[i].length - 1];
   }
 
+  /** Image i's target-class probability after the last step (NaN for layer objectives). */
   public float finalProbability(int i) {
     return probability[i][probability[i].length - 1];
   }

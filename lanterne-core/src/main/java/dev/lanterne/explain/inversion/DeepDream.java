@@ -26,6 +26,11 @@ public final class DeepDream {
    * @param ascent the optimisation per octave (steps are per octave; start is ignored)
    */
   public record Options(int octaves, double octaveScale, InversionOptions ascent) {
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when octaves is below 1 or octaveScale below 1
+     */
     public Options {
       if (octaves < 1 || !(octaveScale >= 1)) {
         throw new IllegalArgumentException("octaves must be >= 1 and octaveScale >= 1");

@@ -82,6 +82,10 @@ public final class HighFrequencyEnergy {
     return total > 0 ? high / total : 0;
   }
 
+  /**
+   * The fraction of spectral energy above {@link #DEFAULT_CUTOFF} (half the Nyquist frequency) of a [3,H,W]
+   * pixel image in [0,1], or 0 for a flat image.
+   */
   public static double fraction(float[] rgb, int height, int width) {
     return fraction(rgb, height, width, DEFAULT_CUTOFF);
   }

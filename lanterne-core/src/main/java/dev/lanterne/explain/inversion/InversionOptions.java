@@ -46,18 +46,30 @@ public record InversionOptions(
 
   /** Where the optimised image starts. */
   public enum Start {
+    /** Uniform noise of half-width noiseAmplitude around mid-gray. */
     UNIFORM_NOISE,
+    /** Gaussian noise of standard deviation noiseAmplitude around mid-gray. */
     GAUSSIAN_NOISE,
+    /** Mid-gray, 0.5 in every channel. */
     GRAY,
+    /** A given image. */
     IMAGE
   }
 
   /** The update rule; all ascend the objective. */
   public enum Optimizer {
+    /** Gradient ascent, with momentum when {@link InversionOptions#momentum()} is above 0. */
     SGD,
+    /** Adam (Kingma and Ba 2015). */
     ADAM
   }
 
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException when start or optimizer is null, a count is negative, or a rate,
+   *     amplitude, sigma, decay, momentum or jitter is outside its range
+   */
   public InversionOptions {
     if (start == null || optimizer == null) {
       throw new IllegalArgumentException("start and optimizer are required");
@@ -100,61 +112,73 @@ public record InversionOptions(
         blurSigma, 0.0, 0, 0.0, 0.0, false, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options with another start. */
   public InversionOptions withStart(Start s) {
     return new InversionOptions(s, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options with another start-noise amplitude, in pixel units. */
   public InversionOptions withNoiseAmplitude(double a) {
     return new InversionOptions(start, a, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options with another optimiser, learning rate and momentum. */
   public InversionOptions withOptimizer(Optimizer o, double lr, double mom) {
     return new InversionOptions(start, noiseAmplitude, o, lr, mom, steps, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options with another number of steps. */
   public InversionOptions withSteps(int t) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, t, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options, normalising each image's gradient or not. */
   public InversionOptions withNormalizeGradient(boolean on) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, on,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options blurring every {@code every} steps (0: never) with this sigma in pixels. */
   public InversionOptions withBlur(int every, double sigma) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         every, sigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options with another L2 decay. */
   public InversionOptions withL2(double decay) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, decay, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options with other jitters: shift in pixels, scale fraction, rotation in degrees (0: none). */
   public InversionOptions withJitter(int pixels, double scale, double rotateDegrees) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, l2, pixels, scale, rotateDegrees, clip, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options, clipping to the pixel range or not. */
   public InversionOptions withClip(boolean on) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, on, snapshotEvery, seed, logProbability);
   }
 
+  /** The same options keeping a snapshot every k steps (0: none). */
   public InversionOptions withSnapshotEvery(int k) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, k, seed, logProbability);
   }
 
+  /** The same options with another seed. */
   public InversionOptions withSeed(long s) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, s, logProbability);
   }
 
+  /** The same options, climbing the log-probability or the raw score. */
   public InversionOptions withLogProbability(boolean on) {
     return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
         blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, on);

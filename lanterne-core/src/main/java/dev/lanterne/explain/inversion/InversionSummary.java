@@ -21,6 +21,7 @@ public record InversionSummary(String name, List<Row> rows) {
    * @param transferRank the target's 1-based rank among the other model's scores
    */
   public record Row(int target, float probability, double highFrequency, int transferTop1, int transferRank) {
+    /** Whether the other model's top-1 class is the target. */
     public boolean transfers() {
       return transferTop1 == target;
     }
@@ -49,6 +50,7 @@ public record InversionSummary(String name, List<Row> rows) {
     return new InversionSummary(name, List.copyOf(rows));
   }
 
+  /** Mean high-frequency energy fraction over the images, or NaN without rows. */
   public double meanHighFrequency() {
     return rows.stream().mapToDouble(Row::highFrequency).average().orElse(Double.NaN);
   }

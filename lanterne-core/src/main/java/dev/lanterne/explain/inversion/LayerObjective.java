@@ -56,6 +56,11 @@ public final class LayerObjective {
     /** The layer's energy. */
     public static final Unit L2 = new Unit("l2", 0);
 
+    /**
+     * Checks the kind and channel.
+     *
+     * @throws IllegalArgumentException when the kind is not l2, channel or neuron, or the channel is negative
+     */
     public Unit {
       if (!List.of("l2", "channel", "neuron").contains(kind) || channel < 0) {
         throw new IllegalArgumentException("a unit is l2, channel:N or neuron:N with N >= 0");

@@ -5,8 +5,12 @@ import dev.lanterne.model.ModelCard;
 /**
  * The valid pixel range in normalised space: pixel p in [0,1] becomes (p - mean) / std, so channel c
  * runs from (0 - mean_c) / std_c to (1 - mean_c) / std_c.
+ *
+ * @param low per-channel lower bound, the normalised value of pixel 0
+ * @param high per-channel upper bound, the normalised value of pixel 1
  */
 public record PixelRange(float[] low, float[] high) {
+  /** The range for a card's three-channel mean and std. */
   public static PixelRange of(ModelCard card) {
     float[] lo = new float[3];
     float[] hi = new float[3];

@@ -15,6 +15,11 @@ public final class Resize {
   private final Taps rows;
   private final Taps cols;
 
+  /**
+   * A resize of [channels, inH, inW] planes to [channels, outH, outW].
+   *
+   * @throws IllegalArgumentException when a size is not positive
+   */
   public Resize(int channels, int inH, int inW, int outH, int outW) {
     if (channels < 1 || inH < 1 || inW < 1 || outH < 1 || outW < 1) {
       throw new IllegalArgumentException("sizes must be positive");

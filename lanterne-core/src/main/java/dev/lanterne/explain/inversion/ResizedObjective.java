@@ -10,6 +10,7 @@ public final class ResizedObjective implements AscentObjective {
   private final Resize up;
   private final int[] shape;
 
+  /** The inner objective on images of height x width, resized to its own input size for each evaluation. */
   public ResizedObjective(AscentObjective inner, int height, int width) {
     int[] s = inner.shape();
     this.inner = inner;
