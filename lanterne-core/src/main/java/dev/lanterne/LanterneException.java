@@ -1,8 +1,9 @@
 package dev.lanterne;
 
 /**
- * A failure the user can act on: its message is one line that says what is wrong and what to do.
- * The CLI prints only the message (no stack trace unless --verbose) and exits with {@link #exitCode()}.
+ * A failure the user can act on: its message is one line that says what is wrong and what to do, in the
+ * library's terms (never a command-line flag). When the problem is one option's value, {@link #setting()}
+ * names that option ("layer", "device"), so the command line can point at its flag ({@code --layer}).
  */
 public class LanterneException extends RuntimeException {
   /** Exit code for usage errors (bad flags, bad values). */
@@ -11,38 +12,51 @@ public class LanterneException extends RuntimeException {
   public static final int FAILURE = 1;
 
   private final int exitCode;
+  private final String setting;
 
-  /** A failure (exit code {@link #FAILURE}). */
+  /** A failure ({@link #FAILURE}) with a one-line message. */
   public LanterneException(String message) {
     this(message, FAILURE, null);
   }
 
-  /** A failure (exit code {@link #FAILURE}) caused by another exception. */
+  /** A failure ({@link #FAILURE}) with a one-line message and the exception that caused it. */
   public LanterneException(String message, Throwable cause) {
     this(message, FAILURE, cause);
   }
 
-  /**
-   * A failure with a chosen exit code.
-   *
-   * @param exitCode {@link #USAGE} or {@link #FAILURE}
-   * @param cause the underlying exception, or null
-   */
+  /** A problem with the given exit code ({@link #USAGE} or {@link #FAILURE}); the cause may be null. */
   public LanterneException(String message, int exitCode, Throwable cause) {
-    super(message, cause);
-    this.exitCode = exitCode;
+    this(message, exitCode, cause, null);
   }
 
   /**
-   * A usage error (exit code {@link #USAGE}): a bad option or value, which the user fixes by changing the
-   * call.
+   * A problem with one option's value.
+   *
+   * @param setting the option's name as the CLI spells it without dashes ("layer"), or null
    */
+  public LanterneException(String message, int exitCode, Throwable cause, String setting) {
+    super(message, cause);
+    this.exitCode = exitCode;
+    this.setting = setting;
+  }
+
+  /** A usage error ({@link #USAGE}): a bad value or combination of values. */
   public static LanterneException usage(String message) {
     return new LanterneException(message, USAGE, null);
   }
 
-  /** The process exit code the CLI uses for this failure: {@link #USAGE} or {@link #FAILURE}. */
+  /** A usage error in one option's value; {@code setting} is the option's name ("device"). */
+  public static LanterneException usage(String setting, String message) {
+    return new LanterneException(message, USAGE, null, setting);
+  }
+
+  /** The process exit code: {@link #USAGE} (2) or {@link #FAILURE} (1). */
   public int exitCode() {
     return exitCode;
+  }
+
+  /** The option whose value is wrong ("layer"), or null when the problem is not one option's. */
+  public String setting() {
+    return setting;
   }
 }

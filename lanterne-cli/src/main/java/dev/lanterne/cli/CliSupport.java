@@ -206,7 +206,8 @@ public final class CliSupport {
         && names.size() == nf.batch()) {
       return dev.lanterne.runtime.NonFiniteScoresException.message(names.get(nf.image()));
     }
-    return e.getMessage();
+    // the library names the option, the command line its flag
+    return e.setting() == null ? e.getMessage() : "--" + e.setting() + ": " + e.getMessage();
   }
 
   /** The classes --class names: indices, labels, topK, mixed (default: the predicted class). */

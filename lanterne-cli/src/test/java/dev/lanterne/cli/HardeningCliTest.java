@@ -223,7 +223,10 @@ class HardeningCliTest {
         "--grid", "9", "--out", dir.resolve("o").toString()), 2, "grid");
     assertFalse(Files.exists(dir.resolve("o")));
     assertError(run("gradcam", "--model", model.toString(), "--image", image.toString(), "--layer", "flat",
-        "--out", dir.resolve("o").toString()), 2, "flat", "lanterne layers");
+        "--out", dir.resolve("o").toString()), 2, "--layer: ", "flat", "lanterne layers");
+    // the library names the setting, the command line its flag
+    assertError(run("classify", "--model", model.toString(), "--image", image.toString(), "--device", "tpu"), 2,
+        "--device: ", "'tpu'");
     Path empty = dir.resolve("empty.npy");
     Npy.write(empty, new Tensor(new float[0], new int[] {0, 3, 8, 8}));
     assertError(run("classify", "--model", model.toString(), "--tensor", empty.toString()), 2, "no input");

@@ -72,13 +72,13 @@ public final class BatchRun {
       BatchRun existing = open(dir);
       JsonNode old = existing.record.path("config");
       if (!old.equals(cfg)) {
-        throw LanterneException.usage("the folder " + dir + " holds a run with other settings (" + difference(old, cfg)
-            + "); give a new --out folder, or the same settings to resume it");
+        throw LanterneException.usage("out", "the folder " + dir + " holds a run with other settings ("
+            + difference(old, cfg) + "); give a new output folder, or the same settings to resume it");
       }
       List<Path> paths = inputs.stream().map(BatchInput::path).toList();
       if (!existing.manifest.paths().equals(paths)) {
-        throw LanterneException.usage("the folder " + dir + " holds a run over other images; give a new --out"
-            + " folder, or the same inputs to resume it");
+        throw LanterneException.usage("out", "the folder " + dir + " holds a run over other images; give a new"
+            + " output folder, or the same inputs to resume it");
       }
       return existing;
     }

@@ -93,7 +93,7 @@ public final class Backprop {
     for (String w : wanted) {
       if (!onPath(w)) {
         throw new LanterneException("tensor '" + w + "' does not lie on a path from the input to the scores;"
-            + " pick another --layer (see 'lanterne layers')");
+            + " pick another layer (see 'lanterne layers')", LanterneException.FAILURE, null, "layer");
       }
     }
     BackwardContext ctx = new BackwardContext(e, variant, constants, reference);

@@ -30,7 +30,7 @@ public final class GradCamSession implements CamModel {
     this.activationShape = runner.outputShape(gradcamGraph, GradientCompiler.ACTIVATION);
     if (activationShape.length != 4) {
       runner.close();
-      throw dev.lanterne.LanterneException.usage("layer '" + layer + "' has shape "
+      throw dev.lanterne.LanterneException.usage("layer", "layer '" + layer + "' has shape "
           + java.util.Arrays.toString(activationShape) + ", not a spatial activation [N,C,H,W]; Grad-CAM needs a"
           + " convolutional layer (list them with lanterne layers)");
     }

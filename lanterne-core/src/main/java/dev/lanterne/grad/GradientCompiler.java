@@ -119,9 +119,9 @@ public final class GradientCompiler {
 
     /** The layout of a Grad-CAM layer, or a one-line error when it holds no spatial map. */
     public SpatialLayout layout(String layer) {
-      return LayerFinder.layout(shapes, layer, chw).orElseThrow(() -> LanterneException.usage("layer '" + layer
+      return LayerFinder.layout(shapes, layer, chw).orElseThrow(() -> LanterneException.usage("layer", "layer '" + layer
           + "' has shape " + java.util.Arrays.toString(shapes.dims(layer)) + " at batch 1; Grad-CAM needs a"
-          + " spatial map [N,C,h,w], [N,h,w,C] or tokens [N,T,C] (see 'lanterne layers --model M')"));
+          + " spatial map [N,C,h,w], [N,h,w,C] or tokens [N,T,C] (see 'lanterne layers')"));
     }
   }
 

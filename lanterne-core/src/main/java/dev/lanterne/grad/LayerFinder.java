@@ -117,8 +117,8 @@ public final class LayerFinder {
       return token.get();
     }
     if (all.isEmpty()) {
-      throw new LanterneException("the model has no spatial activation for Grad-CAM; pass --layer NAME"
-          + " (see 'lanterne layers')");
+      throw new LanterneException("the model has no spatial activation for Grad-CAM; name a layer"
+          + " (see 'lanterne layers')", LanterneException.FAILURE, null, "layer");
     }
     return all.get(all.size() - 1).tensor();
   }
@@ -277,8 +277,8 @@ public final class LayerFinder {
       if (i < candidates.size()) {
         return candidates.get(i).tensor();
       }
-      throw LanterneException.usage("layer index " + i + " is out of range; the model has " + candidates.size()
-          + " candidate layers (0 to " + (candidates.size() - 1) + "), see 'lanterne layers --model M'");
+      throw LanterneException.usage("layer", "layer index " + i + " is out of range; the model has " + candidates.size()
+          + " candidate layers (0 to " + (candidates.size() - 1) + "), see 'lanterne layers'");
     }
     String w = wanted.toLowerCase(Locale.ROOT);
     List<Layer> hits = candidates.stream().filter(l -> l.tensor().toLowerCase(Locale.ROOT).contains(w)).toList();
@@ -286,11 +286,11 @@ public final class LayerFinder {
       return hits.get(0).tensor();
     }
     if (hits.isEmpty()) {
-      throw LanterneException.usage("no layer matches '" + wanted + "'; list the candidates with"
-          + " 'lanterne layers --model M' and pass a name, index or unique part of a name");
+      throw LanterneException.usage("layer", "no layer matches '" + wanted + "'; list the candidates with"
+          + " 'lanterne layers' and give a name, index or unique part of a name");
     }
-    throw LanterneException.usage("'" + wanted + "' matches " + hits.size() + " layers (" + hits.get(0).shortName()
+    throw LanterneException.usage("layer", "'" + wanted + "' matches " + hits.size() + " layers (" + hits.get(0).shortName()
         + ", " + hits.get(1).shortName() + (hits.size() > 2 ? ", ..." : "") + "); pass the index or a longer name"
-        + " from 'lanterne layers --model M'");
+        + " from 'lanterne layers'");
   }
 }

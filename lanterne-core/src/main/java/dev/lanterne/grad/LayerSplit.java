@@ -36,12 +36,12 @@ public final class LayerSplit {
     GradientCompiler.Prepared p = GradientCompiler.prepare(model);
     String l = layer != null ? layer : p.defaultLayer();
     if (!p.shapes().has(l)) {
-      throw LanterneException.usage("the model has no tensor named '" + l
-          + "'; list the candidates with 'lanterne layers --model M'");
+      throw LanterneException.usage("layer", "the model has no tensor named '" + l
+          + "'; list the candidates with 'lanterne layers'");
     }
     if (!p.paths().onPath(l)) {
-      throw LanterneException.usage("tensor '" + l + "' does not lie on a path from the input to the scores;"
-          + " pick another --layer (see 'lanterne layers')");
+      throw LanterneException.usage("layer", "tensor '" + l + "' does not lie on a path from the input to the scores;"
+          + " pick another layer (see 'lanterne layers')");
     }
     Onnx.GraphProto g = p.model().getGraph();
     List<Onnx.NodeProto> nodes = TopologicalOrder.sort(g);
@@ -56,8 +56,8 @@ public final class LayerSplit {
       if (n.getOutputList().contains(l)) {
         for (String o : n.getOutputList()) {
           if (!o.equals(l) && needed.contains(o)) {
-            throw LanterneException.usage("layer '" + l + "' is one output of node '" + n.getName()
-                + "' whose other outputs the scores also read; pick another --layer");
+            throw LanterneException.usage("layer", "layer '" + l + "' is one output of node '" + n.getName()
+                + "' whose other outputs the scores also read; pick another layer");
           }
         }
         continue;

@@ -56,7 +56,7 @@ public final class Overlay {
         case "blended", "blended_heat_map", "blend" -> BLENDED_HEAT_MAP;
         case "masked", "masked_image", "mask" -> MASKED_IMAGE;
         case "alpha", "alpha_scaling" -> ALPHA_SCALING;
-        default -> throw LanterneException.usage("unknown --display '" + s + "'; use heat, blended, masked or alpha");
+        default -> throw LanterneException.usage("display", "unknown display '" + s + "'; use heat, blended, masked or alpha");
       };
     }
 
@@ -89,7 +89,7 @@ public final class Overlay {
         case "positive", "pos" -> POSITIVE;
         case "negative", "neg" -> NEGATIVE;
         case "all", "signed" -> ALL;
-        default -> throw LanterneException.usage("unknown --sign '" + s + "'; use abs, positive, negative or all");
+        default -> throw LanterneException.usage("sign", "unknown sign '" + s + "'; use abs, positive, negative or all");
       };
     }
 
@@ -133,7 +133,7 @@ public final class Overlay {
         case "zero", "0" -> ZERO;
         case "min", "minimum" -> MINIMUM;
         case "auto" -> AUTO;
-        default -> throw LanterneException.usage("unknown --origin '" + s + "'; use zero, min or auto");
+        default -> throw LanterneException.usage("origin", "unknown origin '" + s + "'; use zero, min or auto");
       };
     }
   }
@@ -155,10 +155,10 @@ public final class Overlay {
         throw new IllegalArgumentException("mode, sign and origin are needed");
       }
       if (!(clipPercent >= 0 && clipPercent < 100)) {
-        throw LanterneException.usage("--clip must be a percentage in [0, 100), got " + clipPercent);
+        throw LanterneException.usage("clip", "the clip must be a percentage in [0, 100), got " + clipPercent);
       }
       if (!(opacity >= 0 && opacity <= 1)) {
-        throw LanterneException.usage("--opacity must be between 0 and 1, got " + opacity);
+        throw LanterneException.usage("opacity", "the opacity must be between 0 and 1, got " + opacity);
       }
     }
 

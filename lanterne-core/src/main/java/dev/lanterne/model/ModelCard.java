@@ -144,8 +144,8 @@ public record ModelCard(
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "torchvision" -> torchvision(height, width);
       case "inception" -> inception(height, width);
-      default -> throw LanterneException.usage(
-          "unknown --preprocess '" + name + "'; use torchvision or inception, or give a --card FILE");
+      default -> throw LanterneException.usage("preprocess",
+          "unknown preprocessing preset '" + name + "'; use torchvision or inception, or give a model card");
     };
   }
 

@@ -48,7 +48,7 @@ public final class ModelFetcher {
       if (response.statusCode() != 200) {
         response.body().close();
         throw new LanterneException("download of " + card.name() + " failed with HTTP " + response.statusCode()
-            + " from " + card.url() + "; download it by hand and pass --model FILE");
+            + " from " + card.url() + "; download it by hand and open the file as the model");
       }
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(tmp)) {
@@ -76,7 +76,7 @@ public final class ModelFetcher {
     } catch (IOException e) {
       throw new LanterneException("cannot download " + card.name() + " from " + card.url() + " ("
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-          + "); check your network, or download it by hand and pass --model FILE", e);
+          + "); check your network, or download it by hand and open the file as the model", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LanterneException("download of " + card.name() + " was interrupted; run lanterne fetch again", e);

@@ -116,13 +116,13 @@ public final class ImageInput {
     long h = info.height();
     long w = info.width();
     if (size != null && ((h > 0 && h != size[0]) || (w > 0 && w != size[1]))) {
-      throw LanterneException.usage("the model's input is " + (h > 0 ? h : "H") + "x" + (w > 0 ? w : "W")
-          + " but the size asked is " + size[0] + "x" + size[1] + "; drop --size or pass the model's own size");
+      throw LanterneException.usage("size", "the model's input is " + (h > 0 ? h : "H") + "x" + (w > 0 ? w : "W")
+          + " but the size asked is " + size[0] + "x" + size[1] + "; ask for no size or the model's own");
     }
     if (h < 1 || w < 1) {
       if (size == null) {
-        throw LanterneException.usage("input '" + info.name() + "' has a symbolic height or width; pass --size HxW"
-            + " (or a card with inputSize) to fix it");
+        throw LanterneException.usage("size", "input '" + info.name() + "' has a symbolic height or width;"
+            + " give a size HxW (or a card with inputSize) to fix it");
       }
       h = size[0];
       w = size[1];

@@ -36,11 +36,13 @@ public final class OnnxModels {
     try {
       byte[] bytes = Files.readAllBytes(model);
       if (bytes.length == 0) {
-        throw new LanterneException(model + " is empty; pass an ONNX model file with --model");
+        throw new LanterneException(model + " is empty; give an ONNX model file", LanterneException.FAILURE, null,
+            "model");
       }
       return bytes;
     } catch (NoSuchFileException e) {
-      throw new LanterneException("model file " + model + " does not exist; check the --model path");
+      throw new LanterneException("model file " + model + " does not exist; check the path",
+          LanterneException.FAILURE, null, "model");
     } catch (IOException e) {
       throw new LanterneException("cannot read model " + model + " (" + e.getMessage() + ")", e);
     }

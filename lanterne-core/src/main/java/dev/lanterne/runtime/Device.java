@@ -22,7 +22,7 @@ public enum Device {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "cpu" -> CPU;
       case "cuda", "gpu" -> CUDA;
-      default -> throw LanterneException.usage("unknown --device '" + s + "'; use cpu or cuda");
+      default -> throw LanterneException.usage("device", "unknown device '" + s + "'; use cpu or cuda");
     };
   }
 }

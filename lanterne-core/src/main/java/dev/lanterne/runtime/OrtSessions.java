@@ -69,9 +69,9 @@ public final class OrtSessions {
       } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
         so.close();
         throw new LanterneException(
-            "--device cuda is not available here (" + firstLine(String.valueOf(e.getMessage()))
-                + "); build with 'mvn -Pcuda package' on a machine with CUDA 12 and cuDNN 9, or use --device cpu",
-            e);
+            "the CUDA device is not available here (" + firstLine(String.valueOf(e.getMessage()))
+                + "); build with 'mvn -Pcuda package' on a machine with CUDA 12 and cuDNN 9, or use the CPU",
+            LanterneException.FAILURE, e, "device");
       }
     }
     return so;

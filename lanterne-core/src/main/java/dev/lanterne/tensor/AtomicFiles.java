@@ -122,7 +122,8 @@ public final class AtomicFiles {
       return dir;
     } catch (IOException | UnsupportedOperationException e) {
       throw new LanterneException(
-          "cannot write to output folder " + dir + " (" + reason(e) + "); pass an --out folder you can write to");
+          "cannot write to output folder " + dir + " (" + reason(e) + "); choose a folder you can write to",
+          LanterneException.FAILURE, null, "out");
     }
   }
 

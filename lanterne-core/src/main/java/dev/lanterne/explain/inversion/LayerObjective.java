@@ -73,7 +73,7 @@ public final class LayerObjective {
       try {
         return p.length == 1 ? new Unit(p[0], 0) : new Unit(p[0], Integer.parseInt(p[1]));
       } catch (IllegalArgumentException e) {
-        throw LanterneException.usage("--unit must be l2, channel:N or neuron:N, got '" + s + "'");
+        throw LanterneException.usage("unit", "the unit must be l2, channel:N or neuron:N, got '" + s + "'");
       }
     }
 

@@ -49,7 +49,7 @@ public enum Fill {
     try {
       return valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw LanterneException.usage("unknown --fill '" + s + "'; use black, gray, mean or blur");
+      throw LanterneException.usage("fill", "unknown fill '" + s + "'; use black, gray, mean or blur");
     }
   }
 }

@@ -66,7 +66,7 @@ public enum MaskType {
     if (s.equalsIgnoreCase("vstripes")) {
       return VERTICAL_STRIPES;
     }
-    throw LanterneException.usage("unknown --mask-type '" + s
+    throw LanterneException.usage("mask-type", "unknown mask type '" + s
         + "'; use binary, stripes (vertical), hstripes (horizontal), grid (hard cells), noise (grid-scale Gaussian) or pixel-noise");
   }
 }

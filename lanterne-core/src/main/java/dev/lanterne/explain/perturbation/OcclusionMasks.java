@@ -14,8 +14,8 @@ final class OcclusionMasks implements MaskGenerator {
 
   OcclusionMasks(int height, int width, int window, int stride) {
     if (window > height || window > width) {
-      throw LanterneException.usage("occlusion window " + window + " is larger than the " + height + "x" + width
-          + " input; choose a smaller --window");
+      throw LanterneException.usage("window", "occlusion window " + window + " is larger than the " + height + "x"
+          + width + " input; choose a smaller window");
     }
     this.height = height;
     this.width = width;

@@ -13,7 +13,7 @@ final class Perturbations {
 
   static void checkClasses(int[] classes, int numClasses) {
     if (classes.length == 0) {
-      throw LanterneException.usage("no class to explain; pass --class with one or more class indices");
+      throw LanterneException.usage("class", "no class to explain; name one or more classes");
     }
     for (int c : classes) {
       if (c < 0 || c >= numClasses) {

@@ -19,7 +19,7 @@ public enum ScoreKind {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "probability", "prob", "softmax" -> PROBABILITY;
       case "logit", "logits", "raw" -> LOGIT;
-      default -> throw LanterneException.usage("unknown --score '" + s + "'; use probability or logit");
+      default -> throw LanterneException.usage("score", "unknown score '" + s + "'; use probability or logit");
     };
   }
 }
