@@ -189,7 +189,7 @@ public final class DemoCommand implements Command {
         BufferedImage overlay = Overlay.withColorBar(Overlay.render(s.image(), map, s.size(), s.size(), style,
             scale), style, scale, OVERVIEW_PANEL);
         String p = e.hasNonNull("probability")
-            ? " · p " + ExplanationWriter.probability(e.get("probability").asDouble()) : "";
+            ? " · p\u00a0" + ExplanationWriter.probability(e.get("probability").asDouble()) : "";
         row.add(new PanelGrid.Panel(overlay, e.get("method").asText() + " · " + e.get("label").asText() + p));
       }
       rows.add(row);

@@ -88,7 +88,7 @@ final class SaliencyExperiment implements Experiment {
           discrimination.add(p, method, r.classIndex(), r.label(), kind, (double) prob[r.classIndex()], max, rho);
           row.add(Figures.panel(Figures.overlay(ctx.prepared(p).shown(), map, r.explanation().width(),
               r.explanation().height(), style, shared), String.format(Locale.ROOT,
-              "%s · %d %s (%s) · p %s · rho %.2f", method, r.classIndex(), r.label(), kind,
+              "%s · %d %s (%s) · p\u00a0%s · rho %.2f", method, r.classIndex(), r.label(), kind,
               dev.lanterne.explain.ExplanationWriter.probability(prob[r.classIndex()]), rho)));
         }
         grid.add(row);
@@ -119,7 +119,7 @@ final class SaliencyExperiment implements Experiment {
           if (r.image().equals(p) && r.method().equals(method.name())) {
             methods.add(p, r.classIndex(), r.label(), r.method(), r.deletionAuc(), r.insertionAuc(), r.millis() / 1000);
             row.add(Figures.panel(Figures.overlay(ctx.prepared(p).shown(), r.explanation()),
-                String.format(Locale.ROOT, "%s · %d %s · p %s · del %.3f ins %.3f", r.method(), r.classIndex(),
+                String.format(Locale.ROOT, "%s · %d %s · p\u00a0%s · del %.3f ins %.3f", r.method(), r.classIndex(),
                     r.label(), probability(ctx, p, r.classIndex()), r.deletionAuc(), r.insertionAuc())));
             label = p + ": " + r.classIndex() + " " + r.label();
           }
