@@ -59,7 +59,7 @@ class LabQuickTest {
     }
     assertNonEmpty(out.resolve("summary/boxes.json"));
     // the bar: at least 16 figures embedded, each of them written
-    java.util.regex.Matcher fig = java.util.regex.Pattern.compile("!\\[[^]]*]\\(([^)]+)\\)").matcher(readme);
+    java.util.regex.Matcher fig = java.util.regex.Pattern.compile("!\\[[^\\]]*\\]\\(([^)]+)\\)").matcher(readme);
     int embedded = 0;
     while (fig.find()) {
       assertNonEmpty(out.resolve(fig.group(1)));
