@@ -42,6 +42,7 @@ record LabSettings(boolean quick, long seed, int inversionSteps, int dreamSteps,
         List.of(100, 500, 2000), 500, 2000, 4000, 5, 16, List.of(1, 3, 10, 0), true, 224);
   }
 
+  /** The reduced run: one sanity level (all layers), and RISE and occlusion skip the sanity check. */
   static LabSettings quick(long seed) {
     return new LabSettings(true, seed, 6, 2, 2, 4, List.of(2), List.of(0.3), 4, List.of(20, 40), 40, 40, 200, 2, 56,
         List.of(0), false, 224 * 16);
