@@ -8,6 +8,7 @@ import dev.lanterne.LanterneException;
 import dev.lanterne.demo.ShapeKind;
 import dev.lanterne.demo.ShapeSample;
 import dev.lanterne.demo.Shapes;
+import dev.lanterne.explain.ExplanationWriter;
 import dev.lanterne.image.ColorMap;
 import dev.lanterne.image.Overlay;
 import dev.lanterne.image.PanelGrid;
@@ -182,14 +183,45 @@ public final class DemoCommand implements Command {
       row.add(new PanelGrid.Panel(withBox(s), "true: " + s.kind().label()));
       for (JsonNode e : byImage.getOrDefault(s.kind().label() + ".png", Map.of()).values()) {
         float[] map = Npy.read(out.resolve(e.get("dir").asText()).resolve(e.get("files").get("map").asText())).data();
-        BufferedImage overlay = Overlay.blend(s.image(), map, s.size(), s.size(), ColorMap.JET, 0.55f);
-        row.add(new PanelGrid.Panel(overlay, e.get("method").asText() + " · " + e.get("label").asText()));
+        // the style the command drew the map with (Captum's conventions), on the map's own scale, with its bar
+        Overlay.Style style = style(e.get("display"));
+        Overlay.Scale scale = Overlay.scale(style, map);
+        BufferedImage overlay = Overlay.withColorBar(Overlay.render(s.image(), map, s.size(), s.size(), style,
+            scale), style, scale, OVERVIEW_PANEL);
+        String p = e.hasNonNull("probability")
+            ? " · p\u00a0" + ExplanationWriter.probability(e.get("probability").asDouble()) : "";
+        row.add(new PanelGrid.Panel(overlay, e.get("method").asText() + " · " + e.get("label").asText() + p));
       }
       rows.add(row);
     }
     Path file = out.resolve("overview.png");
-    Png.write(file, PanelGrid.render(rows, null, 128));
+    Png.write(file, PanelGrid.render(rows, null, OVERVIEW_PANEL));
     return file;
+  }
+
+  /** The overview's panels are drawn at least this large, so titles and colour bars stay readable. */
+  static final int OVERVIEW_PANEL = 160;
+
+  /** The display style recorded in explanations.json, else Captum's defaults. */
+  static Overlay.Style style(JsonNode display) {
+    Overlay.Style d = Overlay.Style.defaults();
+    if (display == null || display.isNull()) {
+      return d;
+    }
+    Overlay.Style s = d;
+    if (display.hasNonNull("mode")) {
+      s = s.withMode(Overlay.Mode.parse(display.get("mode").asText()));
+    }
+    if (display.hasNonNull("sign")) {
+      s = s.withSign(Overlay.Sign.parse(display.get("sign").asText()));
+    }
+    if (display.hasNonNull("clipPercent")) {
+      s = s.withClipPercent(display.get("clipPercent").asDouble());
+    }
+    if (display.hasNonNull("colormap")) {
+      s = s.withColorMap(ColorMap.parse(display.get("colormap").asText()));
+    }
+    return s;
   }
 
   /** The picture with its ground-truth box drawn in white. */
@@ -208,7 +240,10 @@ public final class DemoCommand implements Command {
         .append("(`onnx/demo/shapes.onnx`), every explanation method, and scores against the true object boxes.\n\n");
     md.append("![overview](overview.png)\n\n");
     md.append("Rows: ").append(String.join(", ", samples.stream().map(s -> s.kind().label()).toList()))
-        .append(". The first column shows the true object box.\n\n");
+        .append(". The first column shows the true object box. Each map is drawn as the command drew it (Captum's")
+        .append(" conventions: blended over the grey picture, the top 2% of the attribution mass saturated, inferno,")
+        .append(" or seismic with white at zero for signed maps), on its own scale, with a colour bar in the map's")
+        .append(" real values.\n\n");
     Path csv = out.resolve("evaluate").resolve("evaluation.csv");
     if (Files.isRegularFile(csv)) {
       md.append("## Scores (mean over the pictures)\n\n");

@@ -13,20 +13,20 @@ import dev.lanterne.image.Preprocessor;
 import dev.lanterne.runtime.InversionModel;
 import dev.lanterne.grad.InversionSession;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Experiment 1: class-model inversion from noise without regularisation and with a Gaussian blur
- * every 5 steps, for five classes, on both pretrained models (final probability, high-frequency
- * energy, and whether the other model sees the same class); then deep dream of several classes
- * from one photo.
+ * Experiment 1: class-model inversion of the course's seven classes: no regularisation, a Gaussian
+ * blur every 5 steps, and the full recipe of Yosinski et al.; from noise and from a photo; with the
+ * pre-softmax score and the log-probability; on both pretrained models (final probability,
+ * high-frequency energy, and whether the other model sees the same class); then deep dream of
+ * several classes and of one layer from the same photo.
  */
 final class InversionExperiment implements Experiment {
-  /** flamingo, leopard, acoustic guitar, sports car, banana: animal, animal, object, vehicle, fruit. */
-  static final int[] CLASSES = {130, 288, 402, 817, 954};
-  /** The course's seven classes, for the acceptance run on the main model. */
+  /** The course's seven classes: flamingo, Labrador, leopard, acoustic guitar, laptop, sports car, banana. */
   static final int[] COURSE_CLASSES = {130, 208, 288, 402, 620, 817, 954};
   static final String DREAM_PHOTO = "cat.png";
   static final int[] DREAM_CLASSES = {130, 288, 954, 817};
@@ -34,6 +34,9 @@ final class InversionExperiment implements Experiment {
   static final String DREAM_LAYER = "MobilenetV2/expanded_conv_8/add";
   static final int BLUR_EVERY = 5;
   static final double BLUR_SIGMA = 1.0;
+  static final String NONE = "no regularisation";
+  static final String BLUR = "blur every " + BLUR_EVERY;
+  static final String FULL = "full recipe";
 
   @Override
   public String id() {
@@ -42,7 +45,7 @@ final class InversionExperiment implements Experiment {
 
   @Override
   public long units(LabSettings s) {
-    return 2L * 2 * s.inversionSteps() + 2L * s.inversionSteps() + 3L * s.dreamSteps() * s.dreamOctaves();
+    return 8L * s.inversionSteps() + 3L * s.dreamSteps() * s.dreamOctaves();
   }
 
   /** Adam on normalised gradients from uniform noise; nothing else (no jitter, decay or clipping). */
@@ -55,69 +58,105 @@ final class InversionExperiment implements Experiment {
     return unregularized(s, seed).withBlur(BLUR_EVERY, BLUR_SIGMA);
   }
 
+  /** Yosinski et al.'s recipe as the library's defaults: blur 1.0 every 4 steps, jitter 2 px, clipping. */
+  static InversionOptions full(LabSettings s, long seed) {
+    return InversionOptions.defaults().withSteps(s.inversionSteps()).withSeed(seed).withSnapshotEvery(0);
+  }
+
+  private static String shortName(LabContext ctx, LabModel m) {
+    return m == ctx.main() ? "MobileNetV2" : "MobileNetV1 0.25";
+  }
+
   @Override
   public Section run(LabContext ctx, Progress progress) {
     LabOutput out = ctx.output(id());
     LabSettings s = ctx.settings();
     long seed = ctx.seed(10);
-    InversionOptions plain = unregularized(s, seed);
-    InversionOptions blur = blurred(s, seed);
-    Table perClass = new Table("classes", "model", "class", "label", "p (no reg.)", "p (blur)", "HF energy (no reg.)",
-        "HF energy (blur)", "HF ratio blur/no reg.", "other model top-1 (no reg.)", "other model top-1 (blur)");
+    Map<String, InversionOptions> recipes = new LinkedHashMap<>();
+    recipes.put(NONE, unregularized(s, seed));
+    recipes.put(BLUR, blurred(s, seed));
+    recipes.put(FULL, full(s, seed));
+    Table perClass = new Table("classes", "model", "setting", "class", "label", "final p", "HF energy",
+        "other model top-1");
     Table perModel = new Table("models", "model", "setting", "mean p", "mean HF energy", "transfer agreement",
         "time (s)");
-    List<List<PanelGrid.Panel>> grid = new ArrayList<>();
-    List<String> labels = new ArrayList<>();
+    Map<LabModel, Map<String, Result>> results = new LinkedHashMap<>();
     for (LabModel m : List.of(ctx.main(), ctx.small())) {
       LabModel other = m == ctx.main() ? ctx.small() : ctx.main();
-      Result a = invert(ctx, m, other, plain, progress);
-      Result b = invert(ctx, m, other, blur, progress);
-      for (int i = 0; i < CLASSES.length; i++) {
-        perClass.add(m.name(), CLASSES[i], m.label(CLASSES[i]), (double) a.trace.finalProbability(i),
-            (double) b.trace.finalProbability(i), a.hf[i], b.hf[i], b.hf[i] / a.hf[i], other.label(a.transfer[i]),
-            other.label(b.transfer[i]));
+      Map<String, Result> mine = new LinkedHashMap<>();
+      for (Map.Entry<String, InversionOptions> e : recipes.entrySet()) {
+        Result r = invert(ctx, m, other, e.getValue(), null, progress);
+        mine.put(e.getKey(), r);
+        for (int i = 0; i < COURSE_CLASSES.length; i++) {
+          perClass.add(m.name(), e.getKey(), COURSE_CLASSES[i], m.label(COURSE_CLASSES[i]),
+              (double) r.trace.finalProbability(i), r.hf[i], other.label(r.transfer[i]));
+        }
+        perModel.add(m.name(), e.getKey(), mean(r.trace), avg(r.hf), agreement(r.transfer), r.seconds);
       }
-      perModel.add(m.name(), "no regularisation", mean(a.trace), avg(a.hf), agreement(a.transfer), a.seconds);
-      perModel.add(m.name(), "blur every " + BLUR_EVERY, mean(b.trace), avg(b.hf), agreement(b.transfer), b.seconds);
-      String shortName = m == ctx.main() ? "MobileNetV2" : "MobileNetV1 0.25";
-      grid.add(row(m, a));
-      labels.add(shortName + ", no reg.");
-      grid.add(row(m, b));
-      labels.add(shortName + ", blur/" + BLUR_EVERY);
+      results.put(m, mine);
     }
     out.table(perClass);
     out.table(perModel);
-    out.png("inversion.png", Figures.grid(grid, labels));
+    List<List<PanelGrid.Panel>> rgrid = new ArrayList<>();
+    List<String> rlabels = new ArrayList<>();
+    for (String recipe : recipes.keySet()) {
+      rgrid.add(row(ctx.main(), results.get(ctx.main()).get(recipe)));
+      rlabels.add(recipe);
+    }
+    out.png("recipes.png", Figures.grid(rgrid, rlabels));
+    List<List<PanelGrid.Panel>> mgrid = new ArrayList<>();
+    List<String> mlabels = new ArrayList<>();
+    for (String recipe : List.of(NONE, FULL)) {
+      for (LabModel m : List.of(ctx.main(), ctx.small())) {
+        mgrid.add(row(m, results.get(m).get(recipe)));
+        mlabels.add(shortName(ctx, m) + ", " + recipe);
+      }
+    }
+    out.png("models.png", Figures.grid(mgrid, mlabels));
 
-    // The course's seven classes on the main model with Yosinski et al.'s regularisation (blur 1.0 every
-    // 4 steps, jitter, clipping), once with the pre-softmax score and once with the log-probability:
-    // the quantized model's logits saturate, after which only the probability objective separates classes.
+    // the course's seven classes on the main model with the full recipe, once with the pre-softmax score
+    // (above) and once with the log-probability: the quantized model's logits saturate, after which only
+    // the probability objective separates classes; then the same from a photo instead of noise
+    LabModel main = ctx.main();
+    Result logprob = invert(ctx, main, ctx.small(), full(s, seed).withLogProbability(true), null, progress);
+    Preprocessor.Prepared startPhoto = main.prepare(ctx.photo(DREAM_PHOTO));
+    Result fromPhoto = invert(ctx, main, ctx.small(), full(s, seed).withLogProbability(true)
+        .withStart(InversionOptions.Start.IMAGE), startPhoto.tensor(), progress);
     Table course = new Table("course", "objective", "class", "label", "final p", "p above 0.9");
     List<List<PanelGrid.Panel>> cgrid = new ArrayList<>();
     List<String> clabels = new ArrayList<>();
-    for (boolean logprob : new boolean[] {false, true}) {
-      InversionOptions o = InversionOptions.defaults().withSteps(s.inversionSteps()).withSeed(seed)
-          .withSnapshotEvery(0).withLogProbability(logprob);
-      long t0 = System.nanoTime();
-      AscentTrace t;
-      try (InversionModel im = session(ctx, ctx.main())) {
-        t = ClassModelInversion.run(im, ctx.main().card(), COURSE_CLASSES, null, o, (step, obj, p) -> progress.step(1));
-      }
-      ctx.addTime("inversion, course classes (" + ctx.main().name() + ")", (System.nanoTime() - t0) / 1e9);
-      String objective = logprob ? "log-probability" : "pre-softmax score";
-      List<PanelGrid.Panel> row = new ArrayList<>();
+    for (boolean lp : new boolean[] {false, true}) {
+      Result r = lp ? logprob : results.get(main).get(FULL);
+      String objective = lp ? "log-probability" : "pre-softmax score";
       for (int i = 0; i < COURSE_CLASSES.length; i++) {
-        int c = COURSE_CLASSES[i];
-        double p = t.finalProbability(i);
-        course.add(objective, c, ctx.main().label(c), p, p > 0.9 ? "yes" : "no");
-        row.add(Figures.stretched(ctx.main().preprocessor().toImage(t.image(i)),
-            String.format(Locale.ROOT, "%d %s\np = %.3f", c, ctx.main().label(c), p)));
+        double p = r.trace.finalProbability(i);
+        course.add(objective, COURSE_CLASSES[i], main.label(COURSE_CLASSES[i]), p, p > 0.9 ? "yes" : "no");
       }
-      cgrid.add(row);
+      cgrid.add(row(main, r));
       clabels.add(objective);
     }
     out.table(course);
     out.png("course.png", Figures.grid(cgrid, clabels));
+
+    float[] pStart = main.probabilities(startPhoto.tensor());
+    Table start = new Table("start", "start", "class", "label", "p at the start", "final p", "HF energy",
+        "correlation with the photo");
+    List<List<PanelGrid.Panel>> sgrid = new ArrayList<>();
+    for (Result r : List.of(logprob, fromPhoto)) {
+      boolean isPhoto = r == fromPhoto;
+      for (int i = 0; i < COURSE_CLASSES.length; i++) {
+        int c = COURSE_CLASSES[i];
+        start.add(isPhoto ? DREAM_PHOTO : "noise", c, main.label(c), isPhoto ? (double) pStart[c] : Double.NaN,
+            (double) r.trace.finalProbability(i), r.hf[i], Stats.pearson(startPhoto.tensor(), r.trace.image(i)));
+      }
+      List<PanelGrid.Panel> row = new ArrayList<>();
+      // the noise start is not drawn (it is mid-gray +-0.1); the photo start is
+      row.add(isPhoto ? Figures.panel(startPhoto.shown(), DREAM_PHOTO + " (the start)") : null);
+      row.addAll(row(main, r));
+      sgrid.add(row);
+    }
+    out.table(start);
+    out.png("start.png", Figures.grid(sgrid, List.of("from noise", "from " + DREAM_PHOTO)));
 
     Table dream = new Table("deepdream", "model", "class", "label", "p on the photo", "p after deep dream");
     List<List<PanelGrid.Panel>> dgrid = new ArrayList<>();
@@ -186,19 +225,17 @@ final class InversionExperiment implements Experiment {
 
     Map<String, Object> params = s.asMap();
     params.put("models", List.of(LabContext.MAIN_MODEL, LabContext.SMALL_MODEL));
-    params.put("classes", CLASSES);
-    params.put("unregularized", plain);
-    params.put("blurred", blur);
+    params.put("classes", COURSE_CLASSES);
+    params.put("recipes", recipes);
     params.put("highFrequencyCutoff", HighFrequencyEnergy.DEFAULT_CUTOFF);
     params.put("transfer", "each image saved as 8-bit RGB, resized (PIL bilinear) to the other model's input,"
         + " classified by it");
+    params.put("startPhoto", DREAM_PHOTO);
     params.put("deepDream", Map.of("photo", DREAM_PHOTO, "classes", DREAM_CLASSES, "octaves",
-        dreamOptions.octaves(), "octaveScale", dreamOptions.octaveScale(), "ascent", dreamOptions.ascent()));
+        dreamOptions.octaves(), "octaveScale", dreamOptions.octaveScale(), "ascent", dreamOptions.ascent(),
+        "layer", DREAM_LAYER));
     out.params(params);
-    params.put("courseClasses", COURSE_CLASSES);
-    params.put("courseRun", "main model, InversionOptions.defaults(): Adam on normalised gradients, blur 1.0 every 4"
-        + " steps, jitter, clipping; objectives: pre-softmax score and log-probability");
-    return section(out, s, perClass, perModel, dream, course, layerDream);
+    return section(out, s, perClass, perModel, course, start, dream, layerDream);
   }
 
   private static int argmax(float[] v) {
@@ -229,30 +266,33 @@ final class InversionExperiment implements Experiment {
 
   private record Result(AscentTrace trace, double[] hf, int[] transfer, double seconds) {}
 
-  private static Result invert(LabContext ctx, LabModel m, LabModel other, InversionOptions o, Progress progress) {
+  private static Result invert(LabContext ctx, LabModel m, LabModel other, InversionOptions o, float[] startImage,
+      Progress progress) {
     long t0 = System.nanoTime();
     AscentTrace t;
     try (InversionModel im = session(ctx, m)) {
-      t = ClassModelInversion.run(im, m.card(), CLASSES, null, o, (step, obj, p) -> progress.step(1));
+      t = ClassModelInversion.run(im, m.card(), COURSE_CLASSES, startImage, o, (step, obj, p) -> progress.step(1));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     ctx.addTime("inversion (" + m.name() + ")", seconds);
     int[] chw = m.chw();
-    double[] hf = new double[CLASSES.length];
-    for (int i = 0; i < CLASSES.length; i++) {
+    double[] hf = new double[COURSE_CLASSES.length];
+    for (int i = 0; i < COURSE_CLASSES.length; i++) {
       hf[i] = HighFrequencyEnergy.fraction(HighFrequencyEnergy.toPixels(t.image(i), m.card().mean(), m.card().std()),
           chw[1], chw[2]);
     }
-    int[] transfer = TransferCheck.top1(t.images(), CLASSES.length, m.card(), other.classifier(), other.card());
+    int[] transfer = TransferCheck.top1(t.images(), COURSE_CLASSES.length, m.card(), other.classifier(),
+        other.card());
     ctx.verbose("inversion: %s blur %d, %d steps in %.1f s", m.name(), o.blurEvery(), o.steps(), seconds);
     return new Result(t, hf, transfer, seconds);
   }
 
   private static List<PanelGrid.Panel> row(LabModel m, Result r) {
     List<PanelGrid.Panel> row = new ArrayList<>();
-    for (int i = 0; i < CLASSES.length; i++) {
+    for (int i = 0; i < COURSE_CLASSES.length; i++) {
       row.add(Figures.stretched(m.preprocessor().toImage(r.trace.image(i)), String.format(Locale.ROOT,
-          "%d %s\np = %.3f, HF %.2f", CLASSES[i], m.label(CLASSES[i]), r.trace.finalProbability(i), r.hf[i])));
+          "%d %s\np = %.3f, HF %.2f", COURSE_CLASSES[i], m.label(COURSE_CLASSES[i]), r.trace.finalProbability(i),
+          r.hf[i])));
     }
     return row;
   }
@@ -275,33 +315,66 @@ final class InversionExperiment implements Experiment {
 
   private static double agreement(int[] top1) {
     int hits = 0;
-    for (int i = 0; i < CLASSES.length; i++) {
-      hits += top1[i] == CLASSES[i] ? 1 : 0;
+    for (int i = 0; i < COURSE_CLASSES.length; i++) {
+      hits += top1[i] == COURSE_CLASSES[i] ? 1 : 0;
     }
-    return (double) hits / CLASSES.length;
+    return (double) hits / COURSE_CLASSES.length;
   }
 
-  private static Section section(LabOutput out, LabSettings s, Table perClass, Table perModel, Table dream,
-      Table course, Table layerDream) {
+  /** {mean p, mean HF, agreement, seconds} of one model and recipe, from the per-model table. */
+  private static double[] stats(Table perModel, String model, String setting) {
+    for (int i = 0; i < perModel.size(); i++) {
+      List<Object> r = perModel.row(i);
+      if (r.get(0).equals(model) && r.get(1).equals(setting)) {
+        return new double[] {(Double) r.get(2), (Double) r.get(3), (Double) r.get(4), (Double) r.get(5)};
+      }
+    }
+    return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  }
+
+  private static Section section(LabOutput out, LabSettings s, Table perClass, Table perModel, Table course,
+      Table start, Table dream, Table layerDream) {
+    String mainName = LabContext.MAIN_MODEL.replace(".onnx", "");
+    String smallName = LabContext.SMALL_MODEL.replace(".onnx", "");
     Section sec = new Section("1. Class-model inversion and deep dream");
     sec.text("> **The course asks:** what does the network imagine a class to be? Start from noise and climb the"
-        + " class score by gradient ascent, without regularisation and with blur (then the full recipe of Yosinski"
-        + " et al.), on the course's classes and on both models; then dream from a photo. What changes from one"
-        + " model to the other?");
+        + " class score by gradient ascent, without regularisation, with blur, then with the full recipe of"
+        + " Yosinski et al.; start from a photo instead of noise; do it for the course's seven classes and on both"
+        + " models; then dream from a photo, towards a class and towards a layer. What changes from one model to"
+        + " the other?");
     sec.text("Every generated image is shown with a per-image 1-99% percentile display stretch (said under"
-        + " each picture; the PNG files and every number are the unstretched images the model scored). Both models"
-        + " climb the pre-softmax score of classes " + java.util.Arrays.toString(CLASSES)
-        + " (flamingo, leopard, acoustic guitar, sports car, banana) from the same uniform noise (mid-gray"
-        + " +-0.1), with Adam (lr 0.05) on mean-|g|-normalised gradients for " + s.inversionSteps() + " steps."
-        + " Without regularisation nothing else touches the image; the regularised run only adds a Gaussian blur"
-        + " (sigma " + BLUR_SIGMA + " px) every " + BLUR_EVERY + " steps. HF energy is the fraction of the"
-        + " luminance's spectral energy above 0.25 cycles per pixel (white noise: about 0.80). Transfer: the"
-        + " image is saved as 8-bit RGB, resized to the other model's input and classified by it.");
-    sec.figure("inversions of both models, without and with blur", out.link("inversion.png"));
-    sec.table(perModel, out.link("models.csv"));
-    sec.table(perClass, out.link("classes.csv"));
-    sec.text(inversionComment(perModel, perClass));
-    sec.heading("The course's seven classes, with Yosinski et al.'s regularisation");
+        + " each picture, with the class's final probability; the PNG files and every number are the unstretched"
+        + " images the model scored). Classes " + java.util.Arrays.toString(COURSE_CLASSES) + ", Adam on"
+        + " mean-|g|-normalised gradients for " + s.inversionSteps() + " steps from the same uniform noise"
+        + " (mid-gray +-0.1). HF energy is the fraction of the luminance's spectral energy above 0.25 cycles per"
+        + " pixel (white noise: about 0.80). Transfer: the image is saved as 8-bit RGB, resized to the other"
+        + " model's input and classified by it.");
+    sec.heading("No regularisation, blur, and the full recipe");
+    sec.text("No regularisation: nothing but the gradient step touches the image (lr 0.1). Blur: a Gaussian blur"
+        + " (sigma " + BLUR_SIGMA + " px) every " + BLUR_EVERY + " steps, nothing else. Full recipe (Yosinski et"
+        + " al. 2015): blur (sigma 1.0) every 4 steps, a random jitter of up to 2 px before each step, and"
+        + " clipping to the valid pixel range. All three climb the pre-softmax score; the main model.");
+    sec.figure("the main model's inversions: no regularisation, blur, full recipe", out.link("recipes.png"));
+    sec.table(perModel.where(0, mainName), out.link("models.csv"));
+    double[] none = stats(perModel, mainName, NONE);
+    double[] blur = stats(perModel, mainName, BLUR);
+    double[] full = stats(perModel, mainName, FULL);
+    sec.text(String.format(Locale.ROOT, "**Answer.** Without regularisation the images reach mean p %.3f with HF"
+        + " energy %.3f (white noise: about 0.80): %s. Blur brings the HF energy to %.3f (mean p %.3f), the full"
+        + " recipe to %.3f (mean p %.3f). The other model recognises the target in %.0f%%, %.0f%% and %.0f%% of"
+        + " the images%s.", none[0], none[1], none[1] > 0.5 ? "the score is maximised by pixel-level patterns,"
+            + " an adversarial texture rather than an object" : "already smoother than noise", blur[1], blur[0],
+        full[1], full[0], 100 * none[2], 100 * blur[2], 100 * full[2],
+        Math.max(none[2], Math.max(blur[2], full[2])) < 0.5 ? ": what one network imagines is mostly its own"
+            : ""));
+    sec.heading("Starting from noise or from a photo");
+    sec.text("The full recipe with the log-probability objective (see the next subsection), once from uniform noise"
+        + " and once from " + DREAM_PHOTO + ". Correlation: Pearson correlation of the final image with the photo"
+        + " (pixels of the normalised input).");
+    sec.figure("inversion from noise and from a photo", out.link("start.png"));
+    sec.table(start, out.link("start.csv"));
+    sec.text(startComment(start));
+    sec.heading("The course's seven classes: score or log-probability");
     int scoreHits = 0;
     int logHits = 0;
     for (int i = 0; i < course.size(); i++) {
@@ -314,64 +387,92 @@ final class InversionExperiment implements Experiment {
         }
       }
     }
-    sec.text("The main model, classes " + java.util.Arrays.toString(COURSE_CLASSES) + ", " + s.inversionSteps()
-        + " Adam steps from noise with a Gaussian blur (sigma 1.0) every 4 steps, random jitter and clipping to the"
-        + " valid pixel range, once climbing the pre-softmax score and once the log-probability. Above p 0.9: "
-        + scoreHits + "/" + COURSE_CLASSES.length + " with the score, " + logHits + "/" + COURSE_CLASSES.length
-        + " with the log-probability. The quantized logits saturate at the top of their range, after which a higher"
-        + " score no longer separates the target from the other classes; the log-probability keeps pushing the"
-        + " others down.");
+    sec.text("The main model with the full recipe, climbing the pre-softmax score (the course's objective) and the"
+        + " log-probability.");
     sec.figure("the course's classes, both objectives", out.link("course.png"));
     sec.table(course, out.link("course.csv"));
-    sec.heading("Deep dream from one photo");
-    sec.text("Each image starts from " + DREAM_PHOTO + " and climbs one class score over " + s.dreamOctaves()
+    sec.text("**Answer.** Above p 0.9: " + scoreHits + "/" + COURSE_CLASSES.length + " with the score, " + logHits
+        + "/" + COURSE_CLASSES.length + " with the log-probability." + (logHits > scoreHits
+            ? " The quantized logits saturate at the top of their range, after which a higher score no longer"
+                + " separates the target from the other classes; the log-probability keeps pushing the others down."
+            : logHits == scoreHits ? " Both objectives reach the same count." : ""));
+    sec.heading("Two models");
+    sec.text("The same recipes on " + smallName + " (128x128 input, a quarter of the channels, about 41% top-1)"
+        + " and " + mainName + " (224x224, about 71% top-1). Rows of the figure: each model without"
+        + " regularisation, then with the full recipe.");
+    sec.figure("inversions of both models", out.link("models.png"));
+    sec.table(perModel, out.link("models.csv"));
+    sec.table(perClass, out.link("classes.csv"));
+    sec.text(modelComment(perModel, mainName, smallName));
+    sec.heading("Deep dream from one photo: towards a class and towards a layer");
+    sec.text("Each class image starts from " + DREAM_PHOTO + " and climbs one class score over " + s.dreamOctaves()
         + " octaves (scale 1.4) of " + s.dreamSteps() + " normalised gradient-ascent steps each (lr 0.01,"
-        + " jitter 4 px).");
-    sec.text("The last row is the classic (layer) deep dream from the same photo: the main model climbs 0.5 ||A||^2"
-        + " of the activation A of layer `" + DREAM_LAYER + "`, with the same octaves and steps, amplifying"
-        + " whatever that layer already sees in the photo.");
+        + " jitter 4 px). The last row is the classic (layer) deep dream from the same photo: the main model"
+        + " climbs 0.5 ||A||^2 of the activation A of layer `" + DREAM_LAYER + "`, with the same octaves and steps,"
+        + " amplifying whatever that layer already sees in the photo.");
     sec.figure("deep dream of several classes and of one layer", out.link("deepdream.png"));
     sec.table(dream, out.link("deepdream.csv"));
     sec.table(layerDream, out.link("layerdream.csv"));
-    sec.text(dreamComment(dream));
+    sec.text(dreamComment(dream, layerDream));
     return sec;
   }
 
-  private static String inversionComment(Table perModel, Table perClass) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i + 1 < perModel.size(); i += 2) {
-      List<Object> a = perModel.row(i);
-      List<Object> b = perModel.row(i + 1);
-      parts.add(String.format(Locale.ROOT, "%s: mean final probability %.3f without and %.3f with blur; mean HF"
-          + " energy %.3f vs %.3f (ratio %.2f); the other model agrees on %.0f%% vs %.0f%% of the images.",
-          a.get(0), (Double) a.get(2), (Double) b.get(2), (Double) a.get(3), (Double) b.get(3),
-          (Double) b.get(3) / (Double) a.get(3), 100 * (Double) a.get(4), 100 * (Double) b.get(4)));
+  private static String startComment(Table start) {
+    List<Double> pNoise = new ArrayList<>();
+    List<Double> pPhoto = new ArrayList<>();
+    List<Double> corr = new ArrayList<>();
+    List<Double> hfNoise = new ArrayList<>();
+    List<Double> hfPhoto = new ArrayList<>();
+    for (int i = 0; i < start.size(); i++) {
+      List<Object> r = start.row(i);
+      boolean photo = !r.get(0).equals("noise");
+      (photo ? pPhoto : pNoise).add((Double) r.get(4));
+      (photo ? hfPhoto : hfNoise).add((Double) r.get(5));
+      if (photo) {
+        corr.add((Double) r.get(6));
+      }
     }
-    if (perModel.size() >= 4) {
-      double hfMain = (Double) perModel.row(0).get(3);
-      double hfSmall = (Double) perModel.row(2).get(3);
-      double agree = ((Double) perModel.row(0).get(4) + (Double) perModel.row(1).get(4)
-          + (Double) perModel.row(2).get(4) + (Double) perModel.row(3).get(4)) / 4;
-      double hfBlur = ((Double) perModel.row(1).get(3) + (Double) perModel.row(3).get(3)) / 2;
-      parts.add(String.format(Locale.ROOT, "**Answer.** Without regularisation the images' HF energy is %.3f (%s)"
-          + " and %.3f (%s), against about 0.80 for white noise; with blur it falls to %.3f on average, %s. The"
-          + " other model agrees with the target on %.0f%% of all images: %s.", hfMain, perModel.row(0).get(0),
-          hfSmall, perModel.row(2).get(0), hfBlur,
-          hfBlur < 0.5 * Math.min(hfMain, hfSmall) ? "less than half: the blur removes the pixel-level patterns"
-              + " that maximise a score without looking like anything" : "a modest change",
-          100 * agree, agree < 0.5 ? "what one network imagines is mostly its own, not the class's"
-              : "the images carry features both networks read as the class"));
-    }
-    return String.join(" ", parts);
+    double c = Stats.mean(corr);
+    return String.format(Locale.ROOT, "**Answer.** Mean final p %.3f from noise and %.3f from the photo; HF energy"
+        + " %.3f and %.3f. The images grown from the photo keep a correlation of %.2f with it on average: %s",
+        Stats.mean(pNoise), Stats.mean(pPhoto), Stats.mean(hfNoise), Stats.mean(hfPhoto), c, c > 0.5
+            ? "the photo's layout survives and the class's features are painted into it, as in deep dream."
+            : "the ascent overwrites most of the photo, and the start matters less than the objective.");
   }
 
-  private static String dreamComment(Table dream) {
+  private static String modelComment(Table perModel, String mainName, String smallName) {
+    double[] mNone = stats(perModel, mainName, NONE);
+    double[] sNone = stats(perModel, smallName, NONE);
+    double[] mFull = stats(perModel, mainName, FULL);
+    double[] sFull = stats(perModel, smallName, FULL);
+    return String.format(Locale.ROOT, "**Answer.** Without regularisation the small model's images keep HF energy"
+        + " %.3f against %.3f for the main model, with mean p %.3f against %.3f; with the full recipe, mean p %.3f"
+        + " against %.3f and HF energy %.3f against %.3f. One run of the seven classes costs %.1f s on the small"
+        + " model and %.1f s on the main one (%.0fx). %s The other model recognises the target in %.0f%% (small ->"
+        + " main) and %.0f%% (main -> small) of the full-recipe images.", sNone[1], mNone[1], sNone[0], mNone[0],
+        sFull[0], mFull[0], sFull[1], mFull[1], sFull[3], mFull[3], mFull[3] / Math.max(1e-9, sFull[3]),
+        sFull[0] >= mFull[0] ? "The small model is the easier one to satisfy: fewer channels and a 128-pixel input"
+            + " leave fewer constraints on what scores as the class."
+            : "The main model reaches higher probabilities in the same number of steps.",
+        100 * sFull[2], 100 * mFull[2]);
+  }
+
+  private static String dreamComment(Table dream, Table layerDream) {
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < dream.size(); i++) {
       List<Object> r = dream.row(i);
       parts.add(String.format(Locale.ROOT, "%s %s %.4f -> %.3f", r.get(0), r.get(2), (Double) r.get(3),
           (Double) r.get(4)));
     }
-    return "Probability of each class on the photo before and after: " + String.join("; ", parts) + ".";
+    String layer = "";
+    if (layerDream.size() > 0) {
+      List<Object> r = layerDream.row(0);
+      layer = String.format(Locale.ROOT, " The layer dream raises its objective from %.3g to %.3g; afterwards the"
+          + " main model's top-1 is %s and the photo's original top-1 keeps p %.3f: a class dream paints one"
+          + " class's features into the photo, a layer dream amplifies what the layer already responds to,"
+          + " whatever the class.", (Double) r.get(2), (Double) r.get(3), r.get(4), (Double) r.get(5));
+    }
+    return "**Answer.** Probability of each class on the photo before and after the class dream: "
+        + String.join("; ", parts) + "." + layer;
   }
 }

@@ -38,6 +38,7 @@ final class LabContext implements AutoCloseable {
   private final BoxAnnotations boxes = Boxes.read();
   private final Map<String, List<Evaluation.Row>> topClassRows = new LinkedHashMap<>();
   private final Map<String, Double> partSeconds = new LinkedHashMap<>();
+  private final LabSanity sanity = new LabSanity(this);
 
   private LabContext(LabSettings settings, Path shared, Path out, LabModel main, LabModel small, PrintStream log) {
     this.settings = settings;
@@ -101,6 +102,11 @@ final class LabContext implements AutoCloseable {
     return graphs;
   }
 
+  /** The sanity check, each method's cascade computed once. */
+  LabSanity sanity() {
+    return sanity;
+  }
+
   LabMethods methods() {
     return new LabMethods(main, graphs);
   }
@@ -130,18 +136,31 @@ final class LabContext implements AutoCloseable {
     return boxes;
   }
 
-  /** Scores maps of one method on some images: deletion/insertion on the main model, the pointing game, time. */
+  /**
+   * Scores maps of one method on some images: deletion/insertion on the main model, the pointing
+   * game, time, and the anchors' other metrics (infidelity, ROAD, sparseness, complexity).
+   */
   List<Evaluation.Row> evaluate(LabMethods.Method m, List<Evaluation.Image> images, Experiment.Progress progress) {
+    return evaluate(m, images, progress, true);
+  }
+
+  /**
+   * As above; without the other metrics when withMetrics is false (the sweeps show deletion,
+   * insertion and pointing only, and ROAD's imputation would cost more than the maps).
+   */
+  List<Evaluation.Row> evaluate(LabMethods.Method m, List<Evaluation.Image> images, Experiment.Progress progress,
+      boolean withMetrics) {
     Evaluation e = new Evaluation(main.proto(), main.curves(settings.pixelsPerStep()), boxes,
-        new PointingGame(PointingGame.TORCHRAY_TOLERANCE), null, new dev.lanterne.metrics.Faithfulness(
+        new PointingGame(PointingGame.TORCHRAY_TOLERANCE), null, withMetrics ? new dev.lanterne.metrics.Faithfulness(
             main.classifier()::run, main.chw(), main.card().outputsProbabilities(),
-            faithfulness()));
+            faithfulness()) : null);
     long t0 = System.nanoTime();
     List<Evaluation.Row> rows = e.run(m.name(), m.factory(), images, row -> progress.step(1));
     double total = (System.nanoTime() - t0) / 1e9;
     double explaining = rows.stream().mapToDouble(Evaluation.Row::millis).sum() / 1000;
     addTime("explanations (" + m.name() + ")", explaining);
-    addTime("deletion/insertion, ROAD and infidelity scoring", total - explaining);
+    addTime(withMetrics ? "deletion/insertion, ROAD and infidelity scoring" : "deletion/insertion scoring (sweeps)",
+        total - explaining);
     return rows;
   }
 

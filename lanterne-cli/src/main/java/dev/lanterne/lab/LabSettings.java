@@ -14,6 +14,8 @@ import java.util.Map;
  * @param dreamSteps deep-dream steps per octave
  * @param dreamOctaves deep-dream octaves
  * @param smoothGradSamples SmoothGrad's noisy copies
+ * @param smoothGradSampleSweep the other sample counts the SmoothGrad sweep tries (at noise 0.15)
+ * @param smoothGradNoiseSweep the noise levels the SmoothGrad sweep tries (at smoothGradSamples)
  * @param igSteps Integrated Gradients' path steps
  * @param riseMasks RISE's mask counts for the convergence sweep
  * @param riseSweepMasks RISE's masks for the grid, mask-family and fill sweeps
@@ -29,17 +31,21 @@ import java.util.Map;
  *     takes far bigger steps)
  */
 record LabSettings(boolean quick, long seed, int inversionSteps, int dreamSteps, int dreamOctaves,
-    int smoothGradSamples, int igSteps, List<Integer> riseMasks, int riseSweepMasks, int riseSummaryMasks,
+    int smoothGradSamples, List<Integer> smoothGradSampleSweep, List<Double> smoothGradNoiseSweep, int igSteps, List<Integer> riseMasks, int riseSweepMasks, int riseSummaryMasks,
     int riseStableMax, int riseSeeds, int occlusionWindow, List<Integer> sanityLevels, boolean sanityPerturbation, int pixelsPerStep) {
 
   static LabSettings full(long seed) {
-    return new LabSettings(false, seed, 200, 10, 4, 50, 50, List.of(100, 500, 2000), 1000, 4000, 8000, 5, 16,
-        List.of(1, 3, 10, 0), true, 224);
+    // sized for about 20-30 minutes on a 2-core machine: the main model's inversions take 120 steps (its
+    // images and probabilities settle by then), the RISE sweeps 500 masks per setting (the count sweep shows
+    // what more masks change)
+    return new LabSettings(false, seed, 120, 10, 4, 50, List.of(5, 15), List.of(0.05, 0.15, 0.3, 0.5), 50,
+        List.of(100, 500, 2000), 500, 2000, 4000, 5, 16, List.of(1, 3, 10, 0), true, 224);
   }
 
+  /** The reduced run: one sanity level (all layers), and RISE and occlusion skip the sanity check. */
   static LabSettings quick(long seed) {
-    return new LabSettings(true, seed, 6, 2, 2, 4, 4, List.of(20, 40, 80), 40, 40, 200, 2, 56, List.of(1, 0), true,
-        224 * 16);
+    return new LabSettings(true, seed, 6, 2, 2, 4, List.of(2), List.of(0.3), 4, List.of(20, 40), 40, 40, 200, 2, 56,
+        List.of(0), false, 224 * 16);
   }
 
   Map<String, Object> asMap() {

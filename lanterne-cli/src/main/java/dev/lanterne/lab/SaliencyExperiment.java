@@ -35,7 +35,8 @@ final class SaliencyExperiment implements Experiment {
 
   @Override
   public long units(LabSettings s) {
-    return 2L * CLASSES.values().stream().mapToInt(c -> c.length).sum() + 3L * LabContext.PHOTOS.size();
+    return 2L * CLASSES.values().stream().mapToInt(c -> c.length).sum() + 3L * LabContext.PHOTOS.size()
+        + 3L * s.sanityLevels().size() + SmoothGradSweep.units(s);
   }
 
   @Override
@@ -50,8 +51,8 @@ final class SaliencyExperiment implements Experiment {
     for (String p : CLASS_PHOTOS) {
       images.add(new Evaluation.Image(p, ctx.prepared(p).tensor(), CLASSES.get(p)));
     }
-    List<Evaluation.Row> classRows = ctx.evaluate(saliency, images, progress);
-    List<Evaluation.Row> camRows = ctx.evaluate(m.gradCam(), images, progress);
+    List<Evaluation.Row> classRows = ctx.evaluate(saliency, images, progress, false);
+    List<Evaluation.Row> camRows = ctx.evaluate(m.gradCam(), images, progress, false);
     Table classes = new Table("classes", "image", "class", "label", "kind", "probability", "deletion AUC",
         "insertion AUC");
     Table discrimination = new Table("discrimination", "image", "method", "class", "label", "kind", "probability",
@@ -87,7 +88,7 @@ final class SaliencyExperiment implements Experiment {
           discrimination.add(p, method, r.classIndex(), r.label(), kind, (double) prob[r.classIndex()], max, rho);
           row.add(Figures.panel(Figures.overlay(ctx.prepared(p).shown(), map, r.explanation().width(),
               r.explanation().height(), style, shared), String.format(Locale.ROOT,
-              "%s · %d %s (%s) · p %s · rho %.2f", method, r.classIndex(), r.label(), kind,
+              "%s · %d %s (%s) · p\u00a0%s · rho %.2f", method, r.classIndex(), r.label(), kind,
               dev.lanterne.explain.ExplanationWriter.probability(prob[r.classIndex()]), rho)));
         }
         grid.add(row);
@@ -118,7 +119,8 @@ final class SaliencyExperiment implements Experiment {
           if (r.image().equals(p) && r.method().equals(method.name())) {
             methods.add(p, r.classIndex(), r.label(), r.method(), r.deletionAuc(), r.insertionAuc(), r.millis() / 1000);
             row.add(Figures.panel(Figures.overlay(ctx.prepared(p).shown(), r.explanation()),
-                String.format(Locale.ROOT, "%s del %.3f ins %.3f", r.method(), r.deletionAuc(), r.insertionAuc())));
+                String.format(Locale.ROOT, "%s · %d %s · p\u00a0%s · del %.3f ins %.3f", r.method(), r.classIndex(),
+                    r.label(), probability(ctx, p, r.classIndex()), r.deletionAuc(), r.insertionAuc())));
             label = p + ": " + r.classIndex() + " " + r.label();
           }
         }
@@ -129,14 +131,34 @@ final class SaliencyExperiment implements Experiment {
     out.table(methods);
     out.png("methods.png", Figures.grid(mgrid, labels));
 
+    // the sanity check of the three methods (shared with the summary, which runs it for every method)
+    List<List<PanelGrid.Panel>> sgrid = new ArrayList<>();
+    List<String> slabels = new ArrayList<>();
+    Map<String, double[]> sanity = new java.util.LinkedHashMap<>();
+    for (LabMethods.Method method : compared) {
+      Evaluation.Row original = rows.stream().filter(r -> r.method().equals(method.name())
+          && r.image().equals(LabSanity.PHOTO)).findFirst().orElseThrow();
+      LabSanity.Result r = ctx.sanity().run(method, original, progress);
+      sanity.put(method.name(), r.rho());
+      sgrid.add(r.panels());
+      slabels.add(method.name());
+    }
+    out.png("sanity.png", Figures.grid(sgrid, slabels));
+
+    SmoothGradSweep sweep = SmoothGradSweep.run(ctx, out, progress);
+
     Map<String, Object> params = s.asMap();
     params.put("model", LabContext.MAIN_MODEL);
     params.put("classesPerPhoto", Map.of("cat.png", CLASSES.get("cat.png"), "coffee.png", CLASSES.get("coffee.png")));
     params.put("saliency", "|gradient|, max over colour channels");
     params.put("smoothGrad", Map.of("samples", s.smoothGradSamples(), "noiseLevel", 0.15, "seed", ctx.seed(41)));
+    params.put("smoothGradSweep", Map.of("samples", s.smoothGradSampleSweep(), "atNoiseLevel", 0.15,
+        "noiseLevels", s.smoothGradNoiseSweep(), "atSamples", s.smoothGradSamples(), "seed", ctx.seed(41)));
     params.put("gradCamLayer", ctx.graphs().standard(ctx.main().proto()).layer());
     params.put("deletion", "black substrate, softmax probability");
     params.put("insertion", "blurred substrate (11x11, sigma 5)");
+    params.put("sanity", Map.of("photo", LabSanity.PHOTO, "layersRandomizedFromOutput",
+        LabSanity.levelNames(s), "seed", ctx.seed(43)));
     out.params(params);
 
     Section sec = new Section("2. Saliency: classes, SmoothGrad, Grad-CAM");
@@ -154,14 +176,29 @@ final class SaliencyExperiment implements Experiment {
     sec.table(discrimination, out.link("discrimination.csv"));
     sec.text(classComment(classes));
     sec.text(discriminationComment(discrimination));
-    sec.heading("SmoothGrad and Grad-CAM against vanilla saliency");
+    sec.heading("SmoothGrad against vanilla saliency: noise level and number of samples");
+    sec.text("> **The course asks:** does SmoothGrad give a cleaner map than vanilla saliency, and how do the noise"
+        + " level and the number of samples matter?");
+    sweep.describe(sec, out, s);
+    sec.heading("Grad-CAM against saliency: deletion, insertion and the sanity check");
+    sec.text("> **The course asks:** compare Grad-CAM with the gradient maps: which one is more faithful to the"
+        + " model (deletion, insertion), and does it pass the sanity check?");
     sec.text("Top-1 class of every photo. SmoothGrad averages the gradient over " + s.smoothGradSamples()
         + " copies with Gaussian noise of sigma 0.15 of the pixel range; Grad-CAM uses layer `"
-        + ctx.graphs().standard(ctx.main().proto()).layer() + "`.");
+        + ctx.graphs().standard(ctx.main().proto()).layer() + "`. The sanity check (Adebayo et al. 2018)"
+        + " recomputes each map on " + LabSanity.PHOTO + " after replacing the weights of the top layers of the"
+        + " model, counted from the output, by random ones; rho is the Spearman rank correlation with the map on"
+        + " the original model. A map that explains the model must change (rho towards 0).");
     sec.figure("saliency, SmoothGrad and Grad-CAM", out.link("methods.png"));
     sec.table(methods, out.link("methods.csv"));
-    sec.text(methodComment(methods, compared));
+    sec.figure("sanity check of saliency, SmoothGrad and Grad-CAM", out.link("sanity.png"));
+    sec.text(methodComment(methods, compared, sanity, LabSanity.levelNames(s)));
     return sec;
+  }
+
+  private static String probability(LabContext ctx, String photo, int c) {
+    return dev.lanterne.explain.ExplanationWriter.probability(
+        ctx.main().probabilities(ctx.prepared(photo).tensor())[c]);
   }
 
   /** Mean insertion AUC of the plausible and implausible classes, and how the predicted class compares. */
@@ -225,25 +262,38 @@ final class SaliencyExperiment implements Experiment {
         + " implausible classes is class discrimination.";
   }
 
-  private static String methodComment(Table t, List<LabMethods.Method> compared) {
-    StringBuilder b = new StringBuilder("Means over the photos: ");
+  private static String methodComment(Table t, List<LabMethods.Method> compared, Map<String, double[]> sanity,
+      List<String> levels) {
     List<String> parts = new ArrayList<>();
+    Map<String, double[]> means = new java.util.LinkedHashMap<>();
     for (LabMethods.Method m : compared) {
-      double del = 0;
-      double ins = 0;
+      List<Double> del = new ArrayList<>();
+      List<Double> ins = new ArrayList<>();
       double time = 0;
-      int n = 0;
       for (int i = 0; i < t.size(); i++) {
         if (t.row(i).get(3).equals(m.name())) {
-          del += (Double) t.row(i).get(4);
-          ins += (Double) t.row(i).get(5);
+          del.add((Double) t.row(i).get(4));
+          ins.add((Double) t.row(i).get(5));
           time += (Double) t.row(i).get(6);
-          n++;
         }
       }
-      parts.add(String.format(Locale.ROOT, "%s deletion %.3f, insertion %.3f, %.2f s per map", m.name(), del / n,
-          ins / n, time / n));
+      means.put(m.name(), new double[] {Stats.mean(del), Stats.mean(ins)});
+      double[] rho = sanity.get(m.name());
+      parts.add(String.format(Locale.ROOT, "%s deletion %s, insertion %s, %.2f s per map, sanity rho %.2f (top %s"
+          + " layer%s random) to %.2f (all layers random)", m.name(), Stats.pm(del), Stats.pm(ins),
+          time / Math.max(1, del.size()), rho[0], levels.get(0), levels.get(0).equals("1") ? "" : "s",
+          rho[rho.length - 1]));
     }
-    return b.append(String.join("; ", parts)).append('.').toString();
+    String bestIns = means.entrySet().stream().max(java.util.Comparator.comparingDouble(e -> e.getValue()[1]))
+        .map(Map.Entry::getKey).orElse("-");
+    String bestDel = means.entrySet().stream().min(java.util.Comparator.comparingDouble(e -> e.getValue()[0]))
+        .map(Map.Entry::getKey).orElse("-");
+    String fallsMost = sanity.entrySet().stream().min(java.util.Comparator.comparingDouble(
+        e -> Math.abs(e.getValue()[e.getValue().length - 1]))).map(Map.Entry::getKey).orElse("-");
+    return "Means ± sd over the " + (t.size() / Math.max(1, compared.size())) + " photos: " + String.join("; ", parts)
+        + ". **Answer.** Highest mean insertion AUC: " + bestIns + "; lowest mean deletion AUC: " + bestDel
+        + "; the map that changes most when every layer is randomised (rho closest to 0): " + fallsMost + "."
+        + " A rho that stays high after randomisation means the map shows the photo's edges more than the"
+        + " model's reasoning.";
   }
 }

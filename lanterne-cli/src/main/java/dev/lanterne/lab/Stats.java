@@ -33,6 +33,27 @@ final class Stats {
     return String.format(Locale.ROOT, "%.3f ± %.3f", mean(v), sd(v));
   }
 
+  /** Pearson's correlation of two equally long vectors (NaN when one is constant). */
+  static double pearson(float[] a, float[] b) {
+    double ma = 0;
+    double mb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ma += a[i];
+      mb += b[i];
+    }
+    ma /= a.length;
+    mb /= b.length;
+    double sab = 0;
+    double saa = 0;
+    double sbb = 0;
+    for (int i = 0; i < a.length; i++) {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return sab / Math.sqrt(saa * sbb);
+  }
+
   /** Spearman's rank correlation of two maps (average ranks for ties). */
   static double spearman(float[] a, float[] b) {
     double[] ra = dev.lanterne.metrics.Ranking.averageRanks(a);

@@ -8,9 +8,7 @@ import dev.lanterne.metrics.CurvePlot;
 import dev.lanterne.metrics.Evaluation;
 import dev.lanterne.metrics.Faithfulness;
 import dev.lanterne.metrics.PointingGame;
-import dev.lanterne.metrics.Spearman;
 import dev.lanterne.metrics.WeightRandomizer;
-import dev.lanterne.onnx.proto.Onnx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.Map;
  */
 final class SummaryExperiment implements Experiment {
   /** The photo the sanity check runs on, with a box for its class. */
-  static final String SANITY_PHOTO = "coffee.png";
+  static final String SANITY_PHOTO = LabSanity.PHOTO;
 
   @Override
   public String id() {
@@ -157,63 +155,30 @@ final class SummaryExperiment implements Experiment {
     return section(ctx, out, summary, perRow, sanityTable, rows);
   }
 
-  /** Cascading randomisation on one photo: the correlation at each level, per method. */
+  /** Cascading randomisation on one photo: the correlation at each level, per method, and its figure. */
   private Map<String, double[]> sanity(LabContext ctx, List<LabMethods.Method> methods, List<Evaluation.Row> rows,
       LabOutput output, Progress progress) {
-    Onnx.ModelProto proto = ctx.main().proto();
-    int layers = WeightRandomizer.layersFromOutput(proto).size();
-    List<Integer> levels = ctx.settings().sanityLevels();
-    List<Onnx.ModelProto> randomised = new ArrayList<>();
-    for (int k : levels) {
-      randomised.add(WeightRandomizer.randomizeTop(proto, k == 0 ? layers : Math.min(k, layers), ctx.seed(43)));
-    }
     Map<String, double[]> out = new LinkedHashMap<>();
     List<List<PanelGrid.Panel>> figure = new ArrayList<>();
     List<String> labels = new ArrayList<>();
-    var shown = ctx.prepared(SANITY_PHOTO).shown();
     for (LabMethods.Method m : methods) {
-      boolean perturbation = m.name().equals("rise") || m.name().equals("occlusion");
-      if (perturbation && !ctx.settings().sanityPerturbation()) {
-        progress.step(levels.size());
-        continue;
-      }
       Evaluation.Row original = rows.stream().filter(r -> r.method().equals(m.name())
           && r.image().equals(SANITY_PHOTO)).findFirst().orElseThrow();
-      float[] base = original.explanation().map().data();
-      int[] cls = {original.classIndex()};
-      double[] rho = new double[levels.size()];
-      List<PanelGrid.Panel> row = new ArrayList<>();
-      row.add(Figures.panel(Figures.overlay(shown, original.explanation()), "original"));
-      long t0 = System.nanoTime();
-      for (int i = 0; i < levels.size(); i++) {
-        if (perturbation && levels.get(i) != 0) {
-          rho[i] = Double.NaN;
-          row.add(null);
-          progress.step(1);
-          continue;
-        }
-        try (Evaluation.Method method = m.factory().open(randomised.get(i))) {
-          var e = method.explain(ctx.prepared(SANITY_PHOTO).tensor(), cls, 0).get(0);
-          rho[i] = Spearman.correlation(base, e.map().data());
-          row.add(Figures.panel(Figures.overlay(shown, e), String.format(java.util.Locale.ROOT,
-              "%s random: rho %.2f", levels.get(i) == 0 ? "all layers" : "top " + levels.get(i), rho[i])));
-        }
-        progress.step(1);
+      LabSanity.Result r = ctx.sanity().run(m, original, progress);
+      if (r == null) {
+        continue;
       }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      ctx.addTime("sanity check (" + m.name() + ")", seconds);
-      ctx.verbose("sanity: %s in %.1f s", m.name(), seconds);
-      out.put(m.name(), rho);
-      figure.add(row);
+      out.put(m.name(), r.rho());
+      figure.add(r.panels());
       labels.add(m.name());
     }
-    randomised.forEach(ctx.graphs()::forget);
+    ctx.sanity().forget();
     output.png("sanity.png", Figures.grid(figure, labels));
     return out;
   }
 
   private static List<String> levelNames(LabContext ctx) {
-    return ctx.settings().sanityLevels().stream().map(k -> k == 0 ? "all" : String.valueOf(k)).toList();
+    return LabSanity.levelNames(ctx.settings());
   }
 
   private static Table sanityTable(LabContext ctx, Map<String, double[]> sanity) {

@@ -45,6 +45,17 @@ final class Table {
     return rows.get(i);
   }
 
+  /** The rows whose column holds the value, as a table of the same name (to show part of a table). */
+  Table where(int column, Object value) {
+    Table t = new Table(name, columns.toArray(String[]::new));
+    for (List<Object> r : rows) {
+      if (r.get(column).equals(value)) {
+        t.rows.add(r);
+      }
+    }
+    return t;
+  }
+
   String markdown() {
     StringBuilder b = new StringBuilder();
     b.append("| ").append(String.join(" | ", columns)).append(" |\n|");

@@ -20,18 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 class LabQuickTest {
   /** Each table (CSV) and how many data rows it must have. */
   private static final Map<String, Integer> TABLE_ROWS = Map.ofEntries(
-      Map.entry("inversion/classes.csv", 10), Map.entry("inversion/models.csv", 4),
+      Map.entry("inversion/classes.csv", 7 * 3 * 2), Map.entry("inversion/models.csv", 6),
       Map.entry("inversion/deepdream.csv", 8), Map.entry("inversion/layerdream.csv", 1),
-      Map.entry("inversion/course.csv", 14),
+      Map.entry("inversion/course.csv", 14), Map.entry("inversion/start.csv", 14),
       Map.entry("saliency/classes.csv", 11), Map.entry("saliency/discrimination.csv", 22),
-      Map.entry("saliency/methods.csv", 12),
+      Map.entry("saliency/methods.csv", 12), Map.entry("saliency/smoothgrad.csv", 3),
       Map.entry("rise/settings.csv", 15), Map.entry("rise/runs.csv", 15 * 2 * 4),
-      Map.entry("summary/summary.csv", 10), Map.entry("summary/rows.csv", 40), Map.entry("summary/sanity.csv", 8));
+      Map.entry("summary/summary.csv", 10), Map.entry("summary/rows.csv", 40), Map.entry("summary/sanity.csv", 6));
 
-  private static final List<String> FIGURES = List.of("inversion/inversion.png", "inversion/deepdream.png",
-      "inversion/course.png",
-      "saliency/classes.png", "saliency/methods.png", "rise/maps.png", "rise/masks.png", "summary/maps.png",
-      "summary/curves-coffee.png", "summary/sanity.png");
+  private static final List<String> FIGURES = List.of("inversion/recipes.png", "inversion/start.png",
+      "inversion/course.png", "inversion/models.png", "inversion/deepdream.png",
+      "saliency/classes.png", "saliency/smoothgrad.png", "saliency/methods.png", "saliency/sanity.png",
+      "rise/count.png", "rise/grid.png", "rise/masks.png", "rise/family.png", "rise/fill.png",
+      "summary/maps.png", "summary/curves-coffee.png", "summary/sanity.png");
 
   @Test
   void quickRunWritesEveryFigureAndTable(@TempDir Path out) throws IOException {
@@ -57,6 +58,16 @@ class LabQuickTest {
       assertTrue(report.seconds().containsKey(dir), "timed " + dir);
     }
     assertNonEmpty(out.resolve("summary/boxes.json"));
+    // the bar: at least 16 figures embedded, each of them written
+    java.util.regex.Matcher fig = java.util.regex.Pattern.compile("!\\[[^\\]]*\\]\\(([^)]+)\\)").matcher(readme);
+    int embedded = 0;
+    while (fig.find()) {
+      assertNonEmpty(out.resolve(fig.group(1)));
+      embedded++;
+    }
+    assertTrue(embedded >= 16, embedded + " figures embedded");
+    // every section answers its question from the run's numbers
+    assertTrue(readme.split("\\*\\*Answer\\.\\*\\*", -1).length - 1 >= 12, "answers in the README");
     // every method of the summary is in its table, with finite deletion and insertion AUCs
     List<String> summary = Files.readAllLines(out.resolve("summary/summary.csv"));
     for (String m : List.of("saliency", "smoothgrad", "integrated-gradients", "gradcam", "gradcam++",
