@@ -42,6 +42,11 @@ record LabSettings(boolean quick, long seed, int inversionSteps, int dreamSteps,
         224 * 16);
   }
 
+  /** Steps of each feature-visualisation run: Lucid's 512, or 3 in the quick run. */
+  int featureVisualizationSteps() {
+    return quick ? 3 : 512;
+  }
+
   Map<String, Object> asMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("quick", quick);
