@@ -7,6 +7,8 @@ import dev.lanterne.explain.ModelDescription;
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.ClassModelInversion;
+import dev.lanterne.explain.inversion.Diversity;
+import dev.lanterne.explain.inversion.DiversityObjective;
 import dev.lanterne.explain.inversion.FourierParameterization;
 import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
@@ -59,6 +61,12 @@ public final class InvertCommand implements Command {
             + " at the centre)").build());
     o.addOption(Option.builder().longOpt("decorrelate")
         .desc("with --param fft: mix colours through Lucid's ImageNet colour-decorrelation matrix").build());
+    o.addOption(flag("batch", "N", "optimise N images per class (or per layer unit) together (default 1)"));
+    o.addOption(flag("diversity", "WEIGHT", "subtract WEIGHT x Lucid's diversity (the mean cosine similarity of the"
+        + " batch's Gram matrices at --diversity-layer) from the objective; needs 2 or more images"));
+    o.addOption(flag("diversity-layer", "NAME", "the layer the diversity term compares (default: --layer)"));
+    o.addOption(flag("diversity-of", "WHAT", "gram (the layer's Gram matrices, Lucid's; default) or activation"
+        + " (the activations themselves)"));
     return o;
   }
 
@@ -236,19 +244,61 @@ public final class InvertCommand implements Command {
       }
       bytes = LayerObjective.append(bytes, layer, spec.inputShape(), unit);
     }
+    int batch = CliSupport.intOption(cl, "batch", 1, 1, 10_000);
+    double diversity = CliSupport.doubleOption(cl, "diversity", 0, 0, 1e9);
+    String diversityLayer = cl.getOptionValue("diversity-layer", layer);
+    Diversity.Kind diversityOf = CliSupport.choice(cl, "diversity-of", "gram", "gram", "activation").equals("gram")
+        ? Diversity.Kind.GRAM : Diversity.Kind.ACTIVATION;
+    boolean diverse = cl.hasOption("diversity");
+    if (!diverse && (cl.hasOption("diversity-layer") || cl.hasOption("diversity-of"))) {
+      throw LanterneException.usage("--diversity-layer and --diversity-of apply to --diversity WEIGHT");
+    }
     AscentTrace trace;
     int[] classes;
-    try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
-      int k = layer != null ? classCount : model.numClasses();
-      classes = layer != null ? new int[] {classCount} : CliSupport.classes(cl, new float[k], 1, k, spec.labels())[0];
-      try (Progress bar = Progress.start("invert", o.steps(), "step")) {
-        trace = ClassModelInversion.run(model, spec.card(), classes, k, startImage, o, fourier,
+    double finalDiversity = Double.NaN;
+    if (diverse) {
+      if (diversityLayer == null) {
+        throw LanterneException.usage("--diversity needs the layer to compare: --diversity-layer NAME (see lanterne"
+            + " layers)");
+      }
+      if (cl.getOptionValue("gradient", "auto").equals("fd")) {
+        throw LanterneException.usage("--diversity needs the compiled gradient graph, not --gradient fd");
+      }
+      int k = classCount;
+      if (k < 0) {
+        try (dev.lanterne.runtime.Classifier plain = dev.lanterne.runtime.Classifier.open(bytes, spec.name(),
+            spec.runtime())) {
+          k = plain.numClasses();
+        }
+      }
+      classes = repeat(layer != null ? new int[] {classCount}
+          : CliSupport.classes(cl, new float[k], 1, k, spec.labels())[0], batch);
+      if (classes.length < 2) {
+        throw LanterneException.usage("--diversity compares the images of a batch: add --batch N (N >= 2) or more"
+            + " classes");
+      }
+      try (DiversityObjective objective = DiversityObjective.open(bytes, diversityLayer, spec.inputShape(), classes,
+          k, spec.card().outputsProbabilities(), o.logProbability(), diversity, diversityOf, o.normalizeGradient(),
+          spec.runtime()); Progress bar = Progress.start("invert", o.steps(), "step")) {
+        trace = ClassModelInversion.run(objective, spec.card(), classes.length, startImage, o, fourier,
             progressListener(bar));
+        finalDiversity = objective.lastDiversity();
+      }
+    } else {
+      try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
+        int k = layer != null ? classCount : model.numClasses();
+        classes = repeat(layer != null ? new int[] {classCount}
+            : CliSupport.classes(cl, new float[k], 1, k, spec.labels())[0], batch);
+        try (Progress bar = Progress.start("invert", o.steps(), "step")) {
+          trace = ClassModelInversion.run(model, spec.card(), classes, k, startImage, o, fourier,
+              progressListener(bar));
+        }
       }
     }
     List<String> names = new ArrayList<>();
-    for (int c : classes) {
-      names.add(layer != null ? "layer " + layer + " " + unit : InversionOutputs.name(c, spec.labels()));
+    for (int i = 0; i < classes.length; i++) {
+      String name = layer != null ? "layer " + layer + " " + unit : InversionOutputs.name(classes[i], spec.labels());
+      names.add(batch > 1 ? name + " " + (i % batch + 1) : name);
     }
     Map<String, Object> settings = settings(o, spec);
     settings.put("from", from);
@@ -257,12 +307,31 @@ public final class InvertCommand implements Command {
       settings.put("unit", unit.toString());
     }
     settings.put("param", fourier == null ? "pixels" : cl.hasOption("decorrelate") ? "fft, decorrelated" : "fft");
+    settings.put("batch", batch);
+    if (diverse) {
+      settings.put("diversity", Map.of("weight", diversity, "layer", diversityLayer, "of",
+          diversityOf.name().toLowerCase(Locale.ROOT), "final", finalDiversity));
+    }
     InversionOutputs.write(out, trace, classes, names, spec.card(), "invert", settings);
     for (int i = 0; i < classes.length; i++) {
       System.out.printf(Locale.ROOT, "%-32s score %.3f -> %.3f  p %.4f -> %.4f%n", names.get(i),
           trace.objective()[i][0], trace.finalObjective(i), trace.probability()[i][0], trace.finalProbability(i));
     }
+    if (diverse) {
+      System.out.printf(Locale.ROOT, "diversity (mean cosine similarity of the %s, 0 = unlike, %d = identical):"
+          + " %.3f%n", diversityOf == Diversity.Kind.GRAM ? "Gram matrices" : "activations", classes.length - 1,
+          finalDiversity);
+    }
     System.out.println("wrote " + CliSupport.shown(out));
     return 0;
+  }
+
+  /** Each class n times in a row. */
+  private static int[] repeat(int[] classes, int n) {
+    int[] out = new int[classes.length * n];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = classes[i / n];
+    }
+    return out;
   }
 }

@@ -47,7 +47,7 @@ public final class Lab {
   }
 
   static List<Experiment> experiments() {
-    return List.of(new InversionExperiment(), new SaliencyExperiment(), new RiseExperiment(),
+    return List.of(new InversionExperiment(), new FeatureVisualizationExperiment(), new SaliencyExperiment(), new RiseExperiment(),
         new SummaryExperiment());
   }
 

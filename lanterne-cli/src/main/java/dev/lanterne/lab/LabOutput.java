@@ -35,6 +35,11 @@ final class LabOutput {
     return folder + "/" + file;
   }
 
+  /** The file's path on disk, e.g. to read back a picture just written. */
+  Path path(String file) {
+    return root.resolve(folder).resolve(file);
+  }
+
   List<String> written() {
     return List.copyOf(written);
   }

@@ -23,13 +23,14 @@ class LabQuickTest {
       Map.entry("inversion/classes.csv", 7 * 3 * 2), Map.entry("inversion/models.csv", 6),
       Map.entry("inversion/deepdream.csv", 8), Map.entry("inversion/layerdream.csv", 1),
       Map.entry("inversion/course.csv", 14), Map.entry("inversion/start.csv", 14),
+      Map.entry("featurevis/classes.csv", 7), Map.entry("featurevis/summary.csv", 2),
       Map.entry("saliency/classes.csv", 11), Map.entry("saliency/discrimination.csv", 22),
       Map.entry("saliency/methods.csv", 12), Map.entry("saliency/smoothgrad.csv", 3),
       Map.entry("rise/settings.csv", 15), Map.entry("rise/runs.csv", 15 * 2 * 4),
       Map.entry("summary/summary.csv", 10), Map.entry("summary/rows.csv", 40), Map.entry("summary/sanity.csv", 6));
 
   private static final List<String> FIGURES = List.of("inversion/recipes.png", "inversion/start.png",
-      "inversion/course.png", "inversion/models.png", "inversion/deepdream.png",
+      "inversion/course.png", "inversion/models.png", "inversion/deepdream.png", "featurevis/featurevis.png",
       "saliency/classes.png", "saliency/smoothgrad.png", "saliency/methods.png", "saliency/sanity.png",
       "rise/count.png", "rise/grid.png", "rise/masks.png", "rise/family.png", "rise/fill.png",
       "summary/maps.png", "summary/curves-coffee.png", "summary/sanity.png");
@@ -53,7 +54,7 @@ class LabQuickTest {
       assertEquals(t.getValue() + 1, lines.size(), t.getKey() + " rows");
       assertTrue(readme.contains("](" + t.getKey() + ")"), "README links " + t.getKey());
     }
-    for (String dir : List.of("inversion", "saliency", "rise", "summary")) {
+    for (String dir : List.of("inversion", "featurevis", "saliency", "rise", "summary")) {
       assertNonEmpty(out.resolve(dir).resolve("params.json"));
       assertTrue(report.seconds().containsKey(dir), "timed " + dir);
     }

@@ -180,6 +180,43 @@ class AttributionRulesTest {
     assertArrayEquals(new float[] {0.5f, 0}, relevance(model, Variant.LRP_ZPLUS, x, seed), 1e-6f);
   }
 
+  @Test
+  void bothLrpRulesConserveWithoutBiasesThroughQuantizedActivations() {
+    // where theory says z+ conserves exactly (no bias, non-negative inputs) and LRP-epsilon too (no
+    // bias): also through QuantizeLinear/DequantizeLinear pairs, whose rounding the gradient rule
+    // (straight through, clipped) would lose
+    int per = (int) (CHW[0] * CHW[1] * CHW[2]);
+    int[] classes = {3, 0, 1};
+    Onnx.ModelProto model = network(false, "QDQ");
+    float[] x = random(5, N * per, 0, 1);
+    for (Variant v : new Variant[] {Variant.LRP_ZPLUS, Variant.LRP_EPSILON}) {
+      try (GradientModel lrp = new SaliencySession(GradientCompiler.compileSaliency(model,
+          GradientOptions.DEFAULT.withVariant(v)), RuntimeOptions.DEFAULT)) {
+        GradientModel.Result r = lrp.gradient(x, N, seed(classes));
+        for (int i = 0; i < N; i++) {
+          double score = r.scores()[i * CLASSES + classes[i]];
+          double relevance = 0;
+          for (int j = i * per; j < (i + 1) * per; j++) {
+            relevance += x[j] * r.inputGradient()[j];
+          }
+          assertEquals(score, relevance, 1e-4 * Math.max(1, Math.abs(score)), v + ", image " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void lrpZPlusLosesTheRelevanceOfANeuronWithNoPositiveContribution() {
+    // the documented deviation: y = -x0 - x1 + 3 at x = (1, 1) is 1, but no input contributes
+    // positively (z+ = 0), so its relevance has nowhere to go; a bias that drives a neuron alone
+    // (BatchNorm folded into a convolution) does this in real models
+    TinyModel m = new TinyModel(13, 1, 1, 2);
+    Onnx.ModelProto model = m.build(m.node("Gemm", new String[] {m.node("Flatten", "x"),
+        m.floats(new long[] {1, 2}, -1, -1), m.floats(new long[] {1}, 3)}, ofInt("transB", 1)));
+    float[] r = relevance(model, Variant.LRP_ZPLUS, new float[] {1, 1}, new float[] {1});
+    assertArrayEquals(new float[] {0, 0}, r, 1e-6f);
+  }
+
   private static float[] relevance(Onnx.ModelProto model, Variant variant, float[] x, float[] seed) {
     try (GradientModel g = new SaliencySession(GradientCompiler.compileSaliency(model,
         GradientOptions.DEFAULT.withVariant(variant)), RuntimeOptions.DEFAULT)) {

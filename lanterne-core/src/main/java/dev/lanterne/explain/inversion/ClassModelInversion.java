@@ -56,6 +56,23 @@ public final class ClassModelInversion {
         listener);
   }
 
+  /**
+   * Ascent of any objective over n images, e.g. a {@link DiversityObjective}: the start images,
+   * jitter and update as above.
+   */
+  public static AscentTrace run(AscentObjective objective, ModelCard card, int n, float[] startImage,
+      InversionOptions options, FourierParameterization parameterization, StepListener listener) {
+    if (n < 1) {
+      throw new IllegalArgumentException("no image to optimise");
+    }
+    SplittableRandom root = new SplittableRandom(options.seed());
+    SplittableRandom noise = root.split();
+    SplittableRandom jitter = root.split();
+    PixelRange range = PixelRange.of(card);
+    float[] x0 = start(options, objective.shape(), n, range, startImage, noise);
+    return new GradientAscent(objective, options, range, parameterization).run(x0, n, jitter, listener);
+  }
+
   /** The n start images [n,C,H,W], normalised. Noise is drawn in pixel units around mid-gray and clipped to [0,1]. */
   static float[] start(InversionOptions o, int[] chw, int n, PixelRange range, float[] image, SplittableRandom rng) {
     int per = chw[0] * chw[1] * chw[2];

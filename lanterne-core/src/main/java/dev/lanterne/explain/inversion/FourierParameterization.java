@@ -17,8 +17,9 @@ import java.util.stream.IntStream;
  * <p>The chain rule back from the model's input gradient to the spectrum is done here in Java:
  * through the normalisation (1 / std), the sigmoid (p (1 - p)), the colour matrix (its transpose)
  * and the inverse transform (its adjoint, the forward transform with the same scaling). The
- * transform is computed as two dense separable passes with precomputed cosine and sine tables, so
- * any size works (O(HW(H + W)) per channel).
+ * transform is two separable passes of a mixed-radix FFT ({@link ComplexFft}), so any size works in
+ * O(HW (sum of the prime factors of H and W)) per channel; the dense passes it replaced
+ * (O(HW(H + W))) took most of each step at 224x224.
  *
  * <p>Parameters per image: C x H x (W/2 + 1) x 2 (real, imaginary), laid out [C][ky][kx][re, im].
  */
@@ -34,10 +35,6 @@ public final class FourierParameterization {
   private final Normalization normalization;
   private final double[] scale;
   private final double[][] colour;
-  private final double[] cosY;
-  private final double[] sinY;
-  private final double[] cosX;
-  private final double[] sinX;
   private final double k;
 
   /**
@@ -76,24 +73,6 @@ public final class FourierParameterization {
     for (int i = 0; i < 3; i++) {
       for (int j = 0; j < 3; j++) {
         colour[i][j] = COLOR_SQRT[i][j] / maxNorm;
-      }
-    }
-    this.cosY = new double[height * height];
-    this.sinY = new double[height * height];
-    for (int ky = 0; ky < height; ky++) {
-      for (int y = 0; y < height; y++) {
-        double a = 2 * Math.PI * ((long) ky * y % height) / height;
-        cosY[ky * height + y] = Math.cos(a);
-        sinY[ky * height + y] = Math.sin(a);
-      }
-    }
-    this.cosX = new double[wf * width];
-    this.sinX = new double[wf * width];
-    for (int kx = 0; kx < wf; kx++) {
-      for (int x = 0; x < width; x++) {
-        double a = 2 * Math.PI * ((long) kx * x % width) / width;
-        cosX[kx * width + x] = Math.cos(a);
-        sinX[kx * width + x] = Math.sin(a);
       }
     }
     // irfft2's 1/(HW) times Lucid's sqrt(HW) and its division by 4
@@ -180,39 +159,38 @@ public final class FourierParameterization {
 
   /** One channel: spectrum at offset to the spatial image [H*W] before colour and sigmoid. */
   double[] inverse(float[] params, int offset) {
-    // stage 1, along x: B[ky][x] = sum_kx A[ky][kx] e^{i psi}
+    ComplexFft fx = new ComplexFft(width);
+    ComplexFft fy = new ComplexFft(height);
+    // stage 1, along x: B[ky][x] = sum_{kx < W/2+1} A[ky][kx] e^{i psi} (the half spectrum, zero above)
     double[] br = new double[height * width];
     double[] bi = new double[height * width];
+    double[] re = new double[width];
+    double[] im = new double[width];
     for (int ky = 0; ky < height; ky++) {
+      java.util.Arrays.fill(re, 0);
+      java.util.Arrays.fill(im, 0);
       for (int kx = 0; kx < wf; kx++) {
         int q = offset + (ky * wf + kx) * 2;
         double s = scale[ky * wf + kx];
-        double ar = params[q] * s;
-        double ai = params[q + 1] * s;
-        if (ar == 0 && ai == 0) {
-          continue;
-        }
-        int row = ky * width;
-        int t = kx * width;
-        for (int x = 0; x < width; x++) {
-          double c = cosX[t + x];
-          double sn = sinX[t + x];
-          br[row + x] += ar * c - ai * sn;
-          bi[row + x] += ar * sn + ai * c;
-        }
+        re[kx] = params[q] * s;
+        im[kx] = params[q + 1] * s;
       }
+      fx.transform(re, im, 1);
+      System.arraycopy(re, 0, br, ky * width, width);
+      System.arraycopy(im, 0, bi, ky * width, width);
     }
     // stage 2, along y: img[y][x] = k Re sum_ky B[ky][x] e^{i phi}
     double[] img = new double[height * width];
-    for (int ky = 0; ky < height; ky++) {
-      int row = ky * width;
+    double[] cr = new double[height];
+    double[] ci = new double[height];
+    for (int x = 0; x < width; x++) {
+      for (int ky = 0; ky < height; ky++) {
+        cr[ky] = br[ky * width + x];
+        ci[ky] = bi[ky * width + x];
+      }
+      fy.transform(cr, ci, 1);
       for (int y = 0; y < height; y++) {
-        double c = cosY[ky * height + y] * k;
-        double sn = sinY[ky * height + y] * k;
-        int o = y * width;
-        for (int x = 0; x < width; x++) {
-          img[o + x] += br[row + x] * c - bi[row + x] * sn;
-        }
+        img[y * width + x] = k * cr[y];
       }
     }
     return img;
@@ -220,36 +198,36 @@ public final class FourierParameterization {
 
   /** The adjoint of {@link #inverse}: gradient g [H*W] to the spectrum, written at offset. */
   void adjoint(double[] g, float[] out, int offset) {
+    ComplexFft fx = new ComplexFft(width);
+    ComplexFft fy = new ComplexFft(height);
+    // gB[ky][x] = k sum_y g[y][x] e^{-i phi}
     double[] gbr = new double[height * width];
     double[] gbi = new double[height * width];
-    for (int ky = 0; ky < height; ky++) {
-      int row = ky * width;
+    double[] cr = new double[height];
+    double[] ci = new double[height];
+    for (int x = 0; x < width; x++) {
       for (int y = 0; y < height; y++) {
-        double c = cosY[ky * height + y] * k;
-        double sn = sinY[ky * height + y] * k;
-        int o = y * width;
-        for (int x = 0; x < width; x++) {
-          gbr[row + x] += g[o + x] * c;
-          gbi[row + x] -= g[o + x] * sn;
-        }
+        cr[y] = k * g[y * width + x];
+        ci[y] = 0;
+      }
+      fy.transform(cr, ci, -1);
+      for (int ky = 0; ky < height; ky++) {
+        gbr[ky * width + x] = cr[ky];
+        gbi[ky * width + x] = ci[ky];
       }
     }
+    // gA[ky][kx] = scale sum_x gB[ky][x] e^{-i psi}, for the kept half spectrum
+    double[] re = new double[width];
+    double[] im = new double[width];
     for (int ky = 0; ky < height; ky++) {
-      int row = ky * width;
+      System.arraycopy(gbr, ky * width, re, 0, width);
+      System.arraycopy(gbi, ky * width, im, 0, width);
+      fx.transform(re, im, -1);
       for (int kx = 0; kx < wf; kx++) {
-        int t = kx * width;
-        double gr = 0;
-        double gi = 0;
-        for (int x = 0; x < width; x++) {
-          double c = cosX[t + x];
-          double sn = sinX[t + x];
-          gr += gbr[row + x] * c + gbi[row + x] * sn;
-          gi += -gbr[row + x] * sn + gbi[row + x] * c;
-        }
         double s = scale[ky * wf + kx];
         int q = offset + (ky * wf + kx) * 2;
-        out[q] = (float) (gr * s);
-        out[q + 1] = (float) (gi * s);
+        out[q] = (float) (re[kx] * s);
+        out[q + 1] = (float) (im[kx] * s);
       }
     }
   }

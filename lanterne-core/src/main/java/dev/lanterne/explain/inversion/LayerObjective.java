@@ -189,7 +189,7 @@ public final class LayerObjective {
   }
 
   /** The shape of a tensor for one zero input, read by running the model with it as an output. */
-  private static long[] probe(Onnx.ModelProto proto, String tensor, int[] chw) {
+  static long[] probe(Onnx.ModelProto proto, String tensor, int[] chw) {
     Onnx.GraphProto.Builder b = proto.getGraph().toBuilder();
     boolean isOutput = b.getOutputList().stream().anyMatch(o -> o.getName().equals(tensor));
     if (!isOutput) {

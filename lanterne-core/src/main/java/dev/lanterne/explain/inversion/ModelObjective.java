@@ -67,10 +67,22 @@ public final class ModelObjective implements AscentObjective {
 
   @Override
   public Step step(float[] x, int n, float lr, float l2) {
+    return step(x, n, lr, l2, null);
+  }
+
+  /** As {@link #step}, with extra [n,K] added to this call's seed (another term's output gradient), or null. */
+  Step step(float[] x, int n, float lr, float l2, float[] extra) {
     if (n != targets.length) {
       throw new IllegalArgumentException("this objective has " + targets.length + " images, got " + n);
     }
-    InversionModel.Result r = model.step(x, n, seed, lr, l2);
+    float[] s = seed;
+    if (extra != null) {
+      s = seed.clone();
+      for (int j = 0; j < s.length; j++) {
+        s[j] += extra[j];
+      }
+    }
+    InversionModel.Result r = model.step(x, n, s, lr, l2);
     if (logProbability) {
       reseed(r.scores());
     }

@@ -17,7 +17,9 @@ import java.util.Set;
  *       ({@link LrpActivationRule}; at ReLU and LeakyReLU this is the gradient itself); gates
  *       (Sigmoid, HardSigmoid) take none ({@link LrpGateRule}), so products with them pass it all to
  *       the signal; everything else (reshapes, concatenation, products) keeps its gradient rule. As
- *       Captum's LRP with {@code EpsilonRule} at every layer.</li>
+ *       Captum's LRP with {@code EpsilonRule} at every layer. QuantizeLinear passes relevance unchanged
+       to its float input ({@link LrpQuantizeRule}), so rounding and the saturated uint8 range (ReLU6 in
+       QDQ models) lose none.</li>
  *   <li>LRP z+: Conv, Gemm and MatMul with a constant weight use z+ ({@link LrpZPlusRule}); the rest
  *       as LRP-epsilon.</li>
  *   <li>DeepLift rescale: single-input element-wise nonlinearities use the rescale rule
@@ -61,6 +63,9 @@ public final class AttributionRules {
   private static GradientRule lrp(String opType, GradientRule rule, boolean zPlus) {
     if (zPlus && WEIGHTED.contains(opType)) {
       return new LrpZPlusRule(rule);
+    }
+    if (opType.equals("QuantizeLinear")) {
+      return new LrpQuantizeRule(rule);
     }
     if (SUMMING.contains(opType)) {
       return new LrpEpsilonRule(rule);

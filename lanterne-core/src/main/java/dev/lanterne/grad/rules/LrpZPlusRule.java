@@ -17,6 +17,14 @@ import java.util.List;
  * forward passes give z+ (x+ with w+, x- with w-), and the layer's input-gradient rule with w+ where
  * x &gt; 0 and w- where x &lt; 0 is applied to {@code dy * z / (z+ + eps)}. Falls back to LRP-epsilon when
  * the weight itself depends on the input.
+ *
+ * <p>Conservation: the layer passes on all of R_j = z_j dy_j (bias included) wherever z+_j &gt; 0, so
+ * a network without biases on non-negative inputs conserves f(x) exactly (AttributionRulesTest). A
+ * neuron with no positive contribution (z+_j = 0) but a non-zero output, which a bias alone produces
+ * (BatchNorm folded into a convolution), has nowhere to send its relevance and loses it; the
+ * operators between these layers use LRP-epsilon (Add, pooling), whose stabiliser and biases absorb
+ * more. On the quantized MobileNetV2 the input relevance sums to about 0.1% of the class score
+ * (which of these losses dominates there has not been traced layer by layer).
  */
 public final class LrpZPlusRule implements GradientRule {
   private final GradientRule gradient;
