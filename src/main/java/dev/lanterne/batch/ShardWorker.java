@@ -129,10 +129,14 @@ public final class ShardWorker implements AutoCloseable {
         daemon("lanterne-write"), new ThreadPoolExecutor.CallerRunsPolicy());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  /** Threads this worker started, by role, so that their CPU time can be reported when it closes. */
+  private final Map<String, List<Thread>> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
+      started.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(t);
       return t;
     };
   }
@@ -528,6 +532,17 @@ public final class ShardWorker implements AutoCloseable {
   /** Stops the decoding and writing threads (pending writes are dropped, as a kill would). */
   @Override
   public void close() {
+    if (options.times() != null) {
+      java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      started.forEach((role, threads) -> {
+        for (Thread t : threads) {
+          long cpu = mx.isThreadCpuTimeSupported() ? mx.getThreadCpuTime(t.getId()) : -1;
+          if (cpu > 0) {
+            options.times().add(role + " threads: CPU time", cpu);
+          }
+        }
+      });
+    }
     decoders.shutdownNow();
     writer.shutdownNow();
     try {
