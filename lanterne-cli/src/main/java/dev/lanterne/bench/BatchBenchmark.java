@@ -6,6 +6,7 @@ import dev.lanterne.batch.BatchInput;
 import dev.lanterne.batch.BatchRunner;
 import dev.lanterne.batch.DemoImages;
 import dev.lanterne.batch.ShardWorker;
+import dev.lanterne.batch.StageTimes;
 import dev.lanterne.explain.Images;
 import dev.lanterne.explain.LanternModel;
 import dev.lanterne.explain.Settings;
@@ -80,15 +81,42 @@ public final class BatchBenchmark {
     GradCam gradcam = new GradCam(model);
     BatchConfig camConfig = BatchConfig.of("gradcam", Settings.DEFAULTS).withCurves(false, 0).withBatch(32);
     int[] n = {0};
+    StageTimes directTimes = new StageTimes();
+    StageTimes batchTimes = new StageTimes();
+    List<Double> directCpu = new java.util.ArrayList<>();
+    List<Double> batchCpu = new java.util.ArrayList<>();
     Runnable direct = () -> {
+      long c0 = processCpuNanos();
+      long t0 = System.nanoTime();
       Images im = model.load(files);
+      directTimes.since("load images", t0);
+      t0 = System.nanoTime();
       gradcam.attribute(im, Target.predicted());
+      directTimes.since("gradcam (predicted class)", t0);
+      directCpu.add((processCpuNanos() - c0) / 1e9);
     };
-    Runnable batch = () -> BatchRunner.run(model, camConfig, set, tmp.resolve("cam-" + n[0]++), ShardWorker.Options.DEFAULTS);
+    Runnable batch = () -> {
+      long c0 = processCpuNanos();
+      BatchRunner.run(model, camConfig, set, tmp.resolve("cam-" + n[0]++),
+          ShardWorker.Options.DEFAULTS.withTimes(batchTimes));
+      batchCpu.add((processCpuNanos() - c0) / 1e9);
+    };
     double[][] cam = Timing.alternating(1, rounds, direct, batch);
     double camRatio = cam[0][0] / cam[1][0];
-    out.printf("Grad-CAM over %d images: one gradcam call %.1f img/s, lanterne batch %.1f img/s, ratio %.3f"
-        + " (target >= 0.9)%n", images, images / cam[0][0], images / cam[1][0], camRatio);
+    out.printf("Grad-CAM over %d images: one gradcam call %.1f img/s, lanterne batch %.1f img/s%n", images,
+        images / cam[0][0], images / cam[1][0]);
+    out.printf("  batch/gradcam throughput ratio %.3f (target >= 0.9): %s%n", camRatio, camRatio >= 0.9 ? "met" : "NOT met");
+    // on a shared machine the wall-time ratio moves with other processes' load; CPU time per image does not
+    double cpuDirect = medianAfterWarmUp(directCpu);
+    double cpuBatch = medianAfterWarmUp(batchCpu);
+    out.printf("  process CPU time per run (all threads, ONNX Runtime's included): gradcam %.3f s, batch %.3f s;"
+        + " CPU throughput ratio %.3f (load average %.1f on %d cores)%n", cpuDirect, cpuBatch, cpuDirect / cpuBatch,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().availableProcessors());
+    out.printf("  where the time went, summed over the %d runs of each (wall time per stage, threads overlap the"
+        + " model thread; CPU time where it says so):%n", rounds + 1);
+    out.print("  one gradcam call:\n" + directTimes.report("    "));
+    out.print("  lanterne batch:\n" + batchTimes.report("    "));
 
     int masks = 1000;
     List<BatchInput> riseSet = all.subList(0, riseImages);
@@ -111,8 +139,10 @@ public final class BatchBenchmark {
         ShardWorker.Options.DEFAULTS);
     double[][] r = Timing.alternating(1, rounds, forward, rise);
     double riseRatio = r[0][0] / r[1][0];
-    out.printf("RISE N=%d over %d images: raw forward %.0f img/s, lanterne batch %.0f masked img/s, ratio %.3f"
-        + " (target >= 0.9)%n", masks, riseImages, calls * 32 / r[0][0], masked / r[1][0], riseRatio);
+    out.printf("RISE N=%d over %d images: raw forward %.0f img/s, lanterne batch %.0f masked img/s%n", masks,
+        riseImages, calls * 32 / r[0][0], masked / r[1][0]);
+    out.printf("  batch/forward throughput ratio %.3f (target >= 0.9): %s%n", riseRatio,
+        riseRatio >= 0.9 ? "met" : "NOT met");
 
     // memory: a warm-up run, then runs over 200 and over 2000 images in the same JVM, measured after each
     List<BatchInput> memSet = all.subList(0, memoryImages);
@@ -129,6 +159,20 @@ public final class BatchBenchmark {
     out.printf("memory (Grad-CAM runs, after a warm-up): after %d images heap %.1f MiB, RSS %.1f MiB; after %d images"
         + " heap %.1f MiB (%+.1f%%), RSS %.1f MiB (%+.1f%%) (target within 10%%)%n", mark, heapSmall, rssSmall,
         memoryImages, heapLarge, 100 * (heapLarge / heapSmall - 1), rssLarge, 100 * (rssLarge / rssSmall - 1));
+  }
+
+  private static double medianAfterWarmUp(List<Double> perRun) {
+    List<Double> measured = perRun.size() > 1 ? perRun.subList(1, perRun.size()) : perRun;
+    return Timing.median(measured.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** CPU time of this process so far, every thread (ONNX Runtime's own included), 0 where unknown. */
+  static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   /** Resident set size of this process in MiB (Linux), NaN elsewhere. */

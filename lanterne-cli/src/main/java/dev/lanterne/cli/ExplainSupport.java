@@ -113,10 +113,25 @@ final class ExplainSupport {
 
   /** Runs the methods on every image for the --class target; maps ordered by image, then method. */
   static List<Explanation> explain(CommandLine cl, Job job, List<MethodInfo> methods, Settings settings) {
-    int[][] classes = CliSupport.target(cl).resolve(job.model(), job.images());
+    dev.lanterne.explain.Target target = CliSupport.target(cl);
     List<Explanation> all = new ArrayList<>();
+    int[][] classes = null;
     for (MethodInfo m : methods) {
       Attribution a = m.open(m.family().equals("gradient") ? job.gradientModel() : job.model(), settings);
+      if (classes == null && target.predictedOnly() && (a instanceof dev.lanterne.explain.gradient.CamLayers
+          || a instanceof dev.lanterne.explain.gradient.CamMethod)) {
+        // a CAM finds the predicted class in its own pass; the other methods explain the classes it found
+        List<Explanation> first = a.attribute(job.images(), target);
+        classes = new int[job.images().size()][];
+        for (Explanation e : first) {
+          classes[e.image()] = new int[] {e.classIndex()};
+        }
+        all.addAll(first);
+        continue;
+      }
+      if (classes == null) {
+        classes = target.resolve(job.model(), job.images());
+      }
       all.addAll(a.attribute(job.images(), classes));
     }
     all.sort(Comparator.comparingInt(Explanation::image));

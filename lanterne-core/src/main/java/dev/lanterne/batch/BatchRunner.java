@@ -48,6 +48,7 @@ public final class BatchRunner {
       ShardWorker.Options options) {
     long t0 = System.nanoTime();
     BatchListener log = options.listener();
+    long m0 = System.nanoTime();
     BatchRun run = BatchRun.create(dir, model, config, inputs, Math.max(1, options.decodeThreads()));
     run.sweepTemporaryFiles();
     List<Integer> pending = run.pendingShards();
@@ -55,6 +56,7 @@ public final class BatchRunner {
     for (int s : pending) {
       todo += run.shardEnd(s) - run.shardStart(s) - records(run, s);
     }
+    options.time("manifest and run folder", m0);
     log.stage("manifest: " + run.manifest().size() + " images in " + run.shards() + " shards; " + todo
         + " to do, " + (run.shards() - pending.size()) + " shards already done");
     log.started(run.manifest().size(), todo);
@@ -73,7 +75,9 @@ public final class BatchRunner {
         }
       }
     }
+    long c0 = System.nanoTime();
     int failed = consolidate(run);
+    options.time("consolidate tables", c0);
     try {
       Files.deleteIfExists(dir.resolve("work"));
     } catch (IOException e) {
@@ -81,7 +85,9 @@ public final class BatchRunner {
     }
     log.stage("wrote " + dir.resolve(BatchRun.METRICS) + " and " + dir.resolve(BatchRun.ERRORS) + " (" + failed
         + " failed)");
+    long s0 = System.nanoTime();
     Summary.write(run, model);
+    options.time("summary and figures", s0);
     log.stage("wrote " + dir.resolve(Summary.FILE));
     return new Result(dir, run.manifest().size(), computed, failed, (System.nanoTime() - t0) / 1e9);
   }

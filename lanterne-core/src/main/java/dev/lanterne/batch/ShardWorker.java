@@ -6,6 +6,8 @@ import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.Images;
 import dev.lanterne.explain.LanternModel;
 import dev.lanterne.explain.Target;
+import dev.lanterne.explain.gradient.CamLayers;
+import dev.lanterne.explain.gradient.CamMethod;
 import dev.lanterne.image.ColorMap;
 import dev.lanterne.image.Overlay;
 import dev.lanterne.image.Png;
@@ -56,24 +58,36 @@ public final class ShardWorker implements AutoCloseable {
    * @param decodeThreads threads that decode images ahead of the model
    * @param listener told of progress
    * @param afterImage called with each image's index after its record is written
+   * @param times where the time per stage is added up, or null
    */
-  public record Options(int decodeThreads, BatchListener listener, IntConsumer afterImage) {
-    /** Two decoding threads, no listener, no hook. */
-    public static final Options DEFAULTS = new Options(2, BatchListener.NONE, i -> { });
+  public record Options(int decodeThreads, BatchListener listener, IntConsumer afterImage, StageTimes times) {
+    /** Two decoding threads, no listener, no hook, no timing. */
+    public static final Options DEFAULTS = new Options(2, BatchListener.NONE, i -> { }, null);
 
     /** The same options with another number of decoding threads. */
     public Options withDecodeThreads(int n) {
-      return new Options(n, listener, afterImage);
+      return new Options(n, listener, afterImage, times);
     }
 
     /** The same options reporting to another listener. */
     public Options withListener(BatchListener l) {
-      return new Options(decodeThreads, l, afterImage);
+      return new Options(decodeThreads, l, afterImage, times);
     }
 
     /** Called after each image's record is written (tests use it to stop a run at a chosen point). */
     public Options withAfterImage(IntConsumer hook) {
-      return new Options(decodeThreads, listener, hook);
+      return new Options(decodeThreads, listener, hook, times);
+    }
+
+    /** Adds the time of each stage to {@code t} (benchmarks print it). */
+    public Options withTimes(StageTimes t) {
+      return new Options(decodeThreads, listener, afterImage, t);
+    }
+
+    void time(String stage, long startNanos) {
+      if (times != null) {
+        times.since(stage, startNanos);
+      }
     }
   }
 
@@ -98,6 +112,8 @@ public final class ShardWorker implements AutoCloseable {
   private final PointingGame pointing;
   private final Preprocessor preprocessor;
   private final Target target;
+  /** Whether the first method (a CAM) finds each image's predicted class in its own pass. */
+  private final boolean classInFirstPass;
   private final ExecutorService decoders;
   private final ThreadPoolExecutor writer;
   private final int k;
@@ -126,16 +142,22 @@ public final class ShardWorker implements AutoCloseable {
     this.pointing = new PointingGame(c.tolerance());
     this.preprocessor = model.preprocessor();
     this.target = c.targetsLabel() ? null : c.parsedTarget();
+    this.classInFirstPass = target != null && target.predictedOnly()
+        && (methods.get(0) instanceof CamMethod || methods.get(0) instanceof CamLayers);
     this.k = run.classesPerImage();
     this.decoders = Executors.newFixedThreadPool(Math.max(1, options.decodeThreads()), daemon("lanterne-decode"));
     this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4 * c.batch()),
         daemon("lanterne-write"), new ThreadPoolExecutor.CallerRunsPolicy());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  /** Threads this worker started, by role, so that their CPU time can be reported when it closes. */
+  private final Map<String, List<Thread>> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
+      started.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(t);
       return t;
     };
   }
@@ -171,9 +193,11 @@ public final class ShardWorker implements AutoCloseable {
         }
         List<Future<Decoded>> group = ahead.remove(0);
         List<Decoded> decoded = new ArrayList<>();
+        long w0 = System.nanoTime();
         for (Future<Decoded> f : group) {
           decoded.add(get(f));
         }
+        options.time("model thread: wait for decoding", w0);
         computed += explainGroup(work, groups.get(gi)[0], decoded, writes);
         checkWrites(writes, false);
       }
@@ -184,7 +208,9 @@ public final class ShardWorker implements AutoCloseable {
       }
       throw e;
     }
+    long c0 = System.nanoTime();
     int failed = closeShard(shard, start, end);
+    options.time("model thread: close shards", c0);
     return new ShardResult(shard, end - start, computed, failed, false, (System.nanoTime() - t0) / 1e9);
   }
 
@@ -198,6 +224,15 @@ public final class ShardWorker implements AutoCloseable {
   }
 
   private Decoded decode(int index) {
+    long t0 = System.nanoTime();
+    try {
+      return decodeNow(index);
+    } finally {
+      options.time("decode threads: decode", t0);
+    }
+  }
+
+  private Decoded decodeNow(int index) {
     Manifest.Entry e = run.manifest().get(index);
     try {
       if (e.size() < 0) {
@@ -283,20 +318,38 @@ public final class ShardWorker implements AutoCloseable {
         names.add(ok.get(i).image().names().get(0));
         shown.add(ok.get(i).image().shown().get(0));
       }
-      float[] scores = model.scores(x, n);
-      float[] prob = model.probabilities(scores, n);
-      int[][] perImage = target != null ? target.resolve(n, scores, model.numClasses(), model.labels())
-          : labelled.toArray(new int[0][]);
-      outs = explainImages(ok, new Images(names, shown, x, chw), perImage, scores, prob);
+      Images images = new Images(names, shown, x, chw);
+      if (classInFirstPass) {
+        // the first method finds each image's predicted class in its own pass: no separate forward pass
+        long t0 = System.nanoTime();
+        List<Explanation> first = methods.get(0).attribute(images, target);
+        options.time("model thread: " + methods.get(0).name(), t0);
+        int[][] perImage = new int[n][];
+        for (int i = 0; i < n; i++) {
+          perImage[i] = new int[] {first.get(i).classIndex()};
+        }
+        outs = explainImages(ok, images, perImage, null, null, first, (System.nanoTime() - t0) / 1e9 / n);
+      } else {
+        long s0 = System.nanoTime();
+        float[] scores = model.scores(x, n);
+        options.time("model thread: class scores", s0);
+        float[] prob = model.probabilities(scores, n);
+        int[][] perImage = target != null ? target.resolve(n, scores, model.numClasses(), model.labels())
+            : labelled.toArray(new int[0][]);
+        outs = explainImages(ok, images, perImage, scores, prob, null, 0);
+      }
     }
     List<ImageOut> done = outs;
+    long q0 = System.nanoTime();
     writes.add(writer.submit(() -> writeGroup(work, groupStart, decoded, done, errors)));
+    options.time("model thread: queue outputs", q0);
     return decoded.size();
   }
 
   /** Writes a group's maps (and overlays), then its error rows, then its metric rows: the record, last. */
   private void writeGroup(Path work, int groupStart, List<Decoded> decoded, List<ImageOut> outs,
       List<Map<String, String>> errors) {
+    long t0 = System.nanoTime();
     List<Map<String, String>> rows = new ArrayList<>();
     for (ImageOut o : outs) {
       for (int m = 0; m < stores.size(); m++) {
@@ -307,10 +360,13 @@ public final class ShardWorker implements AutoCloseable {
       }
       rows.addAll(o.rows());
     }
+    options.time("writer thread: maps", t0);
+    t0 = System.nanoTime();
     if (!errors.isEmpty()) {
       AtomicFiles.write(work.resolve(recordName(groupStart, true)), Csv.bytes(ERROR_COLUMNS, errors, false));
     }
     AtomicFiles.write(work.resolve(recordName(groupStart, false)), Csv.bytes(COLUMNS, rows, false));
+    options.time("writer thread: records", t0);
     for (Decoded d : decoded) {
       options.listener().imageDone(d.index(), d.error() == null);
       options.afterImage().accept(d.index());
@@ -333,8 +389,13 @@ public final class ShardWorker implements AutoCloseable {
     return c;
   }
 
+  /**
+   * @param scores the images' scores [n,K], or null to take each row's score and probability from the
+   *     first method's explanations
+   * @param first the first method's explanations when it has run already (with its seconds per image)
+   */
   private List<ImageOut> explainImages(List<Decoded> ok, Images images, int[][] classes, float[] scores,
-      float[] prob) {
+      float[] prob, List<Explanation> first, double firstSeconds) {
     List<ImageOut> outs = new ArrayList<>();
     int n = ok.size();
     int numClasses = model.numClasses();
@@ -342,15 +403,22 @@ public final class ShardWorker implements AutoCloseable {
     List<List<Explanation>> byMethod = new ArrayList<>();
     double[] seconds = new double[methods.size()];
     for (int m = 0; m < methods.size(); m++) {
+      if (m == 0 && first != null) {
+        byMethod.add(first);
+        seconds[0] = firstSeconds;
+        continue;
+      }
       long t0 = System.nanoTime();
       List<Explanation> ex = methods.get(m).attribute(images, classes);
       seconds[m] = (System.nanoTime() - t0) / 1e9 / n;
+      options.time("model thread: " + methods.get(m).name(), t0);
       if (ex.size() != n * k) {
         throw new LanterneException(methods.get(m).name() + " returned " + ex.size() + " maps for " + n
             + " images of " + k + " classes");
       }
       byMethod.add(ex);
     }
+    long r0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       Decoded d = ok.get(i);
       Manifest.Entry entry = run.manifest().get(d.index());
@@ -373,8 +441,9 @@ public final class ShardWorker implements AutoCloseable {
           row.put("rank", Integer.toString(r));
           row.put("class", Integer.toString(c));
           row.put("label", model.labels().get(c));
-          row.put("score", Float.toString(scores[i * numClasses + c]));
-          row.put("probability", Float.toString(prob[i * numClasses + c]));
+          Explanation byFirst = byMethod.get(0).get(i * k + r);
+          row.put("score", Float.toString(scores != null ? scores[i * numClasses + c] : byFirst.score()));
+          row.put("probability", Float.toString(prob != null ? prob[i * numClasses + c] : byFirst.probability()));
           if (curves != null) {
             DeletionInsertion.Result res = curves.evaluate(tensor, map, c);
             row.put("deletion_auc", Double.toString(res.deletion().auc()));
@@ -399,6 +468,7 @@ public final class ShardWorker implements AutoCloseable {
       }
       outs.add(new ImageOut(d.index(), chunks, rows, pngs, pngNames));
     }
+    options.time(curves != null ? "model thread: rows and curves" : "model thread: rows", r0);
     return outs;
   }
 
@@ -483,6 +553,17 @@ public final class ShardWorker implements AutoCloseable {
   /** Stops the decoding and writing threads (pending writes are dropped, as a kill would). */
   @Override
   public void close() {
+    if (options.times() != null) {
+      java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      started.forEach((role, threads) -> {
+        for (Thread t : threads) {
+          long cpu = mx.isThreadCpuTimeSupported() ? mx.getThreadCpuTime(t.getId()) : -1;
+          if (cpu > 0) {
+            options.times().add(role + " threads: CPU time", cpu);
+          }
+        }
+      });
+    }
     decoders.shutdownNow();
     writer.shutdownNow();
     try {

@@ -139,21 +139,22 @@ public final class ZarrArray {
     }
     ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     raw.asFloatBuffer().put(values);
-    Deflater d = new Deflater(LEVEL);
-    try {
-      d.setInput(raw.array());
-      d.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(values.length);
-      byte[] buf = new byte[64 * 1024];
-      while (!d.finished()) {
-        int n = d.deflate(buf);
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
-    } finally {
-      d.end();
+    // one deflater per thread, reset between chunks: zlib's state is set up once, and a reset stream
+    // compresses exactly as a new one (same bytes)
+    Deflater d = DEFLATER.get();
+    d.reset();
+    d.setInput(raw.array());
+    d.finish();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(values.length);
+    byte[] buf = new byte[64 * 1024];
+    while (!d.finished()) {
+      int n = d.deflate(buf);
+      out.write(buf, 0, n);
     }
+    return out.toByteArray();
   }
+
+  private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(LEVEL));
 
   /** The maps [K,H,W] of one image, or NaN everywhere when its chunk was never written. */
   public float[] read(int image) {

@@ -63,6 +63,7 @@ public final class LanternModel implements AutoCloseable {
   private final Classifier classifier;
   private final int[] chw;
   private final Map<String, AutoCloseable> sessions = new HashMap<>();
+  private final java.util.Set<String> withoutPredictedSeed = new java.util.HashSet<>();
   private volatile boolean closed;
   private dev.lanterne.grad.FiniteDifferenceGradient.Options finiteDifferences;
   private boolean sharesClassifier;
@@ -360,6 +361,29 @@ public final class LanternModel implements AutoCloseable {
       Onnx.ModelProto g = graph(GradientOptions.DEFAULT.withLayer(layer), GradientCompiler.Kind.GRADCAM);
       return new GradCamSession(g, GradientCompiler.layerOf(g), runtime);
     });
+  }
+
+  /**
+   * The Grad-CAM graph at a layer (null: the default) that explains each image's predicted class in
+   * one pass ({@link CamModel#runPredicted}), or null when the model's graph cannot (scores not
+   * [N,K], opset before 9). Built on first use; owned by this model.
+   */
+  public synchronized CamModel camGraphPredicted(String layer) {
+    camGraph(layer); // the same checks and messages as the plain graph
+    String key = "gradcam-predicted/" + layer;
+    if (withoutPredictedSeed.contains(key)) {
+      return null;
+    }
+    if (!sessions.containsKey(key)) {
+      Onnx.ModelProto g = graph(GradientOptions.DEFAULT.withLayer(layer), GradientCompiler.Kind.GRADCAM);
+      if (!dev.lanterne.grad.PredictedSeed.applies(g)) {
+        withoutPredictedSeed.add(key);
+        return null;
+      }
+      sessions.put(key, new GradCamSession(dev.lanterne.grad.PredictedSeed.apply(g), GradientCompiler.layerOf(g),
+          runtime));
+    }
+    return (CamModel) sessions.get(key);
   }
 
   /**

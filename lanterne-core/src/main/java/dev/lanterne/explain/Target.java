@@ -94,6 +94,21 @@ public final class Target {
     return new Target(0, null, null, null, List.copyOf(tokens));
   }
 
+  /**
+   * Whether this target is just each image's predicted class (top 1), which a method may find in its
+   * own forward pass instead of a separate one.
+   */
+  public boolean predictedOnly() {
+    if (words != null) {
+      if (words.size() != 1 || !isTop(words.get(0))) {
+        return false;
+      }
+      String w = words.get(0).toLowerCase(Locale.ROOT);
+      return w.equals("predicted") || w.equals("top") || w.equals("top1");
+    }
+    return top == 1;
+  }
+
   /** Resolves the classes per image; computes the scores only when the target depends on them. */
   public int[][] resolve(LanternModel model, Images images) {
     boolean needsScores = top > 0 || (words != null && words.stream().anyMatch(Target::isTop));

@@ -29,6 +29,7 @@ public final class DerivedGraphRunner implements AutoCloseable {
   private final int[] chw;
   private final int numClasses;
   private final int chunk;
+  private final boolean seeded;
   private final dev.lanterne.runtime.SessionGuard guard;
 
   /**
@@ -55,6 +56,7 @@ public final class DerivedGraphRunner implements AutoCloseable {
     this.chw = new int[] {(int) dims.get(1).getDimValue(), (int) dims.get(2).getDimValue(),
         (int) dims.get(3).getDimValue()};
     this.numClasses = (int) g.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue();
+    this.seeded = g.getInputList().stream().anyMatch(v -> v.getName().equals(GradientCompiler.SEED));
     boolean batched = !dims.get(0).hasDimValue();
     this.chunk = batched ? options.maxBatch() : 1;
     // The same optimisation level as the plain classifier's session: the forward part of a derived
@@ -90,7 +92,7 @@ public final class DerivedGraphRunner implements AutoCloseable {
 
   /**
    * Runs x [n,C,H,W] with seed [n,K] (and any scalar inputs) and returns the named outputs, each
-   * concatenated over the batch.
+   * concatenated over the batch. The seed is null for a graph that computes it ({@link PredictedSeed}).
    */
   public Map<String, float[]> run(float[] x, int n, float[] seed, Map<String, Float> scalars, List<String> outputs) {
     return guard.call(() -> runChunks(x, n, seed, scalars, outputs));
@@ -102,7 +104,10 @@ public final class DerivedGraphRunner implements AutoCloseable {
     if (x.length != n * per) {
       throw new IllegalArgumentException("expected " + n * per + " input values, got " + x.length);
     }
-    if (seed.length != n * numClasses) {
+    if (seeded != (seed != null)) {
+      throw new IllegalArgumentException(seeded ? "this graph needs a seed" : "this graph computes its own seed");
+    }
+    if (seed != null && seed.length != n * numClasses) {
       throw new IllegalArgumentException("expected a seed of " + n * numClasses + " values, got " + seed.length);
     }
     Map<String, float[]> out = new LinkedHashMap<>();
@@ -110,7 +115,8 @@ public final class DerivedGraphRunner implements AutoCloseable {
       int m = Math.min(chunk, n - start);
       Map<String, float[]> part = runChunk(
           Arrays.copyOfRange(x, start * per, (start + m) * per),
-          Arrays.copyOfRange(seed, start * numClasses, (start + m) * numClasses), m, scalars, outputs);
+          seed == null ? null : Arrays.copyOfRange(seed, start * numClasses, (start + m) * numClasses), m, scalars,
+          outputs);
       for (Map.Entry<String, float[]> e : part.entrySet()) {
         float[] v = e.getValue();
         int each = v.length / m;
@@ -138,8 +144,10 @@ public final class DerivedGraphRunner implements AutoCloseable {
     try {
       inputs.put(input, OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x),
           new long[] {m, chw[0], chw[1], chw[2]}));
-      inputs.put(GradientCompiler.SEED, OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(seed),
-          new long[] {m, numClasses}));
+      if (seed != null) {
+        inputs.put(GradientCompiler.SEED, OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(seed),
+            new long[] {m, numClasses}));
+      }
       for (Map.Entry<String, Float> s : scalars.entrySet()) {
         inputs.put(s.getKey(), OnnxTensor.createTensor(OrtSessions.environment(), s.getValue()));
       }

@@ -62,13 +62,31 @@ public final class GradCamSession implements CamModel {
   public Result run(float[] x, int n, float[] seed) {
     Map<String, float[]> out = runner.run(x, n, seed, Map.of(), List.of(runner.scoresName(),
         GradientCompiler.ACTIVATION, GradientCompiler.GRAD_ACTIVATION));
+    return new Result(out.get(runner.scoresName()), out.get(GradientCompiler.ACTIVATION),
+        out.get(GradientCompiler.GRAD_ACTIVATION), shape(n));
+  }
+
+  /** On a graph made by {@link PredictedSeed#apply}. */
+  @Override
+  public Predicted runPredicted(float[] x, int n) {
+    Map<String, float[]> out = runner.run(x, n, null, Map.of(), List.of(runner.scoresName(),
+        GradientCompiler.ACTIVATION, GradientCompiler.GRAD_ACTIVATION, PredictedSeed.PREDICTED));
+    float[] found = out.get(PredictedSeed.PREDICTED);
+    int[] classes = new int[n];
+    for (int i = 0; i < n; i++) {
+      classes[i] = Math.round(found[i]);
+    }
+    return new Predicted(classes, new Result(out.get(runner.scoresName()), out.get(GradientCompiler.ACTIVATION),
+        out.get(GradientCompiler.GRAD_ACTIVATION), shape(n)));
+  }
+
+  private int[] shape(int n) {
     int[] shape = new int[activationShape.length];
     shape[0] = n;
     for (int i = 1; i < shape.length; i++) {
       shape[i] = (int) activationShape[i];
     }
-    return new Result(out.get(runner.scoresName()), out.get(GradientCompiler.ACTIVATION),
-        out.get(GradientCompiler.GRAD_ACTIVATION), shape);
+    return shape;
   }
 
   @Override

@@ -28,6 +28,20 @@ public interface CamModel extends AutoCloseable {
    * @param activationGradient [n,c,h,w]
    * @param activationShape {n,c,h,w}
    */
+  /**
+   * Runs with each image's predicted class as the seed, found from the scores in the same pass
+   * (sessions built for it: {@code LanternModel.camGraphPredicted}).
+   *
+   * @param x inputs [n,C,H,W]
+   * @return the classes found (one per image) and the result for them
+   */
+  default Predicted runPredicted(float[] x, int n) {
+    throw new UnsupportedOperationException("this Grad-CAM session needs the classes as a seed");
+  }
+
+  /** A run on each image's predicted class. */
+  record Predicted(int[] classes, Result result) {}
+
   record Result(float[] scores, float[] activation, float[] activationGradient, int[] activationShape) {}
 
   @Override

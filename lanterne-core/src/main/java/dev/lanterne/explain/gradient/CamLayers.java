@@ -41,6 +41,15 @@ public final class CamLayers implements Attribution {
     return layers.stream().map(CamMethod::layer).toList();
   }
 
+  /** One layer: as that layer's method (which finds the predicted class in its own pass). */
+  @Override
+  public List<Explanation> attribute(Images images, dev.lanterne.explain.Target target) {
+    if (layers.size() == 1) {
+      return layers.get(0).attribute(images, target);
+    }
+    return attribute(images, target.resolve(model(), images));
+  }
+
   @Override
   public List<Explanation> attribute(Images images, int[][] classes) {
     if (layers.size() == 1) {

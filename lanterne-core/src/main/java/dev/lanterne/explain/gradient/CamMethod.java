@@ -83,6 +83,8 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
   /** The model this method was opened on (null on a bare session): methods that run it read it. */
   protected final dev.lanterne.explain.LanternModel owner;
   private final Options options;
+  /** The layer as given when opened on a model (null: the default), the key of its graphs. */
+  private final String layerArgument;
 
   /** On a bare Grad-CAM session (no model object: {@link #attribute} needs explicit classes). */
   protected CamMethod(CamModel model, Scoring scoring) {
@@ -90,6 +92,7 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
     this.scoring = scoring;
     this.owner = null;
     this.options = Options.DEFAULT;
+    this.layerArgument = null;
   }
 
   /**
@@ -102,6 +105,7 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
     this.scoring = Scoring.of(model.card(), model.labels());
     this.owner = model;
     this.options = options;
+    this.layerArgument = layer;
   }
 
   /** Method name in titles and explanations.json. */
@@ -125,6 +129,22 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
   @Override
   public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
     return explain(images.tensor(), images.size(), classes, options);
+  }
+
+  /**
+   * The predicted class (top 1) comes from the CAM pass itself when the model's graph allows it
+   * ({@link dev.lanterne.explain.LanternModel#camGraphPredicted}): one pass instead of a forward pass
+   * for the class and a second one for the map. Other targets resolve first, as every method.
+   */
+  @Override
+  public List<Explanation> attribute(dev.lanterne.explain.Images images, dev.lanterne.explain.Target target) {
+    if (owner != null && target.predictedOnly() && !options.augSmooth()) {
+      CamModel predicted = owner.camGraphPredicted(layerArgument);
+      if (predicted != null) {
+        return upsampled(lowResolution(images.tensor(), images.size(), null, predicted, options), options);
+      }
+    }
+    return attribute(images, target.resolve(owner, images));
   }
 
   /**
@@ -178,7 +198,10 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
     if (options.augSmooth()) {
       return augmented(images, n, classes, options);
     }
-    Maps maps = lowResolution(images, n, classes, options);
+    return upsampled(lowResolution(images, n, classes, options), options);
+  }
+
+  private List<Explanation> upsampled(Maps maps, Options options) {
     int[] chw = model.inputShape();
     List<Explanation> out = new ArrayList<>(maps.targets().size());
     for (int t = 0; t < maps.targets().size(); t++) {
@@ -271,11 +294,31 @@ public abstract class CamMethod implements dev.lanterne.explain.Attribution {
   }
 
   Maps lowResolution(float[] images, int n, int[][] classes, Options options) {
+    return lowResolution(images, n, classes, null, options);
+  }
+
+  /**
+   * @param classes the classes of each image, or null to explain each image's predicted class
+   * @param predicted the session that finds the predicted class in its pass (when classes is null)
+   */
+  private Maps lowResolution(float[] images, int n, int[][] classes, CamModel predicted, Options options) {
     int[] chw = model.inputShape();
     int per = chw[0] * chw[1] * chw[2];
     Inputs.check(images, n, per);
-    Targets targets = Targets.of(n, classes, model.numClasses());
-    CamModel.Result r = model.run(targets.repeatImages(images, per), targets.size(), targets.seed());
+    Targets targets;
+    CamModel.Result r;
+    if (classes == null) {
+      CamModel.Predicted p = predicted.runPredicted(images, n);
+      int[][] found = new int[n][];
+      for (int i = 0; i < n; i++) {
+        found[i] = new int[] {p.classes()[i]};
+      }
+      targets = Targets.of(n, found, model.numClasses());
+      r = p.result();
+    } else {
+      targets = Targets.of(n, classes, model.numClasses());
+      r = model.run(targets.repeatImages(images, per), targets.size(), targets.seed());
+    }
     int[] shape = r.activationShape();
     int channels = shape[1];
     int plane = shape[2] * shape[3];
