@@ -147,10 +147,11 @@ public final class RiseCommand implements Command {
       return (done, total) -> bar.stepTo(done);
     }
 
-    /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
+    /** The overlays, .npy maps, grid.png and explanations.json of the shared writer; one line per map. */
     static void write(CommandLine cl, Path out, Images inputs, List<Explanation> all) {
-      new ExplanationWriter(out, CliSupport.display(cl, all)).write(inputs.names(), inputs.shown(), all);
-      System.out.println("wrote " + all.size() + " map(s) to " + CliSupport.shown(out));
+      ExplanationWriter.Written w = new ExplanationWriter(out, CliSupport.display(cl, all))
+          .write(inputs.names(), inputs.shown(), all);
+      ExplainSupport.report(out, inputs.names(), all, w);
     }
   }
 }
