@@ -112,6 +112,8 @@ public final class Rise implements dev.lanterne.explain.Attribution {
       if (options.untilStable()) {
         details.put("untilStable", true);
         details.put("tolerance", options.tolerance());
+        // the run ended at maxMasks without the maps settling: the map is as noisy as the limit allows
+        details.put("stoppedAtLimit", !sums.settled());
         if (!Double.isNaN(sums.lastChange())) {
           details.put("lastChange", sums.lastChange());
         }
