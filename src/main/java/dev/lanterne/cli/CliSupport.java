@@ -132,7 +132,7 @@ public final class CliSupport {
       int[] size = imageSize(p);
       if (size != null && (size[0] != side || size[1] != side)) {
         System.err.println("lanterne: warning: no --model given, so the built-in demo model is used; it knows only"
-            + " generated " + side + "x" + side + " shapes (" + p.getFileName() + " is " + size[0] + "x" + size[1]
+            + " generated " + side + "x" + side + " shapes (" + p.getFileName() + " is " + size[1] + "x" + size[0]
             + "); pass --model FILE.onnx for photos");
         return;
       }

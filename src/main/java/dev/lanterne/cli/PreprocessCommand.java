@@ -30,7 +30,7 @@ public final class PreprocessCommand implements Command {
     Options o = CommonOptions.model(new Options());
     CommonOptions.inputs(o);
     o.addOption(Option.builder().longOpt(CommonOptions.OUT).hasArg().argName("FILE.npy").required()
-        .desc("the .npy file to write: float32 [N,C,H,W], the inputs as the model takes them").build());
+        .desc("the .npy file to write (a file, not a folder): float32 [3,H,W], or [N,3,H,W] for several images").build());
     return o;
   }
 
