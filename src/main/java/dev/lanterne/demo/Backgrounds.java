@@ -119,16 +119,10 @@ final class Backgrounds {
 
   private static void noise(Canvas c, double sigma, SplittableRandom rnd) {
     for (int i = 0; i < c.red.length; i++) {
-      c.red[i] += (float) (sigma * gaussian(rnd));
-      c.green[i] += (float) (sigma * gaussian(rnd));
-      c.blue[i] += (float) (sigma * gaussian(rnd));
+      c.red[i] += (float) (sigma * rnd.nextGaussian());
+      c.green[i] += (float) (sigma * rnd.nextGaussian());
+      c.blue[i] += (float) (sigma * rnd.nextGaussian());
     }
-  }
-
-  /** A standard normal variate (Box-Muller; SplittableRandom has no nextGaussian in Java 17). */
-  private static double gaussian(SplittableRandom rnd) {
-    double u = 1 - rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
   }
 
   /** Fills the pixels whose centre lies within halfWidth of the segment (x0,y0)-(x1,y1). */

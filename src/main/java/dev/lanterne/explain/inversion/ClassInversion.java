@@ -22,7 +22,7 @@ import dev.lanterne.image.Normalization;
  * when the model was opened {@link LanternModel#withFiniteDifferences with them}. Thread-safety: no
  * per-call state is kept; concurrent calls are safe when the model is.
  */
-public final class ClassInversion {
+public final class ClassInversion extends AscentMethod {
   /** What is optimised: the pixels, or Lucid's Fourier spectrum (optionally colour-decorrelated). */
   public enum Parameterization {
     PIXELS,
@@ -98,7 +98,6 @@ public final class ClassInversion {
     }
   }
 
-  private final LanternModel model;
   private final Options options;
 
   /** With {@link Options#defaults()}. */
@@ -107,31 +106,23 @@ public final class ClassInversion {
   }
 
   public ClassInversion(LanternModel model, Options options) {
-    this.model = model;
+    super(model);
     this.options = options;
   }
 
   /** "invert": the name in file names and the run record. */
+  @Override
   public String name() {
     return "invert";
-  }
-
-  public LanternModel model() {
-    return model;
   }
 
   public Options options() {
     return options;
   }
 
-  /**
-   * Compiles (or finds in the cache) the inversion step for this target now, so that a model the
-   * compiler cannot differentiate fails before the run.
-   *
-   * @throws LanterneException when the gradient graph cannot be derived, or the layer is unknown
-   */
-  public void prepare(InversionTarget target) {
-    StepModels.of(model, options.ascent().normalizeGradient(), target);
+  @Override
+  InversionOptions ascent() {
+    return options.ascent();
   }
 
   /** Optimises one image per target from the options' start (noise or gray). */
@@ -150,6 +141,7 @@ public final class ClassInversion {
     if (o.start() == InversionOptions.Start.IMAGE && start == null) {
       throw LanterneException.usage("an inversion that starts from an image needs the image");
     }
+    LanternModel model = model();
     int k = model.numClasses();
     int[] columns = target.columns(k);
     FourierParameterization fourier = options.parameterization() == Parameterization.PIXELS ? null
@@ -157,7 +149,7 @@ public final class ClassInversion {
             options.parameterization() == Parameterization.FOURIER_DECORRELATED,
             Normalization.of(model.card()), 1.0);
     float[] startImage = start == null ? null : start.tensor(0);
-    return ClassModelInversion.run(StepModels.of(model, o.normalizeGradient(), target), model.card(), columns, k,
-        startImage, o, fourier, listener == null ? StepListener.NONE : listener);
+    return ClassModelInversion.run(step(target), model.card(), columns, k, startImage, o, fourier,
+        listener == null ? StepListener.NONE : listener);
   }
 }

@@ -25,8 +25,7 @@ import java.util.SplittableRandom;
  * InversionTarget.layer("conv5", LayerObjective.Unit.L2), StepListener.NONE)}. Thread-safety: no
  * per-call state is kept; concurrent calls are safe when the model is.
  */
-public final class DeepDream {
-  private final LanternModel model;
+public final class DeepDream extends AscentMethod {
   private final Options options;
 
   /** With {@link Options#defaults()}. */
@@ -35,31 +34,23 @@ public final class DeepDream {
   }
 
   public DeepDream(LanternModel model, Options options) {
-    this.model = model;
+    super(model);
     this.options = options;
   }
 
   /** "dream": the name in file names and the run record. */
+  @Override
   public String name() {
     return "dream";
-  }
-
-  public LanternModel model() {
-    return model;
   }
 
   public Options options() {
     return options;
   }
 
-  /**
-   * Compiles (or finds in the cache) the inversion step for this target now, so that a model the
-   * compiler cannot differentiate fails before the run.
-   *
-   * @throws LanterneException when the gradient graph cannot be derived, or the layer is unknown
-   */
-  public void prepare(InversionTarget target) {
-    StepModels.of(model, options.ascent().normalizeGradient(), target);
+  @Override
+  InversionOptions ascent() {
+    return options.ascent();
   }
 
   /**
@@ -72,9 +63,9 @@ public final class DeepDream {
     if (photo == null || photo.size() < 1) {
       throw LanterneException.usage("deep dream needs a photo");
     }
-    int k = model.numClasses();
-    return run(StepModels.of(model, options.ascent().normalizeGradient(), target), model.card(), photo.tensor(0),
-        target.columns(k), k, options, listener == null ? StepListener.NONE : listener);
+    int k = model().numClasses();
+    return run(step(target), model().card(), photo.tensor(0), target.columns(k), k, options,
+        listener == null ? StepListener.NONE : listener);
   }
 
   /**
