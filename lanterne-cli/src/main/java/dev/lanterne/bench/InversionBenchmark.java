@@ -1,7 +1,9 @@
 package dev.lanterne.bench;
 
 import dev.lanterne.explain.inversion.AscentTrace;
-import dev.lanterne.explain.inversion.ClassModelInversion;
+import dev.lanterne.explain.LanternModel;
+import dev.lanterne.explain.inversion.ClassInversion;
+import dev.lanterne.explain.inversion.InversionTarget;
 import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.explain.inversion.InversionOutputs;
@@ -68,7 +70,8 @@ public final class InversionBenchmark {
     byte[] bytes = Files.readAllBytes(v2);
     long t0 = System.nanoTime();
     try (InversionModel inv = InversionModels.compile(bytes, true, rt);
-        Classifier plain = Classifier.open(v2, rt)) {
+        LanternModel model = LanternModel.builder(v2).card(card).labels(labels).runtime(rt).open()) {
+      Classifier plain = model.classifier();
       System.out.printf(Locale.ROOT, "inversion graph ready in %.1f s (compiled or from cache)%n",
           (System.nanoTime() - t0) / 1e9);
       timing(inv, plain, repeats);
@@ -86,7 +89,8 @@ public final class InversionBenchmark {
       for (Map.Entry<String, InversionOptions> e : settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
           .toList()) {
         long s = System.nanoTime();
-        AscentTrace t = ClassModelInversion.run(inv, card, COURSE_CLASSES, null, e.getValue(), StepListener.NONE);
+        AscentTrace t = new ClassInversion(model, new ClassInversion.Options(e.getValue(),
+            ClassInversion.Parameterization.PIXELS)).invert(InversionTarget.classes(COURSE_CLASSES), StepListener.NONE);
         System.out.printf(Locale.ROOT, "%n%s run: %d steps x %d classes in %.1f s%n", e.getKey(), steps,
             COURSE_CLASSES.length, (System.nanoTime() - s) / 1e9);
         runs.put(e.getKey(), t);

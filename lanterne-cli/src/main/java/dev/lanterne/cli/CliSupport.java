@@ -119,6 +119,48 @@ public final class CliSupport {
     return modelBuilder(cl).open();
   }
 
+  /**
+   * Warns once when no --model is given and an image is not one of the demo model's generated
+   * pictures (another size than its input): the built-in model knows six generated shapes, not photos.
+   */
+  public static void warnIfDemoModel(CommandLine cl, List<Path> images) {
+    if (cl.hasOption(CommonOptions.MODEL) || images.isEmpty()) {
+      return;
+    }
+    int side = LanternModel.DEMO_INPUT_SIDE;
+    for (Path p : images) {
+      int[] size = imageSize(p);
+      if (size != null && (size[0] != side || size[1] != side)) {
+        System.err.println("lanterne: warning: no --model given, so the built-in demo model is used; it knows only"
+            + " generated " + side + "x" + side + " shapes (" + p.getFileName() + " is " + size[1] + "x" + size[0]
+            + "); pass --model FILE.onnx for photos");
+        return;
+      }
+    }
+  }
+
+  /** {height, width} from the image header, or null when it cannot be read (the decoder reports that later). */
+  private static int[] imageSize(Path file) {
+    try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) {
+        return null;
+      }
+      java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return null;
+      }
+      javax.imageio.ImageReader r = readers.next();
+      try {
+        r.setInput(in);
+        return new int[] {r.getHeight(0), r.getWidth(0)};
+      } finally {
+        r.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** The bundled demo model as a file. */
   public static Path demoModel() {
     return LanternModel.demoModelFile();
@@ -131,6 +173,9 @@ public final class CliSupport {
     String[] tensors = cl.getOptionValues(CommonOptions.TENSOR);
     if (images == null && tensors == null) {
       throw LanterneException.usage("no input: pass --image FILE (or --tensor FILE.npy)");
+    }
+    if (images != null) {
+      warnIfDemoModel(cl, Arrays.stream(images).map(Path::of).toList());
     }
     int[] chw = model.inputShape();
     int per = chw[0] * chw[1] * chw[2];

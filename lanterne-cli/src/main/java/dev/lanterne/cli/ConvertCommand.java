@@ -48,6 +48,10 @@ public final class ConvertCommand implements Command {
 
   @Override
   public int run(CommandLine cl) {
+    if (!cl.hasOption("dequantize") && !cl.hasOption("dynamic-batch") && !cl.hasOption("expose")) {
+      throw LanterneException.usage("convert needs an action: --dequantize, --dynamic-batch or --expose TENSOR...;"
+          + " without one the copy would equal the input");
+    }
     Path in = Path.of(cl.getOptionValue(CommonOptions.MODEL));
     Path out = Path.of(cl.getOptionValue(CommonOptions.OUT));
     if (Files.isDirectory(out)) {

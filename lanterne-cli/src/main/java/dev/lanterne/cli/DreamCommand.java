@@ -2,18 +2,17 @@ package dev.lanterne.cli;
 
 import dev.lanterne.console.Progress;
 
-import dev.lanterne.explain.ModelDescription;
+import dev.lanterne.explain.Images;
+import dev.lanterne.explain.LanternModel;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
 import dev.lanterne.explain.inversion.DeepDream;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.explain.inversion.InversionOutputs;
+import dev.lanterne.explain.inversion.InversionTarget;
 import dev.lanterne.explain.inversion.LayerObjective;
-import dev.lanterne.runtime.Classifier;
-import dev.lanterne.runtime.InversionModel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,66 +59,60 @@ public final class DreamCommand implements Command {
     if (!cl.hasOption(CommonOptions.CLASS) && !cl.hasOption("layer")) {
       throw LanterneException.usage("dream needs an objective: --class C (a class score) or --layer TENSOR");
     }
-    ModelDescription spec = CliSupport.model(cl);
-    Path out = CliSupport.outDir(cl, null);
     DeepDream.Options d = DeepDream.Options.defaults();
     InversionOptions ascent = InvertCommand.ascentOptions(cl, d.ascent()).withStart(InversionOptions.Start.IMAGE);
-    DeepDream.Options o = new DeepDream.Options(CliSupport.intOption(cl, "octaves", d.octaves(), 1, 12),
-        CliSupport.doubleOption(cl, "octave-scale", d.octaveScale(), 1, 4), ascent);
+    DeepDream.Options o = d.toBuilder().octaves(CliSupport.intOption(cl, "octaves", d.octaves(), 1, 12))
+        .octaveScale(CliSupport.doubleOption(cl, "octave-scale", d.octaveScale(), 1, 4)).ascent(ascent).build();
     Path photoFile = Path.of(cl.getOptionValue(CommonOptions.IMAGE));
-    dev.lanterne.image.Preprocessor.Prepared prepared = spec.preprocessor().prepare(photoFile);
-    float[] photo = prepared.tensor();
-    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
     String layer = cl.getOptionValue("layer");
-    int classCount;
-    float[] photoScores;
-    try (Classifier plain = Classifier.open(bytes, spec.name(), spec.runtime())) {
-      classCount = plain.numClasses();
-      photoScores = plain.run(photo, 1);
-    }
-    if (layer != null) {
-      bytes = LayerObjective.append(bytes, layer, spec.inputShape());
-    }
-    List<Integer> targets = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    if (cl.hasOption(CommonOptions.CLASS)) {
-      for (int c : CliSupport.classes(cl, new float[classCount], 1, classCount, spec.labels())[0]) {
-        targets.add(c);
-        names.add(InversionOutputs.name(c, spec.labels()));
+    CliSupport.warnIfDemoModel(cl, List.of(photoFile));
+    Path out = CliSupport.outDir(cl, null);
+    try (LanternModel model = CliSupport.openModel(cl)) {
+      int k = model.numClasses();
+      Images photo = model.load(photoFile);
+      int[] classes = cl.hasOption(CommonOptions.CLASS) ? CliSupport.classes(cl, new float[k], 1, k, model.labels())[0]
+          : new int[0];
+      InversionTarget target = new InversionTarget(classes, layer, LayerObjective.Unit.L2);
+      LanternModel gradients = InvertCommand.gradientModel(cl, model, m -> new DeepDream(m, o).prepare(target));
+      AscentTrace trace;
+      try (Progress bar = Progress.start("dream", (long) ascent.steps() * o.octaves(), "step")) {
+        trace = new DeepDream(gradients, o).dream(photo, target, InvertCommand.progressListener(bar));
+      } finally {
+        if (gradients != model) {
+          gradients.close();
+        }
       }
-    }
-    if (layer != null) {
-      targets.add(classCount);
-      names.add("layer " + layer);
-    }
-    int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
-    AscentTrace trace;
-    try (InversionModel model = InvertCommand.openInversion(cl, bytes, ascent.normalizeGradient(), spec);
-        Progress bar = Progress.start("dream", (long) ascent.steps() * o.octaves(), "step")) {
-      trace = DeepDream.run(model, spec.card(), photo, t, classCount, o, InvertCommand.progressListener(bar));
-    }
-    Map<String, Object> settings = InvertCommand.settings(ascent, spec);
-    settings.put("image", photoFile.getFileName().toString());
-    settings.put("octaves", o.octaves());
-    settings.put("octaveScale", o.octaveScale());
-    if (layer != null) {
-      settings.put("layer", layer);
-    }
-    StringBuilder caption = new StringBuilder(photoFile.getFileName() + "\noriginal photo");
-    for (int c : t) {
-      if (c < classCount) {
-        float p = spec.card().outputsProbabilities() ? photoScores[c]
-            : dev.lanterne.tensor.Softmax.at(photoScores, 0, classCount, c);
-        caption.append(String.format(Locale.ROOT, "\np(%d) = %.3f", c, p));
+      Map<String, Object> settings = InvertCommand.settings(ascent, model);
+      settings.put("image", photoFile.getFileName().toString());
+      settings.put("octaves", o.octaves());
+      settings.put("octaveScale", o.octaveScale());
+      if (layer != null) {
+        settings.put("layer", layer);
       }
-    }
-    InversionOutputs.write(out, trace, t, names, spec.card(), "dream", settings,
-        new dev.lanterne.image.PanelGrid.Panel(prepared.shown(), caption.toString()));
-    for (int i = 0; i < t.length; i++) {
-      System.out.printf(Locale.ROOT, "%-32s objective %.3f -> %.3f%n", names.get(i), trace.objective()[i][0],
-          trace.finalObjective(i));
+      float[] before = model.probabilities(model.scores(photo.tensor(), 1), 1);
+      StringBuilder caption = new StringBuilder(photoFile.getFileName() + "\noriginal photo");
+      for (int c : classes) {
+        caption.append(String.format(Locale.ROOT, "\np(%d) = %.3f", c, before[c]));
+      }
+      int[] columns = target.columns(k);
+      List<String> names = dreamNames(target, model);
+      InversionOutputs.write(out, trace, columns, names, model.card(), "dream", settings,
+          new dev.lanterne.image.PanelGrid.Panel(photo.shown().get(0), caption.toString()));
+      for (int i = 0; i < columns.length; i++) {
+        System.out.printf(Locale.ROOT, "%-32s objective %.3f -> %.3f%n", names.get(i), trace.objective()[i][0],
+            trace.finalObjective(i));
+      }
     }
     System.out.println("wrote " + CliSupport.shown(out));
     return 0;
+  }
+
+  /** Class names, and "layer NAME" for the layer's energy (the only unit dream climbs). */
+  private static List<String> dreamNames(InversionTarget target, LanternModel model) {
+    List<String> names = new java.util.ArrayList<>(target.names(model.labels()));
+    if (target.layer() != null) {
+      names.set(names.size() - 1, "layer " + target.layer());
+    }
+    return names;
   }
 }

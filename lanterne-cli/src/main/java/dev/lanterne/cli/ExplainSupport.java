@@ -141,17 +141,24 @@ final class ExplainSupport {
   /** Writes overlays, maps, explanations.json and the grid, and prints one line per map. */
   static void write(CommandLine cl, Job job, List<Explanation> explanations) {
     ExplanationWriter.Options o = CliSupport.display(cl, explanations).withRaw(cl.hasOption(RAW));
-    List<String> names = job.images().names();
-    List<BufferedImage> shown = job.images().shown();
-    ExplanationWriter.Written w = new ExplanationWriter(job.out(), o).write(names, shown, explanations);
+    ExplanationWriter.Written w = new ExplanationWriter(job.out(), o).write(job.images().names(),
+        job.images().shown(), explanations);
+    report(job.out(), job.images().names(), explanations, w);
+  }
+
+  /**
+   * The lines every explanation command prints: one per map (image, method, class, label, score,
+   * probability, the overlay written), then what was written where.
+   */
+  static void report(Path out, List<String> names, List<Explanation> explanations, ExplanationWriter.Written w) {
     for (int i = 0; i < explanations.size(); i++) {
       Explanation e = explanations.get(i);
       System.out.printf(Locale.ROOT, "%s  %-20s %4d %-24s score %.4g  p %.4f%s  -> %s%n", names.get(e.image()),
           e.method(), e.classIndex(), e.label(), e.score(), e.probability(), gap(e.details()),
           w.files().get(i).overlay());
     }
-    System.out.println("wrote " + explanations.size() + " maps, " + job.out().relativize(w.json())
-        + (w.grid() != null ? " and " + job.out().relativize(w.grid()) : "") + " to " + CliSupport.shown(job.out()));
+    System.out.println("wrote " + explanations.size() + " maps, " + out.relativize(w.json())
+        + (w.grid() != null ? " and " + out.relativize(w.grid()) : "") + " to " + CliSupport.shown(out));
   }
 
   private static String gap(Map<String, Object> details) {

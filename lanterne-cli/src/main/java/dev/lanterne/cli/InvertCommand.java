@@ -2,28 +2,26 @@ package dev.lanterne.cli;
 
 import dev.lanterne.console.Progress;
 
-import dev.lanterne.explain.ModelDescription;
+import dev.lanterne.explain.Images;
+import dev.lanterne.explain.LanternModel;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
-import dev.lanterne.explain.inversion.ClassModelInversion;
+import dev.lanterne.explain.inversion.ClassInversion;
 import dev.lanterne.explain.inversion.Diversity;
-import dev.lanterne.explain.inversion.DiversityObjective;
-import dev.lanterne.explain.inversion.FourierParameterization;
-import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.explain.inversion.InversionOutputs;
+import dev.lanterne.explain.inversion.InversionTarget;
 import dev.lanterne.explain.inversion.LayerObjective;
 import dev.lanterne.explain.inversion.StepListener;
 import dev.lanterne.grad.FiniteDifferenceGradient;
-import dev.lanterne.runtime.InversionModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -138,30 +136,43 @@ public final class InvertCommand implements Command {
   }
 
   /**
-   * The inversion step per --gradient: the compiled graph, finite differences, or the graph with a
-   * fallback to finite differences (with a warning) when the model cannot be differentiated.
+   * The model whose gradients the run uses, per --gradient: the given one (compiled graph), one with
+   * finite differences, or the compiled graph with a fallback to finite differences (with a warning)
+   * when the model cannot be differentiated. Close it after the model when it is another object.
+   *
+   * @param prepare compiles the run's inversion step on a model (throws when it cannot)
    */
-  static InversionModel openInversion(CommandLine cl, byte[] model, boolean normalize, ModelDescription spec) {
+  static LanternModel gradientModel(CommandLine cl, LanternModel model, Consumer<LanternModel> prepare) {
     String how = CliSupport.choice(cl, "gradient", "auto", "auto", "compiled", "fd");
     FiniteDifferenceGradient.Options fd = new FiniteDifferenceGradient.Options(
         CliSupport.intOption(cl, "fd-directions", FiniteDifferenceGradient.Options.DEFAULT.directions(), 1, 100_000),
         FiniteDifferenceGradient.Options.DEFAULT.sigma(), CliSupport.seed(cl));
     if (how.equals("fd")) {
-      return InversionModels.finiteDifferences(model, spec.name(), normalize, spec.runtime(), fd);
+      return model.withFiniteDifferences(fd);
     }
     try {
-      return InversionModels.compile(model, normalize, spec.runtime());
+      prepare.accept(model);
+      return model;
     } catch (LanterneException e) {
+      if (e.exitCode() == LanterneException.USAGE) {
+        throw e;
+      }
       if (how.equals("compiled")) {
-        throw new LanterneException("cannot derive the gradient graph of " + spec.path().getFileName() + " ("
+        throw new LanterneException("cannot derive the gradient graph of " + model.path().getFileName() + " ("
             + e.getMessage() + "); try --gradient fd", e);
+      }
+      LanternModel estimated = model.withFiniteDifferences(fd);
+      try {
+        prepare.accept(estimated); // a layer the model lacks fails here too, before the warning
+      } catch (RuntimeException again) {
+        estimated.close();
+        throw again;
       }
       System.err.println("lanterne: warning: cannot derive the gradient graph (" + e.getMessage()
           + "); using finite differences, which is much slower");
-      return InversionModels.finiteDifferences(model, spec.name(), normalize, spec.runtime(), fd);
+      return estimated;
     }
   }
-
   /** A progress bar that shows the step, the mean objective and the lowest target probability. */
   static StepListener progressListener(Progress bar) {
     return (t, obj, prob) -> {
@@ -179,9 +190,9 @@ public final class InvertCommand implements Command {
     };
   }
 
-  static Map<String, Object> settings(InversionOptions o, ModelDescription spec) {
+  static Map<String, Object> settings(InversionOptions o, LanternModel model) {
     Map<String, Object> s = new LinkedHashMap<>();
-    s.put("model", spec.path().getFileName().toString());
+    s.put("model", model.path().getFileName().toString());
     s.put("start", o.start().name().toLowerCase(Locale.ROOT));
     s.put("noiseAmplitude", o.noiseAmplitude());
     s.put("optimizer", o.optimizer().name().toLowerCase(Locale.ROOT));
@@ -207,56 +218,40 @@ public final class InvertCommand implements Command {
       throw LanterneException.usage("invert needs the classes to optimise: --class 130 [--class 288 ...]"
           + " (or a layer unit: --layer NAME --unit channel:N)");
     }
-    ModelDescription spec = CliSupport.model(cl);
-    Path out = CliSupport.outDir(cl, null);
     String param = CliSupport.choice(cl, "param", "pixels", "pixels", "fft");
     if (cl.hasOption("decorrelate") && !param.equals("fft")) {
       throw LanterneException.usage("--decorrelate applies to --param fft");
     }
-    FourierParameterization fourier = param.equals("fft") ? new FourierParameterization(spec.inputShape(),
-        cl.hasOption("decorrelate"), dev.lanterne.image.Normalization.of(spec.card()), 1.0) : null;
-    InversionOptions o = ascentOptions(cl, fourier != null ? InversionOptions.lucid() : InversionOptions.defaults());
+    ClassInversion.Parameterization parameterization = param.equals("pixels") ? ClassInversion.Parameterization.PIXELS
+        : cl.hasOption("decorrelate") ? ClassInversion.Parameterization.FOURIER_DECORRELATED
+        : ClassInversion.Parameterization.FOURIER;
+    InversionOptions o = ascentOptions(cl, param.equals("fft") ? InversionOptions.lucid() : InversionOptions.defaults());
     o = o.withNoiseAmplitude(CliSupport.doubleOption(cl, "noise", o.noiseAmplitude(), 0, 10));
-    float[] startImage = null;
+    Path startFile = null;
     String from = cl.getOptionValue("from", "noise");
     switch (from.toLowerCase(Locale.ROOT)) {
       case "noise", "uniform" -> o = o.withStart(InversionOptions.Start.UNIFORM_NOISE);
       case "gaussian" -> o = o.withStart(InversionOptions.Start.GAUSSIAN_NOISE);
       case "gray", "grey" -> o = o.withStart(InversionOptions.Start.GRAY);
       default -> {
-        Path p = Path.of(from);
-        if (!Files.isRegularFile(p)) {
-          throw LanterneException.usage("--from must be noise, gaussian, gray or an image file; " + p
+        startFile = Path.of(from);
+        if (!Files.isRegularFile(startFile)) {
+          throw LanterneException.usage("--from must be noise, gaussian, gray or an image file; " + startFile
               + " does not exist");
         }
-        startImage = spec.preprocessor().prepare(p).tensor();
         o = o.withStart(InversionOptions.Start.IMAGE);
       }
     }
-    byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(spec.path());
     String layer = cl.getOptionValue("layer");
     LayerObjective.Unit unit = LayerObjective.Unit.parse(cl.getOptionValue("unit", "l2"));
-    int classCount = -1;
-    if (layer != null) {
-      try (dev.lanterne.runtime.Classifier plain = dev.lanterne.runtime.Classifier.open(bytes, spec.name(),
-          spec.runtime())) {
-        classCount = plain.numClasses();
-      }
-      bytes = LayerObjective.append(bytes, layer, spec.inputShape(), unit);
-    }
     int batch = CliSupport.intOption(cl, "batch", 1, 1, 10_000);
-    double diversity = CliSupport.doubleOption(cl, "diversity", 0, 0, 1e9);
-    String diversityLayer = cl.getOptionValue("diversity-layer", layer);
-    Diversity.Kind diversityOf = CliSupport.choice(cl, "diversity-of", "gram", "gram", "activation").equals("gram")
-        ? Diversity.Kind.GRAM : Diversity.Kind.ACTIVATION;
     boolean diverse = cl.hasOption("diversity");
     if (!diverse && (cl.hasOption("diversity-layer") || cl.hasOption("diversity-of"))) {
       throw LanterneException.usage("--diversity-layer and --diversity-of apply to --diversity WEIGHT");
     }
-    AscentTrace trace;
-    int[] classes;
-    double finalDiversity = Double.NaN;
+    ClassInversion.DiversityTerm diversity = null;
     if (diverse) {
+      String diversityLayer = cl.getOptionValue("diversity-layer", layer);
       if (diversityLayer == null) {
         throw LanterneException.usage("--diversity needs the layer to compare: --diversity-layer NAME (see lanterne"
             + " layers)");
@@ -264,62 +259,70 @@ public final class InvertCommand implements Command {
       if (cl.getOptionValue("gradient", "auto").equals("fd")) {
         throw LanterneException.usage("--diversity needs the compiled gradient graph, not --gradient fd");
       }
-      int k = classCount;
-      if (k < 0) {
-        try (dev.lanterne.runtime.Classifier plain = dev.lanterne.runtime.Classifier.open(bytes, spec.name(),
-            spec.runtime())) {
-          k = plain.numClasses();
-        }
-      }
-      classes = repeat(layer != null ? new int[] {classCount}
-          : CliSupport.classes(cl, new float[k], 1, k, spec.labels())[0], batch);
-      if (classes.length < 2) {
-        throw LanterneException.usage("--diversity compares the images of a batch: add --batch N (N >= 2) or more"
-            + " classes");
-      }
-      try (DiversityObjective objective = DiversityObjective.open(bytes, diversityLayer, spec.inputShape(), classes,
-          k, spec.card().outputsProbabilities(), o.logProbability(), diversity, diversityOf, o.normalizeGradient(),
-          spec.runtime()); Progress bar = Progress.start("invert", o.steps(), "step")) {
-        trace = ClassModelInversion.run(objective, spec.card(), classes.length, startImage, o, fourier,
-            progressListener(bar));
-        finalDiversity = objective.lastDiversity();
-      }
-    } else {
-      try (InversionModel model = openInversion(cl, bytes, o.normalizeGradient(), spec)) {
-        int k = layer != null ? classCount : model.numClasses();
-        classes = repeat(layer != null ? new int[] {classCount}
-            : CliSupport.classes(cl, new float[k], 1, k, spec.labels())[0], batch);
-        try (Progress bar = Progress.start("invert", o.steps(), "step")) {
-          trace = ClassModelInversion.run(model, spec.card(), classes, k, startImage, o, fourier,
-              progressListener(bar));
-        }
-      }
+      Diversity.Kind kind = CliSupport.choice(cl, "diversity-of", "gram", "gram", "activation").equals("gram")
+          ? Diversity.Kind.GRAM : Diversity.Kind.ACTIVATION;
+      diversity = new ClassInversion.DiversityTerm(CliSupport.doubleOption(cl, "diversity", 0, 0, 1e9),
+          diversityLayer, kind);
     }
+    ClassInversion.Options options = new ClassInversion.Options(o, parameterization);
+    CliSupport.warnIfDemoModel(cl, startFile == null ? List.of() : List.of(startFile));
+    Path out = CliSupport.outDir(cl, null);
+    AscentTrace trace;
+    double finalDiversity = Double.NaN;
+    int[] columns;
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < classes.length; i++) {
-      String name = layer != null ? "layer " + layer + " " + unit : InversionOutputs.name(classes[i], spec.labels());
-      names.add(batch > 1 ? name + " " + (i % batch + 1) : name);
+    try (LanternModel model = CliSupport.openModel(cl)) {
+      int k = model.numClasses();
+      InversionTarget target = layer != null ? InversionTarget.layer(layer, unit)
+          : InversionTarget.classes(repeat(CliSupport.classes(cl, new float[k], 1, k, model.labels())[0], batch));
+      if (layer != null && batch > 1) {
+        throw LanterneException.usage("--batch applies to classes; a layer unit is optimised once");
+      }
+      Images start = startFile == null ? null : model.load(startFile);
+      if (diversity != null) {
+        ClassInversion.DiverseTrace d;
+        try (Progress bar = Progress.start("invert", o.steps(), "step")) {
+          d = new ClassInversion(model, options).invert(target, start, diversity, progressListener(bar));
+        }
+        trace = d.trace();
+        finalDiversity = d.finalDiversity();
+      } else {
+        LanternModel gradients = gradientModel(cl, model, m -> new ClassInversion(m, options).prepare(target));
+        try (Progress bar = Progress.start("invert", o.steps(), "step")) {
+          trace = new ClassInversion(gradients, options).invert(target, start, progressListener(bar));
+        } finally {
+          if (gradients != model) {
+            gradients.close();
+          }
+        }
+      }
+      Map<String, Object> settings = settings(o, model);
+      List<String> targetNames = target.names(model.labels());
+      for (int i = 0; i < targetNames.size(); i++) {
+        names.add(batch > 1 ? targetNames.get(i) + " " + (i % batch + 1) : targetNames.get(i));
+      }
+      settings.put("from", from);
+      if (layer != null) {
+        settings.put("layer", layer);
+        settings.put("unit", unit.toString());
+      }
+      settings.put("param", param.equals("pixels") ? "pixels" : cl.hasOption("decorrelate") ? "fft, decorrelated"
+          : "fft");
+      settings.put("batch", batch);
+      if (diversity != null) {
+        settings.put("diversity", Map.of("weight", diversity.weight(), "layer", diversity.layer(), "of",
+            diversity.kind().name().toLowerCase(Locale.ROOT), "final", finalDiversity));
+      }
+      columns = target.columns(k);
+      InversionOutputs.write(out, trace, columns, names, model.card(), "invert", settings);
     }
-    Map<String, Object> settings = settings(o, spec);
-    settings.put("from", from);
-    if (layer != null) {
-      settings.put("layer", layer);
-      settings.put("unit", unit.toString());
-    }
-    settings.put("param", fourier == null ? "pixels" : cl.hasOption("decorrelate") ? "fft, decorrelated" : "fft");
-    settings.put("batch", batch);
-    if (diverse) {
-      settings.put("diversity", Map.of("weight", diversity, "layer", diversityLayer, "of",
-          diversityOf.name().toLowerCase(Locale.ROOT), "final", finalDiversity));
-    }
-    InversionOutputs.write(out, trace, classes, names, spec.card(), "invert", settings);
-    for (int i = 0; i < classes.length; i++) {
+    for (int i = 0; i < columns.length; i++) {
       System.out.printf(Locale.ROOT, "%-32s score %.3f -> %.3f  p %.4f -> %.4f%n", names.get(i),
           trace.objective()[i][0], trace.finalObjective(i), trace.probability()[i][0], trace.finalProbability(i));
     }
-    if (diverse) {
+    if (diversity != null) {
       System.out.printf(Locale.ROOT, "diversity (mean cosine similarity of the %s, 0 = unlike, %d = identical):"
-          + " %.3f%n", diversityOf == Diversity.Kind.GRAM ? "Gram matrices" : "activations", classes.length - 1,
+          + " %.3f%n", diversity.kind() == Diversity.Kind.GRAM ? "Gram matrices" : "activations", columns.length - 1,
           finalDiversity);
     }
     System.out.println("wrote " + CliSupport.shown(out));

@@ -17,14 +17,24 @@ public final class LabCommand implements Command {
 
   @Override
   public String summary() {
-    return "run the course's experiments and write results/ (figures, tables, README); --quick for a short run";
+    return "run the course's experiments and write results/ (figures, tables, README); --quick for a short run"
+        + " (to " + QUICK_OUT + ")";
+  }
+
+  /** Where a --quick run writes without --out: outside the committed results/, which a full run makes. */
+  static final String QUICK_OUT = "lanterne-out/lab-quick";
+
+  static String defaultOut(boolean quick) {
+    return quick ? QUICK_OUT : "results";
   }
 
   @Override
   public Options options() {
     Options o = new Options();
     o.addOption(Option.builder().longOpt("quick").desc("a reduced run (few steps and masks), as CI runs it").build());
-    CommonOptions.out(o, false);
+    o.addOption(Option.builder().longOpt(CommonOptions.OUT).hasArg().argName("DIR")
+        .desc("output folder (default: results, the committed results, for a full run; " + QUICK_OUT
+            + " for --quick)").build());
     o.addOption(Option.builder().longOpt("shared").hasArg().argName("DIR")
         .desc("the shared data folder with models/ and images/ (default ../shared)").build());
     CommonOptions.seed(o);
@@ -36,7 +46,7 @@ public final class LabCommand implements Command {
   public int run(CommandLine cl) {
     Path shared = Path.of(cl.getOptionValue("shared", "../shared"));
     // the folder is checked for writing before any long work; the run is swapped in when it completes
-    Path out = CliSupport.outDir(cl, "results");
+    Path out = CliSupport.outDir(cl, defaultOut(cl.hasOption("quick")));
     boolean verbose = cl.hasOption(CommonOptions.VERBOSE);
     Lab.Report r = new Lab(cl.hasOption("quick"), CliSupport.seed(cl), shared, out, verbose ? System.err : null,
         true).run();

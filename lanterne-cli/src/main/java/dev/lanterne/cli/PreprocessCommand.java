@@ -10,6 +10,7 @@ import dev.lanterne.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /** `lanterne preprocess`: writes the exact input tensor the model gets, as .npy. */
@@ -28,7 +29,8 @@ public final class PreprocessCommand implements Command {
   public Options options() {
     Options o = CommonOptions.model(new Options());
     CommonOptions.inputs(o);
-    CommonOptions.out(o, true);
+    o.addOption(Option.builder().longOpt(CommonOptions.OUT).hasArg().argName("FILE.npy").required()
+        .desc("the .npy file to write (a file, not a folder): float32 [3,H,W], or [N,3,H,W] for several images").build());
     return o;
   }
 

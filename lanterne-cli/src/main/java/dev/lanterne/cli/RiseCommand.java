@@ -86,8 +86,13 @@ public final class RiseCommand implements Command {
       Rise rise = new Rise(ro);
       for (int i = 0; i < inputs.size(); i++) {
         float[] pixels = Outputs.pixels(inputs.tensor(i), spec.card());
+        List<Explanation> maps;
         try (Progress bar = Progress.start("rise " + inputs.names().get(i), ro.masks(), "masks")) {
-          all.addAll(rise.explain(model, pixels, classes[i], i, Outputs.listener(bar)));
+          maps = rise.explain(model, pixels, classes[i], i, Outputs.listener(bar));
+        }
+        all.addAll(maps);
+        if (ro.untilStable() && !maps.isEmpty()) {
+          System.out.println(untilStableLine(inputs.names().get(i), maps.get(0).details(), ro));
         }
       }
     }
@@ -98,6 +103,18 @@ public final class RiseCommand implements Command {
     }
     Outputs.write(cl, out, inputs, all);
     return 0;
+  }
+
+  /** Where --until-stable stopped: settled after n masks, or at the --masks limit without settling. */
+  static String untilStableLine(String image, java.util.Map<String, Object> details, RiseOptions ro) {
+    Object change = details.get("lastChange");
+    String last = change == null ? "" : String.format(java.util.Locale.ROOT, "last change %.3g, ", (Double) change);
+    if (Boolean.TRUE.equals(details.get("stoppedAtLimit"))) {
+      return "rise " + image + ": --until-stable stopped at its limit of " + ro.masks() + " masks without settling ("
+          + last + "tolerance " + ro.tolerance() + "); raise --masks or the tolerance for a steadier map";
+    }
+    return "rise " + image + ": --until-stable settled after " + details.get("masks") + " of at most " + ro.masks()
+        + " masks (" + last + "tolerance " + ro.tolerance() + ")";
   }
 
   static RiseOptions options(CommandLine cl, int batch) {
@@ -147,10 +164,11 @@ public final class RiseCommand implements Command {
       return (done, total) -> bar.stepTo(done);
     }
 
-    /** The overlays, .npy maps, grid.png and explanations.json of the shared writer. */
+    /** The overlays, .npy maps, grid.png and explanations.json of the shared writer; one line per map. */
     static void write(CommandLine cl, Path out, Images inputs, List<Explanation> all) {
-      new ExplanationWriter(out, CliSupport.display(cl, all)).write(inputs.names(), inputs.shown(), all);
-      System.out.println("wrote " + all.size() + " map(s) to " + CliSupport.shown(out));
+      ExplanationWriter.Written w = new ExplanationWriter(out, CliSupport.display(cl, all))
+          .write(inputs.names(), inputs.shown(), all);
+      ExplainSupport.report(out, inputs.names(), all, w);
     }
   }
 }

@@ -72,7 +72,7 @@ final class RiseSweep {
     Images inputs = CliSupport.inputs(cl, spec);
     List<Explanation> all = new ArrayList<>();
     StringBuilder csv = new StringBuilder(
-        "image,class,label,masks,masks_used,grid,mask_type,fill,seconds,deletion_auc,insertion_auc\n");
+        "image,class,label,masks,masksUsed,grid,maskType,fill,seconds,deletionAuc,insertionAuc\n");
     try (Classifier classifier = spec.openClassifier()) {
       BlackBox model = BlackBox.of(classifier, spec.card(), spec.labels());
       float[] scores = classifier.run(inputs.tensor(), inputs.size());

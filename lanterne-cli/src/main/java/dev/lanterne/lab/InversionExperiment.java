@@ -1,17 +1,16 @@
 package dev.lanterne.lab;
 
 import dev.lanterne.explain.inversion.AscentTrace;
-import dev.lanterne.explain.inversion.ClassModelInversion;
+import dev.lanterne.explain.Images;
+import dev.lanterne.explain.inversion.ClassInversion;
 import dev.lanterne.explain.inversion.DeepDream;
 import dev.lanterne.explain.inversion.HighFrequencyEnergy;
-import dev.lanterne.explain.inversion.InversionModels;
 import dev.lanterne.explain.inversion.InversionOptions;
+import dev.lanterne.explain.inversion.InversionTarget;
 import dev.lanterne.explain.inversion.LayerObjective;
 import dev.lanterne.explain.inversion.TransferCheck;
 import dev.lanterne.image.PanelGrid;
 import dev.lanterne.image.Preprocessor;
-import dev.lanterne.runtime.InversionModel;
-import dev.lanterne.grad.InversionSession;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,10 +166,8 @@ final class InversionExperiment implements Experiment {
       float[] before = m.probabilities(photo.tensor());
       AscentTrace t;
       long t0 = System.nanoTime();
-      try (InversionModel im = session(ctx, m)) {
-        t = DeepDream.run(im, m.card(), photo.tensor(), DREAM_CLASSES, m.classifier().numClasses(), dreamOptions,
-            (step, o, p) -> progress.step(1));
-      }
+      t = new DeepDream(m.model(), dreamOptions).dream(photo(m, photo), InversionTarget.classes(DREAM_CLASSES),
+          (step, o, p) -> progress.step(1));
       ctx.addTime("deep dream (" + m.name() + ")", (System.nanoTime() - t0) / 1e9);
       List<PanelGrid.Panel> row = new ArrayList<>();
       StringBuilder photoTitle = new StringBuilder(DREAM_PHOTO + " (original)");
@@ -194,15 +191,9 @@ final class InversionExperiment implements Experiment {
     {
       LabModel m = ctx.main();
       Preprocessor.Prepared photo = m.prepare(ctx.photo(DREAM_PHOTO));
-      int k = m.classifier().numClasses();
-      byte[] layered = LayerObjective.append(m.proto().toByteArray(), DREAM_LAYER, m.chw());
-      AscentTrace t;
       long t0 = System.nanoTime();
-      try (InversionModel im = InversionModels.compile(layered, dreamOptions.ascent().normalizeGradient(),
-          m.runtime())) {
-        t = DeepDream.run(im, m.card(), photo.tensor(), new int[] {k}, k, dreamOptions,
-            (step, o, p) -> progress.step(1));
-      }
+      AscentTrace t = new DeepDream(m.model(), dreamOptions).dream(photo(m, photo),
+          InversionTarget.layer(DREAM_LAYER, LayerObjective.Unit.L2), (step, o, p) -> progress.step(1));
       ctx.addTime("layer deep dream (" + m.name() + ")", (System.nanoTime() - t0) / 1e9);
       float[] before = m.probabilities(photo.tensor());
       float[] after = m.probabilities(t.image(0));
@@ -255,13 +246,19 @@ final class InversionExperiment implements Experiment {
 
   static DeepDream.Options dreamOptions(LabSettings s, long seed) {
     DeepDream.Options d = DeepDream.Options.defaults();
-    return new DeepDream.Options(s.dreamOctaves(), d.octaveScale(),
-        d.ascent().withSteps(s.dreamSteps()).withSeed(seed).withSnapshotEvery(0));
+    return d.toBuilder().octaves(s.dreamOctaves())
+        .ascent(d.ascent().toBuilder().steps(s.dreamSteps()).seed(seed).snapshotEvery(0).build()).build();
   }
 
-  /** The inversion step of a model, from the lab's compiled graphs. */
-  private static InversionModel session(LabContext ctx, LabModel m) {
-    return new InversionSession(ctx.graphs().standard(m.proto()).inversion(), m.runtime());
+  /** One image per class from the options' start, on the library's inversion of the model. */
+  private static AscentTrace invert(LabModel m, int[] classes, InversionOptions o, Progress progress) {
+    return new ClassInversion(m.model(), new ClassInversion.Options(o, ClassInversion.Parameterization.PIXELS))
+        .invert(InversionTarget.classes(classes), (step, obj, p) -> progress.step(1));
+  }
+
+  /** A prepared photo as the library's images. */
+  private static Images photo(LabModel m, Preprocessor.Prepared photo) {
+    return m.model().tensors(photo.tensor(), 1, List.of(DREAM_PHOTO));
   }
 
   private record Result(AscentTrace trace, double[] hf, int[] transfer, double seconds) {}
@@ -270,8 +267,12 @@ final class InversionExperiment implements Experiment {
       Progress progress) {
     long t0 = System.nanoTime();
     AscentTrace t;
-    try (InversionModel im = session(ctx, m)) {
-      t = ClassModelInversion.run(im, m.card(), COURSE_CLASSES, startImage, o, (step, obj, p) -> progress.step(1));
+    if (startImage == null) {
+      t = invert(m, COURSE_CLASSES, o, progress);
+    } else {
+      t = new ClassInversion(m.model(), new ClassInversion.Options(o, ClassInversion.Parameterization.PIXELS))
+          .invert(InversionTarget.classes(COURSE_CLASSES), m.model().tensors(startImage, 1, List.of("start")),
+              (step, obj, p) -> progress.step(1));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     ctx.addTime("inversion (" + m.name() + ")", seconds);

@@ -1,6 +1,7 @@
 package dev.lanterne.lab;
 
 import dev.lanterne.LanterneException;
+import dev.lanterne.explain.LanternModel;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.metrics.DeletionInsertion;
 import dev.lanterne.model.Labels;
@@ -12,25 +13,27 @@ import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
 import java.nio.file.Path;
 
-/** One pretrained model of the lab: its bytes, graph, card, labels and an open classifier. */
+/**
+ * One pretrained model of the lab: the library's {@link LanternModel} (graph, card, labels, open
+ * classifier, the inversion step), with the lab's shorthands.
+ */
 final class LabModel implements AutoCloseable {
   private final String name;
-  private final byte[] bytes;
   private final Onnx.ModelProto proto;
   private final ModelCard card;
   private final Labels labels;
   private final Classifier classifier;
   private final RuntimeOptions runtime;
+  private final LanternModel model;
 
-  private LabModel(String name, byte[] bytes, Onnx.ModelProto proto, ModelCard card, Labels labels,
-      RuntimeOptions runtime) {
+  private LabModel(String name, LanternModel model) {
     this.name = name;
-    this.bytes = bytes;
-    this.proto = proto;
-    this.card = card;
-    this.labels = labels;
-    this.runtime = runtime;
-    this.classifier = Classifier.open(bytes, name, runtime);
+    this.model = model;
+    this.proto = model.proto();
+    this.card = model.card();
+    this.labels = model.labels();
+    this.runtime = model.runtime();
+    this.classifier = model.classifier();
   }
 
   /** Opens a model file with its bundled card (the inception preset at its input size if none is bundled). */
@@ -38,20 +41,22 @@ final class LabModel implements AutoCloseable {
     requireFile(file, "model");
     byte[] bytes = dev.lanterne.onnx.OnnxModels.readBytes(file);
     String fileName = file.getFileName().toString();
-    Onnx.ModelProto proto = OnnxModels.parse(bytes, fileName);
     ModelCard card = ModelRegistry.find(OnnxModels.sha256(bytes), fileName).orElseGet(() -> {
-      var dims = proto.getGraph().getInput(0).getType().getTensorType().getShape().getDimList();
+      var dims = OnnxModels.parse(bytes, fileName).getGraph().getInput(0).getType().getTensorType().getShape()
+          .getDimList();
       return ModelCard.inception((int) dims.get(2).getDimValue(), (int) dims.get(3).getDimValue());
     });
-    return new LabModel(fileName.replaceFirst("\\.[^.]+$", ""), bytes, proto, card, labels, runtime);
+    LanternModel model = LanternModel.builder(file).card(card).labels(labels).runtime(runtime).open();
+    return new LabModel(fileName.replaceFirst("\\.[^.]+$", ""), model);
   }
 
   String name() {
     return name;
   }
 
-  byte[] bytes() {
-    return bytes;
+  /** The library's model, for the methods that take one (inversion, deep dream). */
+  LanternModel model() {
+    return model;
   }
 
   Onnx.ModelProto proto() {
@@ -112,6 +117,6 @@ final class LabModel implements AutoCloseable {
 
   @Override
   public void close() {
-    classifier.close();
+    model.close();
   }
 }

@@ -54,26 +54,9 @@ final class Stats {
     return sab / Math.sqrt(saa * sbb);
   }
 
-  /** Spearman's rank correlation of two maps (average ranks for ties). */
+  /** Spearman's rank correlation of two maps (average ranks for ties); 0 when either map is constant. */
   static double spearman(float[] a, float[] b) {
-    double[] ra = dev.lanterne.metrics.Ranking.averageRanks(a);
-    double[] rb = dev.lanterne.metrics.Ranking.averageRanks(b);
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < ra.length; i++) {
-      ma += ra[i];
-      mb += rb[i];
-    }
-    ma /= ra.length;
-    mb /= rb.length;
-    double cov = 0;
-    double va = 0;
-    double vb = 0;
-    for (int i = 0; i < ra.length; i++) {
-      cov += (ra[i] - ma) * (rb[i] - mb);
-      va += (ra[i] - ma) * (ra[i] - ma);
-      vb += (rb[i] - mb) * (rb[i] - mb);
-    }
-    return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+    double rho = dev.lanterne.metrics.Spearman.correlation(a, b);
+    return Double.isNaN(rho) ? 0 : rho;
   }
 }

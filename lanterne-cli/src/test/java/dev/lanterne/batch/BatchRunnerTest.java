@@ -89,7 +89,7 @@ class BatchRunnerTest {
     assertFalse(Files.exists(reference.resolve("work")), "work in progress is removed once shards are done");
     // the demo model points inside the drawn objects on almost every picture
     double hits = rows.stream().filter(r -> r.get("method").equals("gradcam"))
-        .mapToInt(r -> Integer.parseInt(r.get("pointing_hit"))).average().orElse(0);
+        .mapToInt(r -> Integer.parseInt(r.get("pointingHit"))).average().orElse(0);
     assertTrue(hits > 0.8, "pointing hit rate " + hits);
     Map<String, byte[]> before = files(reference);
     BatchRunner.Result again = BatchRunner.run(model, config(), inputs(), reference, ShardWorker.Options.DEFAULTS);

@@ -53,10 +53,11 @@ class ConvertCommandTest {
   void badArgumentsLeaveNoFile() throws Exception {
     Path out = dir.resolve("out.onnx");
     LanterneException missing = assertThrows(LanterneException.class,
-        () -> convert("--model", dir.resolve("nope.onnx").toString(), "--out", out.toString()));
+        () -> convert("--dequantize", "--model", dir.resolve("nope.onnx").toString(), "--out", out.toString()));
     assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
     LanterneException folder = assertThrows(LanterneException.class,
-        () -> convert("--model", SharedData.model("mobilenetv1-0.25-128.onnx").toString(), "--out", dir.toString()));
+        () -> convert("--dequantize", "--model", SharedData.model("mobilenetv1-0.25-128.onnx").toString(), "--out",
+            dir.toString()));
     assertEquals(LanterneException.USAGE, folder.exitCode());
     LanterneException layer = assertThrows(LanterneException.class,
         () -> convert("--model", SharedData.model("mobilenetv1-0.25-128.onnx").toString(), "--expose", "nope",

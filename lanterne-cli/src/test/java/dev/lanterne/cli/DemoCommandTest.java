@@ -30,6 +30,11 @@ class DemoCommandTest {
     assertTrue(summary.contains("| gradcam |") && summary.contains("| random |"), summary);
     // the classifier is right on every generated picture: each row's explained class is its own shape
     assertTrue(o.out().contains("circle.png") && o.out().contains("ring"), o.out());
+    // the library's run, not the commands': rise and occlusion print one line per map like the gradient methods
+    assertTrue(o.out().contains("circle.png  rise") && o.out().contains("circle.png  occlusion"), o.out());
+    // the inversion of every shape, with its own run record (not explanations.json)
+    assertTrue(Files.isRegularFile(out.resolve("invert/invert.json")));
+    assertTrue(summary.contains("invert/invert-grid.png"), summary);
   }
 
   @Test
@@ -45,8 +50,15 @@ class DemoCommandTest {
 
   @Test
   void meanTableAveragesPerMethod() {
-    String t = DemoCommand.meanTable(List.of("image,method,class,label,deletion_auc,insertion_auc,time_ms,pointing_hit",
-        "a,m,0,x,0.2,0.8,10,true", "b,m,0,x,0.4,0.6,30,false"));
+    // two rows of method m: AUCs 0.2/0.8 and 0.4/0.6, 10 and 30 ms, one pointing hit of two
+    String t = DemoCommand.meanTable(List.of(new dev.lanterne.metrics.Evaluation.Summary("m", 2, 0.3, 0.7, 20,
+        new dev.lanterne.metrics.PointingGame.Tally(1, 2), Double.NaN)));
     assertTrue(t.contains("| m | 0.300 | 0.700 | 1/2 | 20 |"), t);
+  }
+
+  @Test
+  void demoWritesOutsideTheCommittedResultsByDefault() {
+    assertEquals("lanterne-out/demo", DemoCommand.DEFAULT_OUT);
+    assertTrue(new DemoCommand().options().getOption("out").getDescription().contains("lanterne-out/demo"));
   }
 }

@@ -72,7 +72,7 @@ class EvaluateCommandTest {
 
     List<String> csv = Files.readAllLines(out.resolve("evaluation.csv"));
     assertEquals(1 + 2 * 3, csv.size());
-    assertTrue(csv.get(0).startsWith("image,method,class,label,deletion_auc,insertion_auc,time_ms"), csv.get(0));
+    assertTrue(csv.get(0).startsWith("image,method,class,label,deletionAuc,insertionAuc,timeMs"), csv.get(0));
 
     JsonNode json = new ObjectMapper().readTree(out.resolve("evaluation.json").toFile());
     Map<String, JsonNode> byKey = new HashMap<>();

@@ -99,8 +99,8 @@ class RiseCommandTest {
         "--batch", "8", "--out", out.toString());
     java.util.List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
     assertEquals(1 + 2 * 2 * 2, csv.size(), "header and 8 settings");
-    assertTrue(csv.get(0).startsWith("image,class,label,masks,masks_used,grid,mask_type,fill,seconds,deletion_auc,"
-        + "insertion_auc"), csv.get(0));
+    assertTrue(csv.get(0).startsWith("image,class,label,masks,masksUsed,grid,maskType,fill,seconds,deletionAuc,"
+        + "insertionAuc"), csv.get(0));
     assertTrue(csv.get(1).contains(",40,40,3,binary,black,"), csv.get(1));
     assertTrue(csv.get(8).contains(",80,80,4,grid,black,"), csv.get(8));
     for (String row : csv.subList(1, csv.size())) {

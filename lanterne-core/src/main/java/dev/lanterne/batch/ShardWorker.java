@@ -48,7 +48,7 @@ import java.util.stream.Stream;
 public final class ShardWorker implements AutoCloseable {
   /** The columns of the metric tables. */
   public static final List<String> COLUMNS = List.of("index", "path", "method", "rank", "class", "label", "score",
-      "probability", "deletion_auc", "insertion_auc", "pointing_hit", "seconds");
+      "probability", "deletionAuc", "insertionAuc", "pointingHit", "seconds");
   /** The columns of the error tables. */
   public static final List<String> ERROR_COLUMNS = List.of("index", "path", "reason");
 
@@ -446,13 +446,13 @@ public final class ShardWorker implements AutoCloseable {
           row.put("probability", Float.toString(prob != null ? prob[i * numClasses + c] : byFirst.probability()));
           if (curves != null) {
             DeletionInsertion.Result res = curves.evaluate(tensor, map, c);
-            row.put("deletion_auc", Double.toString(res.deletion().auc()));
-            row.put("insertion_auc", Double.toString(res.insertion().auc()));
+            row.put("deletionAuc", Double.toString(res.deletion().auc()));
+            row.put("insertionAuc", Double.toString(res.insertion().auc()));
           }
           List<Box> boxes = entry.boxes();
           boolean labelled = !entry.label().isBlank();
           if (!boxes.isEmpty() && (!labelled || sameClass(entry.label(), c))) {
-            row.put("pointing_hit", pointing.play(map, chw[1], chw[2], boxes).hit() ? "1" : "0");
+            row.put("pointingHit", pointing.play(map, chw[1], chw[2], boxes).hit() ? "1" : "0");
           }
           rows.add(row);
           if (run.config().png()) {

@@ -31,7 +31,7 @@ import java.util.Map;
 public final class Summary {
   /** File name of the summary in the run folder. */
   public static final String FILE = "summary.md";
-  static final List<String> METRICS = List.of("deletion_auc", "insertion_auc", "pointing_hit", "seconds");
+  static final List<String> METRICS = List.of("deletionAuc", "insertionAuc", "pointingHit", "seconds");
   private static final int BINS = 20;
   private static final int SHOWN = 6;
 
@@ -128,12 +128,12 @@ public final class Summary {
   }
 
   private static String fileName(String method) {
-    return method.replaceAll("[^A-Za-z0-9._-]", "_");
+    return dev.lanterne.tensor.FileNames.safe(method);
   }
 
   /** One histogram per method (rows) and per AUC metric (columns). */
   static BufferedImage histograms(Map<String, Map<String, List<Double>>> values) {
-    List<String> metrics = List.of("deletion_auc", "insertion_auc");
+    List<String> metrics = List.of("deletionAuc", "insertionAuc");
     int cw = 320;
     int ch = 200;
     int rows = Math.max(1, values.size());
@@ -206,7 +206,7 @@ public final class Summary {
   static BufferedImage bestWorst(BatchRun run, LanternModel model, String method, List<Map<String, String>> rows) {
     List<Map<String, String>> mine = new ArrayList<>();
     for (Map<String, String> r : rows) {
-      if (method.equals(r.get("method")) && "0".equals(r.get("rank")) && !r.get("deletion_auc").isBlank()) {
+      if (method.equals(r.get("method")) && "0".equals(r.get("rank")) && !r.get("deletionAuc").isBlank()) {
         mine.add(r);
       }
     }
@@ -239,7 +239,7 @@ public final class Summary {
   }
 
   private static double gap(Map<String, String> r) {
-    return Double.parseDouble(r.get("insertion_auc")) - Double.parseDouble(r.get("deletion_auc"));
+    return Double.parseDouble(r.get("insertionAuc")) - Double.parseDouble(r.get("deletionAuc"));
   }
 
   /** The statistics of metrics.csv per method and metric, for tests and reports. */

@@ -355,7 +355,6 @@ public final class ExplanationWriter {
   }
 
   private static String safe(String s) {
-    String cleaned = s == null ? "" : s.replaceAll("[^A-Za-z0-9._+-]", "_");
-    return cleaned.isEmpty() ? "x" : cleaned;
+    return dev.lanterne.tensor.FileNames.safe(s);
   }
 }

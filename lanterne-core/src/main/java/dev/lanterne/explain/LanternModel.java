@@ -87,6 +87,9 @@ public final class LanternModel implements AutoCloseable {
     return builder(onnxFile).open();
   }
 
+  /** The side of the bundled demo model's square input: the size of its generated shapes. */
+  public static final int DEMO_INPUT_SIDE = 64;
+
   /** Opens the bundled demo model (a small CNN on generated shapes), extracted once to the cache. */
   public static LanternModel demo() {
     return open(demoModelFile());
@@ -349,6 +352,11 @@ public final class LanternModel implements AutoCloseable {
   /** Whether input gradients come from finite differences rather than the compiled graph. */
   public boolean usesFiniteDifferences() {
     return finiteDifferences != null;
+  }
+
+  /** The finite-difference settings of {@link #withFiniteDifferences}, or null for the compiled graph. */
+  public dev.lanterne.grad.FiniteDifferenceGradient.Options finiteDifferenceOptions() {
+    return finiteDifferences;
   }
 
   /** The compiled Grad-CAM graph at a layer (null: the default layer). Owned by this model. */

@@ -1,5 +1,7 @@
 package dev.lanterne.metrics;
 
+import dev.lanterne.tensor.FileNames;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,8 +25,8 @@ public final class EvaluationReport {
   /** Folder, under the report's, of the curve plots. */
   public static final String CURVES = "curves";
   /** First line of evaluation.csv; the last columns are {@link Faithfulness#NAMES}. */
-  public static final String CSV_HEADER = "image,method,class,label,deletion_auc,insertion_auc,time_ms,"
-      + "pointing_hit,sanity_spearman,sanity_abs_spearman,curves," + String.join(",", Faithfulness.NAMES);
+  public static final String CSV_HEADER = "image,method,class,label,deletionAuc,insertionAuc,timeMs,"
+      + "pointingHit,sanitySpearman,sanityAbsSpearman,curves," + String.join(",", Faithfulness.NAMES);
 
   private EvaluationReport() {}
 
@@ -38,14 +40,14 @@ public final class EvaluationReport {
         .writeValue(out, json(settings, rows)));
   }
 
-  /** curves/IMAGE_METHOD_cCLASS.png, with characters outside [A-Za-z0-9._-] replaced. */
+  /** curves/IMAGE_METHOD_cCLASS.png, with characters outside [A-Za-z0-9._+-] replaced ({@link FileNames}). */
   public static String curvePath(Evaluation.Row r) {
     String stem = r.image().replaceAll("\\.[A-Za-z0-9]+$", "");
     return CURVES + "/" + safe(stem) + "_" + safe(r.method()) + "_c" + r.classIndex() + ".png";
   }
 
   private static String safe(String s) {
-    return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    return FileNames.safe(s);
   }
 
   private static String title(Evaluation.Row r) {

@@ -14,11 +14,11 @@ public final class Faithfulness {
   /** Infidelity (lower is better). */
   public static final String INFIDELITY = "infidelity";
   /** Max-sensitivity (lower is better). */
-  public static final String SENSITIVITY = "sensitivity_max";
+  public static final String SENSITIVITY = "sensitivityMax";
   /** ROAD, most relevant first: mean probability change (lower is better). */
-  public static final String ROAD_MORF = "road_morf";
+  public static final String ROAD_MORF = "roadMorf";
   /** ROAD, least relevant first: mean probability change (higher is better). */
-  public static final String ROAD_LERF = "road_lerf";
+  public static final String ROAD_LERF = "roadLerf";
   /** ROAD combined, (LeRF - MoRF) / 2 (higher is better). */
   public static final String ROAD = "road";
   /** Entropy of the normalised map (lower: simpler). */

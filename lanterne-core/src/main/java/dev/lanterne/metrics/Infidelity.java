@@ -71,7 +71,7 @@ public final class Infidelity {
       int o = (s + 1) * c * plane;
       double dot = 0;
       for (int u = 0; u < plane; u++) {
-        double noise = gaussian(rnd) * settings.noiseStd();
+        double noise = rnd.nextGaussian() * settings.noiseStd();
         dot += noise * map[u];
         for (int ch = 0; ch < c; ch++) {
           batch[o + ch * plane + u] = (float) (image[ch * plane + u] - noise);
@@ -97,11 +97,5 @@ public final class Infidelity {
       sum += e * e;
     }
     return sum / n;
-  }
-
-  private static double gaussian(SplittableRandom r) {
-    double u1 = r.nextDouble();
-    double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
   }
 }

@@ -164,7 +164,7 @@ public final class Road {
     for (int c = 0; c < chw[0]; c++) {
       for (int u = 0; u < plane; u++) {
         if (removed[u]) {
-          double noise = settings.noise() == 0 ? 0 : settings.noise() * gaussian(rnd);
+          double noise = settings.noise() == 0 ? 0 : settings.noise() * rnd.nextGaussian();
           out[c * plane + u] = (float) (sol[c][u] + noise);
         }
       }
@@ -345,11 +345,5 @@ public final class Road {
       out[i] = s;
     }
     return out;
-  }
-
-  private static double gaussian(SplittableRandom r) {
-    double u1 = r.nextDouble();
-    double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
   }
 }

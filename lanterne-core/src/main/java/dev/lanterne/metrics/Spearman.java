@@ -23,7 +23,8 @@ public final class Spearman {
     return correlation(abs(a), abs(b));
   }
 
-  static double pearson(double[] x, double[] y) {
+  /** Pearson correlation of x and y; NaN when either is constant. The one correlation the lab and tests use. */
+  public static double pearson(double[] x, double[] y) {
     int n = x.length;
     double mx = 0;
     double my = 0;

@@ -128,7 +128,7 @@ public final class WeightRandomizer {
       double rms = Math.sqrt(std * std + mean * mean);
       float[] out = new float[v.length];
       for (int i = 0; i < out.length; i++) {
-        out[i] = (float) (rms * gaussian(rnd));
+        out[i] = (float) (rms * rnd.nextGaussian());
       }
       return TensorProtos.ofFloats(t.getName(), TensorProtos.dims(t), out);
     }
@@ -137,18 +137,11 @@ public final class WeightRandomizer {
     int hi = signed ? 127 : 255;
     byte[] out = new byte[v.length];
     for (int i = 0; i < out.length; i++) {
-      long q = Math.round(mean + std * gaussian(rnd));
+      long q = Math.round(mean + std * rnd.nextGaussian());
       out[i] = (byte) Math.max(lo, Math.min(hi, q));
     }
     Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(t.getName()).setDataType(t.getDataType())
         .addAllDims(t.getDimsList()).setRawData(ByteString.copyFrom(out));
     return b.build();
-  }
-
-  /** A standard normal draw (Box-Muller; SplittableRandom has no nextGaussian). */
-  private static double gaussian(SplittableRandom rnd) {
-    double u = 1 - rnd.nextDouble();
-    double w = rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * w);
   }
 }

@@ -5,11 +5,11 @@ import dev.lanterne.runtime.InversionModel;
 import java.util.SplittableRandom;
 
 /**
- * Class-model inversion (Simonyan et al. 2014; Yosinski et al. 2015): optimise an image so that the
- * network's pre-softmax score for a class grows. Several classes are optimised together as one
- * batch, one inversion-step call per step.
+ * The loop of class-model inversion (Simonyan et al. 2014; Yosinski et al. 2015) on an inversion
+ * step: several classes optimised together as one batch, one step call per step. Callers use
+ * {@link ClassInversion}, which finds the step graph of a model.
  */
-public final class ClassModelInversion {
+final class ClassModelInversion {
   private ClassModelInversion() {}
 
   /**

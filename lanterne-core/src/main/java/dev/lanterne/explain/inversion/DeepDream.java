@@ -1,5 +1,8 @@
 package dev.lanterne.explain.inversion;
 
+import dev.lanterne.LanterneException;
+import dev.lanterne.explain.Images;
+import dev.lanterne.explain.LanternModel;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.InversionModel;
 import java.util.ArrayList;
@@ -16,9 +19,54 @@ import java.util.SplittableRandom;
  * octave image up to S for the model and carries the gradient back down through the exact transpose
  * of that resize (chain rule), so small octaves change large-scale structure only. The detail
  * (dreamed - photo at that scale) is resized up and added to the photo at the next octave.
+ *
+ * <p>Created on a {@link LanternModel} with immutable options, like the attribution methods:
+ * {@code new DeepDream(model, DeepDream.Options.builder().octaves(3).build()).dream(photo,
+ * InversionTarget.layer("conv5", LayerObjective.Unit.L2), StepListener.NONE)}. Thread-safety: no
+ * per-call state is kept; concurrent calls are safe when the model is.
  */
-public final class DeepDream {
-  private DeepDream() {}
+public final class DeepDream extends AscentMethod {
+  private final Options options;
+
+  /** With {@link Options#defaults()}. */
+  public DeepDream(LanternModel model) {
+    this(model, Options.defaults());
+  }
+
+  public DeepDream(LanternModel model, Options options) {
+    super(model);
+    this.options = options;
+  }
+
+  /** "dream": the name in file names and the run record. */
+  @Override
+  public String name() {
+    return "dream";
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  @Override
+  InversionOptions ascent() {
+    return options.ascent();
+  }
+
+  /**
+   * Dreams on the photo (the first image) once per target: towards each class, and towards the
+   * layer unit when the target has a layer.
+   *
+   * @param listener told after every step; steps count on across octaves
+   */
+  public AscentTrace dream(Images photo, InversionTarget target, StepListener listener) {
+    if (photo == null || photo.size() < 1) {
+      throw LanterneException.usage("deep dream needs a photo");
+    }
+    int k = model().numClasses();
+    return run(step(target), model().card(), photo.tensor(0), target.columns(k), k, options,
+        listener == null ? StepListener.NONE : listener);
+  }
 
   /**
    * @param octaves number of scales (1: no octaves)
@@ -39,10 +87,53 @@ public final class DeepDream {
 
     /** 4 octaves, factor 1.4, 10 steps of plain normalised gradient ascent (lr 0.01) each, jitter 4 px, clipping. */
     public static Options defaults() {
-      InversionOptions a = InversionOptions.defaults().withStart(InversionOptions.Start.IMAGE)
-          .withOptimizer(InversionOptions.Optimizer.SGD, 0.01, 0).withSteps(10).withBlur(0, 1.0)
-          .withJitter(4, 0, 0).withSnapshotEvery(5);
+      InversionOptions a = InversionOptions.defaults().toBuilder().start(InversionOptions.Start.IMAGE)
+          .optimizer(InversionOptions.Optimizer.SGD, 0.01, 0).steps(10).blur(0, 1.0)
+          .jitter(4, 0, 0).snapshotEvery(5).build();
       return new Options(4, 1.4, a);
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+      return defaults().toBuilder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+      return new Builder(octaves, octaveScale, ascent);
+    }
+  }
+
+  /** Builds {@link Options}; the ascent always starts from the photo. */
+  public static final class Builder {
+    private int octaves;
+    private double octaveScale;
+    private InversionOptions ascent;
+
+    private Builder(int octaves, double octaveScale, InversionOptions ascent) {
+      this.octaves = octaves;
+      this.octaveScale = octaveScale;
+      this.ascent = ascent;
+    }
+
+    public Builder octaves(int n) {
+      octaves = n;
+      return this;
+    }
+
+    public Builder octaveScale(double f) {
+      octaveScale = f;
+      return this;
+    }
+
+    /** The optimisation per octave; its start is set to the photo. */
+    public Builder ascent(InversionOptions a) {
+      ascent = a.withStart(InversionOptions.Start.IMAGE);
+      return this;
+    }
+
+    public Options build() {
+      return new Options(octaves, octaveScale, ascent);
     }
   }
 
@@ -62,7 +153,7 @@ public final class DeepDream {
    * @param targets the output column each dreamed image climbs (a class, or K for the layer objective)
    * @param probabilityClasses how many leading output columns are class scores
    */
-  public static AscentTrace run(InversionModel model, ModelCard card, float[] photo, int[] targets,
+  static AscentTrace run(InversionModel model, ModelCard card, float[] photo, int[] targets,
       int probabilityClasses, Options options, StepListener listener) {
     int[] chw = model.inputShape();
     int n = targets.length;

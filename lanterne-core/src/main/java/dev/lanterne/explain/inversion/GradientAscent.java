@@ -4,7 +4,7 @@ import dev.lanterne.explain.perturbation.GaussianBlur;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.joml.Matrix3x2f;
+import java.awt.geom.AffineTransform;
 
 /**
  * The optimisation loop shared by class-model inversion and deep dream. Each step: jitter the
@@ -79,7 +79,7 @@ public final class GradientAscent {
     for (int t = 1; t <= steps; t++) {
       int dx = options.jitter() > 0 ? rng.nextInt(-options.jitter(), options.jitter() + 1) : 0;
       int dy = options.jitter() > 0 ? rng.nextInt(-options.jitter(), options.jitter() + 1) : 0;
-      Matrix3x2f affine = null;
+      AffineTransform affine = null;
       if (options.affineJitter()) {
         float scale = (float) (1 + options.scaleJitter() * (2 * rng.nextDouble() - 1));
         float angle = (float) Math.toRadians(options.rotateJitterDegrees() * (2 * rng.nextDouble() - 1));
@@ -92,7 +92,7 @@ public final class GradientAscent {
       if (graphUpdate && r.next() != null) {
         x = dx != 0 || dy != 0 ? Jitter.roll(r.next(), n, c, h, w, -dx, -dy) : r.next().clone();
       } else {
-        float[] g = affine != null ? Jitter.warp(r.gradient(), n, c, h, w, new Matrix3x2f(affine).invert())
+        float[] g = affine != null ? Jitter.warp(r.gradient(), n, c, h, w, Jitter.inverse(affine))
             : dx != 0 || dy != 0 ? Jitter.roll(r.gradient(), n, c, h, w, -dx, -dy) : r.gradient().clone();
         if (param != null) {
           rule.apply(vars, param.backward(x, g, n), lr, l2);

@@ -12,6 +12,7 @@ public final class GradientInversionModel implements InversionModel {
   private final GradientModel gradients;
   private final boolean normalize;
   private final AutoCloseable owned;
+  private final boolean borrowed;
 
   /**
    * @param gradients the gradient source; closed with this model
@@ -23,9 +24,19 @@ public final class GradientInversionModel implements InversionModel {
 
   /** @param owned also closed with this model (e.g. the classifier a finite-difference estimator reads), or null */
   public GradientInversionModel(GradientModel gradients, boolean normalize, AutoCloseable owned) {
+    this(gradients, normalize, owned, false);
+  }
+
+  private GradientInversionModel(GradientModel gradients, boolean normalize, AutoCloseable owned, boolean borrowed) {
     this.gradients = gradients;
     this.normalize = normalize;
     this.owned = owned;
+    this.borrowed = borrowed;
+  }
+
+  /** On a gradient source that someone else owns (e.g. a model's session): closing this leaves it open. */
+  public static GradientInversionModel borrowing(GradientModel gradients, boolean normalize) {
+    return new GradientInversionModel(gradients, normalize, null, true);
   }
 
   @Override
@@ -56,6 +67,9 @@ public final class GradientInversionModel implements InversionModel {
 
   @Override
   public void close() {
+    if (borrowed) {
+      return;
+    }
     gradients.close();
     if (owned != null) {
       try {

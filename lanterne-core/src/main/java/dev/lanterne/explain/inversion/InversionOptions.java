@@ -108,80 +108,191 @@ public record InversionOptions(
 
   /** No regularisation at all (no blur, decay, jitter or clipping): the images look like adversarial noise. */
   public InversionOptions unregularized() {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient, 0,
-        blurSigma, 0.0, 0, 0.0, 0.0, false, snapshotEvery, seed, logProbability);
+    return toBuilder().blur(0, blurSigma).l2(0).jitter(0, 0, 0).clip(false).build();
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return defaults().toBuilder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** The same options with another start. */
   public InversionOptions withStart(Start s) {
-    return new InversionOptions(s, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().start(s).build();
   }
 
   /** The same options with another start-noise amplitude, in pixel units. */
   public InversionOptions withNoiseAmplitude(double a) {
-    return new InversionOptions(start, a, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().noiseAmplitude(a).build();
   }
 
   /** The same options with another optimiser, learning rate and momentum. */
   public InversionOptions withOptimizer(Optimizer o, double lr, double mom) {
-    return new InversionOptions(start, noiseAmplitude, o, lr, mom, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().optimizer(o, lr, mom).build();
   }
 
   /** The same options with another number of steps. */
   public InversionOptions withSteps(int t) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, t, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().steps(t).build();
   }
 
   /** The same options, normalising each image's gradient or not. */
   public InversionOptions withNormalizeGradient(boolean on) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, on,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().normalizeGradient(on).build();
   }
 
   /** The same options blurring every {@code every} steps (0: never) with this sigma in pixels. */
   public InversionOptions withBlur(int every, double sigma) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        every, sigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().blur(every, sigma).build();
   }
 
   /** The same options with another L2 decay. */
   public InversionOptions withL2(double decay) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, decay, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().l2(decay).build();
   }
 
   /** The same options with other jitters: shift in pixels, scale fraction, rotation in degrees (0: none). */
   public InversionOptions withJitter(int pixels, double scale, double rotateDegrees) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, pixels, scale, rotateDegrees, clip, snapshotEvery, seed, logProbability);
+    return toBuilder().jitter(pixels, scale, rotateDegrees).build();
   }
 
   /** The same options, clipping to the pixel range or not. */
   public InversionOptions withClip(boolean on) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, on, snapshotEvery, seed, logProbability);
+    return toBuilder().clip(on).build();
   }
 
   /** The same options keeping a snapshot every k steps (0: none). */
   public InversionOptions withSnapshotEvery(int k) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, k, seed, logProbability);
+    return toBuilder().snapshotEvery(k).build();
   }
 
   /** The same options with another seed. */
   public InversionOptions withSeed(long s) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, s, logProbability);
+    return toBuilder().seed(s).build();
   }
 
   /** The same options, climbing the log-probability or the raw score. */
   public InversionOptions withLogProbability(boolean on) {
-    return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
-        blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed, on);
+    return toBuilder().logProbability(on).build();
+  }
+
+  /** Sets options one at a time; {@link #build()} checks them all. */
+  public static final class Builder {
+    private Start start;
+    private double noiseAmplitude;
+    private Optimizer optimizer;
+    private double learningRate;
+    private double momentum;
+    private int steps;
+    private boolean normalizeGradient;
+    private int blurEvery;
+    private double blurSigma;
+    private double l2;
+    private int jitter;
+    private double scaleJitter;
+    private double rotateJitterDegrees;
+    private boolean clip;
+    private int snapshotEvery;
+    private long seed;
+    private boolean logProbability;
+
+    private Builder(InversionOptions o) {
+      start = o.start;
+      noiseAmplitude = o.noiseAmplitude;
+      optimizer = o.optimizer;
+      learningRate = o.learningRate;
+      momentum = o.momentum;
+      steps = o.steps;
+      normalizeGradient = o.normalizeGradient;
+      blurEvery = o.blurEvery;
+      blurSigma = o.blurSigma;
+      l2 = o.l2;
+      jitter = o.jitter;
+      scaleJitter = o.scaleJitter;
+      rotateJitterDegrees = o.rotateJitterDegrees;
+      clip = o.clip;
+      snapshotEvery = o.snapshotEvery;
+      seed = o.seed;
+      logProbability = o.logProbability;
+    }
+
+    public Builder start(Start s) {
+      start = s;
+      return this;
+    }
+
+    public Builder noiseAmplitude(double a) {
+      noiseAmplitude = a;
+      return this;
+    }
+
+    /** The update rule, its step size and (SGD only) its momentum. */
+    public Builder optimizer(Optimizer o, double lr, double mom) {
+      optimizer = o;
+      learningRate = lr;
+      momentum = mom;
+      return this;
+    }
+
+    public Builder steps(int t) {
+      steps = t;
+      return this;
+    }
+
+    public Builder normalizeGradient(boolean on) {
+      normalizeGradient = on;
+      return this;
+    }
+
+    public Builder blur(int every, double sigma) {
+      blurEvery = every;
+      blurSigma = sigma;
+      return this;
+    }
+
+    public Builder l2(double decay) {
+      l2 = decay;
+      return this;
+    }
+
+    public Builder jitter(int pixels, double scale, double rotateDegrees) {
+      jitter = pixels;
+      scaleJitter = scale;
+      rotateJitterDegrees = rotateDegrees;
+      return this;
+    }
+
+    public Builder clip(boolean on) {
+      clip = on;
+      return this;
+    }
+
+    public Builder snapshotEvery(int k) {
+      snapshotEvery = k;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    public Builder logProbability(boolean on) {
+      logProbability = on;
+      return this;
+    }
+
+    /** The options; throws IllegalArgumentException for a value out of range. */
+    public InversionOptions build() {
+      return new InversionOptions(start, noiseAmplitude, optimizer, learningRate, momentum, steps, normalizeGradient,
+          blurEvery, blurSigma, l2, jitter, scaleJitter, rotateJitterDegrees, clip, snapshotEvery, seed,
+          logProbability);
+    }
   }
 
   /** Whether the image is blurred after step t (1-based): every blurEvery-th step. */

@@ -23,7 +23,8 @@ import java.util.Map;
  * Writes an inversion or dream run: the final image per target (PNG at the model's input size,
  * denormalised and clipped: exactly what the model scored), a progress strip per target, a grid
  * across targets (after the original photo, for a dream) titled with label and final probability,
- * and explanations.json with the objective and probability per step. The grid and strips show
+ * and METHOD.json (invert.json, dream.json) with the objective and probability per step; not
+ * explanations.json, whose schema is the attribution methods'. The grid and strips show
  * each picture with a per-image 1-99% percentile stretch ({@link DisplayStretch}), stated in
  * every caption.
  */
@@ -34,7 +35,7 @@ public final class InversionOutputs {
    * @param names one short name per image for file names and titles (e.g. "130 flamingo")
    * @param targets the output column each image climbed
    * @param method "invert" or "dream"
-   * @param settings the options, for explanations.json
+   * @param settings the options, for the run record (METHOD.json)
    * @return the files written
    */
   public static List<Path> write(Path dir, AscentTrace trace, int[] targets, List<String> names, ModelCard card,
@@ -107,7 +108,7 @@ public final class InversionOutputs {
     Path grid = dir.resolve(method + "-grid.png");
     Png.write(grid, PanelGrid.render(List.of(finals), null, 0));
     written.add(grid);
-    Path jsonFile = dir.resolve(dev.lanterne.explain.ExplanationWriter.JSON_FILE);
+    Path jsonFile = dir.resolve(jsonFile(method));
     try {
       AtomicFiles.write(jsonFile, json.writerWithDefaultPrettyPrinter().writeValueAsString(root)
           .getBytes(StandardCharsets.UTF_8));
@@ -116,6 +117,11 @@ public final class InversionOutputs {
     }
     written.add(jsonFile);
     return written;
+  }
+
+  /** The run record's file name for a method: "invert.json", "dream.json". */
+  public static String jsonFile(String method) {
+    return method + ".json";
   }
 
   /** "130 flamingo" for a class with a label, "130" without. */

@@ -1,7 +1,8 @@
 package dev.lanterne.explain.inversion;
 
-import org.joml.Matrix3x2f;
-import org.joml.Vector2f;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.NoninvertibleTransformException;
+import java.awt.geom.Point2D;
 
 /**
  * The random transforms applied to the image before a step: an integer circular shift (undone
@@ -37,18 +38,31 @@ public final class Jitter {
    * The affine map from source pixel centres to destination pixel centres: scale by s and rotate by
    * angle (radians) about the image centre, then shift by (dx, dy).
    */
-  public static Matrix3x2f transform(int height, int width, float scale, float angle, float dx, float dy) {
+  public static AffineTransform transform(int height, int width, float scale, float angle, float dx, float dy) {
     float cx = (width - 1) / 2f;
     float cy = (height - 1) / 2f;
-    return new Matrix3x2f().translate(cx + dx, cy + dy).rotate(angle).scale(scale).translate(-cx, -cy);
+    AffineTransform m = AffineTransform.getTranslateInstance(cx + dx, cy + dy);
+    m.rotate(angle);
+    m.scale(scale, scale);
+    m.translate(-cx, -cy);
+    return m;
+  }
+
+  /** The inverse map; the jitter's maps (scale > 0) always have one. */
+  public static AffineTransform inverse(AffineTransform m) {
+    try {
+      return m.createInverse();
+    } catch (NoninvertibleTransformException e) {
+      throw new IllegalArgumentException("the jitter's transform is not invertible (scale 0?)", e);
+    }
   }
 
   /**
    * Resamples each [C,H,W] image so that out(p) = in(m^-1 p): the image content moves by m.
    * Bilinear interpolation; positions outside the image are mirrored back in (reflect border).
    */
-  public static float[] warp(float[] x, int n, int channels, int height, int width, Matrix3x2f m) {
-    Matrix3x2f inv = new Matrix3x2f(m).invert();
+  public static float[] warp(float[] x, int n, int channels, int height, int width, AffineTransform m) {
+    AffineTransform inv = inverse(m);
     int plane = height * width;
     int[] i00 = new int[plane];
     int[] i01 = new int[plane];
@@ -56,15 +70,16 @@ public final class Jitter {
     int[] i11 = new int[plane];
     float[] fx = new float[plane];
     float[] fy = new float[plane];
-    Vector2f v = new Vector2f();
+    Point2D.Double v = new Point2D.Double();
     for (int y = 0; y < height; y++) {
       for (int xx = 0; xx < width; xx++) {
-        inv.transformPosition(v.set(xx, y));
+        v.setLocation(xx, y);
+        inv.transform(v, v);
         int x0 = (int) Math.floor(v.x);
         int y0 = (int) Math.floor(v.y);
         int p = y * width + xx;
-        fx[p] = v.x - x0;
-        fy[p] = v.y - y0;
+        fx[p] = (float) (v.x - x0);
+        fy[p] = (float) (v.y - y0);
         int ax = reflect(x0, width);
         int bx = reflect(x0 + 1, width);
         int ay = reflect(y0, height) * width;

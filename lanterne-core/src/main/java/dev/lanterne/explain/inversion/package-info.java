@@ -3,10 +3,15 @@
  * activation energy) grows, one inversion-step graph call per step for all target images.
  *
  * <ul>
- *   <li>{@link dev.lanterne.explain.inversion.ClassModelInversion}: from seeded uniform or Gaussian noise
+ *   <li>{@link dev.lanterne.explain.inversion.ClassInversion}: from seeded uniform or Gaussian noise
  *       (pixel units around mid-gray), gray, or an image; one image per target class, optimised as a batch.
  *   <li>{@link dev.lanterne.explain.inversion.DeepDream}: from a photo, over octaves; objective a class
  *       score, or 0.5 ||A||^2 of a layer via {@link dev.lanterne.explain.inversion.LayerObjective}.
+ *   <li>Both are created on a {@link dev.lanterne.explain.LanternModel} with immutable options and called
+ *       once with an {@link dev.lanterne.explain.inversion.InversionTarget} and a
+ *       {@link dev.lanterne.explain.inversion.StepListener}; they return an
+ *       {@link dev.lanterne.explain.inversion.AscentTrace}, which
+ *       {@link dev.lanterne.explain.inversion.InversionOutputs} writes.
  *   <li>{@link dev.lanterne.explain.inversion.GradientAscent}: the loop. Optimisers: plain gradient ascent
  *       (the graph's own update x + lr g - lr l2 x), SGD with momentum and Adam (in Java on the returned
  *       gradient). Regularisers, each switchable: Gaussian blur every k steps (in normalised space, which

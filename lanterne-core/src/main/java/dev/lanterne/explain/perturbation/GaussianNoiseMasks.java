@@ -70,14 +70,7 @@ public final class GaussianNoiseMasks implements MaskGenerator {
   }
 
   private float draw(SplittableRandom rng) {
-    return (float) Math.min(1.0, Math.max(0.0, p + sigma * gaussian(rng)));
-  }
-
-  /** Box-Muller from the mask's own stream (SplittableRandom has no nextGaussian in Java 17). */
-  private static double gaussian(SplittableRandom rng) {
-    double u = 1.0 - rng.nextDouble();
-    double v = rng.nextDouble();
-    return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return (float) Math.min(1.0, Math.max(0.0, p + sigma * rng.nextGaussian()));
   }
 
   /** Clipping moves the mean off p; E[clip(p + sigma z, 0, 1)] by Simpson's rule over z. */

@@ -1,7 +1,7 @@
 package dev.lanterne.explain.perturbation;
 
-import org.joml.Matrix3x2d;
-import org.joml.Vector2d;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Point2D;
 
 /**
  * RISE's mask resampling (Petsiuk et al. 2018, section 3, and the authors' code): an s x s grid is
@@ -38,23 +38,23 @@ final class GridUpsampler {
     this.cellHeight = ceilDiv(height, rows);
     this.cellWidth = ceilDiv(width, cols);
     // the affine map from an upsampled pixel index to grid coordinates (x = column, y = row)
-    Matrix3x2d toGrid = new Matrix3x2d()
-        .translation(-0.5, -0.5)
-        .scale((double) cols / ((cols + 1) * cellWidth), (double) rows / ((rows + 1) * cellHeight))
-        .translate(0.5, 0.5);
+    AffineTransform toGrid = AffineTransform.getTranslateInstance(-0.5, -0.5);
+    toGrid.scale((double) cols / ((cols + 1) * cellWidth), (double) rows / ((rows + 1) * cellHeight));
+    toGrid.translate(0.5, 0.5);
     this.yAxis = tabulate(height, rows, cellHeight, toGrid, true);
     this.xAxis = tabulate(width, cols, cellWidth, toGrid, false);
   }
 
-  private static Axis tabulate(int size, int cells, int cell, Matrix3x2d toGrid, boolean vertical) {
+  private static Axis tabulate(int size, int cells, int cell, AffineTransform toGrid, boolean vertical) {
     int[] lo = new int[cell * size];
     int[] hi = new int[cell * size];
     float[] w = new float[cell * size];
-    Vector2d p = new Vector2d();
+    Point2D.Double p = new Point2D.Double();
     for (int shift = 0; shift < cell; shift++) {
       for (int pos = 0; pos < size; pos++) {
         double up = pos + shift;
-        toGrid.transformPosition(vertical ? p.set(0, up) : p.set(up, 0));
+        p.setLocation(vertical ? 0 : up, vertical ? up : 0);
+        toGrid.transform(p, p);
         double src = vertical ? p.y : p.x;
         int i0 = (int) Math.floor(src);
         int k = shift * size + pos;

@@ -12,43 +12,25 @@ import java.util.Map;
  * class c is sum_i score_c(x masked by M_i) * M_i / (N p), masks applied in pixel space before
  * normalisation. Every class of interest comes from the same forward passes.
  */
-public final class Rise implements dev.lanterne.explain.Attribution {
-  /** The method's name in explanations and file names. */
+public final class Rise extends PerturbationMethod<RiseOptions> {
   public static final String METHOD = "rise";
-
-  private final RiseOptions options;
-
-  private final dev.lanterne.explain.LanternModel owner;
 
   /** Masks drawn once and reused for every image this instance explains (same size, same seed). */
   private volatile CachedMasks cached;
 
   /** The method alone; call {@link #explain} with a {@link BlackBox}. */
   public Rise(RiseOptions options) {
-    this.options = options;
-    this.owner = null;
+    super(null, options);
   }
 
   /** On a model: {@link #attribute} takes the model's normalised images and undoes the normalisation. */
   public Rise(dev.lanterne.explain.LanternModel model, RiseOptions options) {
-    this.options = options;
-    this.owner = model;
+    super(model, options);
   }
 
   @Override
   public String name() {
     return METHOD;
-  }
-
-  @Override
-  public dev.lanterne.explain.LanternModel model() {
-    return owner;
-  }
-
-  @Override
-  public List<Explanation> attribute(dev.lanterne.explain.Images images, int[][] classes) {
-    return Perturbations.attributeEach(owner, METHOD, images, classes,
-        (box, pixels, cls, i) -> explain(box, pixels, cls, i, ProgressListener.NONE));
   }
 
   /**
@@ -63,16 +45,11 @@ public final class Rise implements dev.lanterne.explain.Attribution {
     synchronized (this) {
       c = cached;
       if (c == null || c.height != h || c.width != w) {
-        c = new CachedMasks(options.generator(h, w), options.seed(), options.masks(), h, w);
+        c = new CachedMasks(options().generator(h, w), options().seed(), options().masks(), h, w);
         cached = c;
       }
       return c;
     }
-  }
-
-  /** The settings it runs with. */
-  public RiseOptions options() {
-    return options;
   }
 
   /** Explains one image [C,H,W] in [0,1] for the given classes, without progress reports. */
@@ -85,17 +62,18 @@ public final class Rise implements dev.lanterne.explain.Attribution {
    * @param classes the classes to explain; one explanation each, in this order
    * @param image the image's index, recorded in the explanations
    */
+  @Override
   public List<Explanation> explain(BlackBox model, float[] pixels, int[] classes, int image,
       ProgressListener progress) {
     Perturbations.checkClasses(classes, model.numClasses());
     int h = model.height();
     int w = model.width();
     MaskGenerator masks = masks(h, w);
-    float[] fill = options.fill().image(pixels, model.channels(), h, w, options.blurSigma());
-    MaskedBatchRunner runner = new MaskedBatchRunner(model, pixels, fill, masks, options.seed(), options.batch(),
-        options.score());
-    RiseAccumulator sums = new RiseAccumulator(classes, h * w, options);
-    MaskedBatchRunner.Result run = runner.run(options.masks(), sums, progress);
+    float[] fill = options().fill().image(pixels, model.channels(), h, w, options().blurSigma());
+    MaskedBatchRunner runner = new MaskedBatchRunner(model, pixels, fill, masks, options().seed(), options().batch(),
+        options().score());
+    RiseAccumulator sums = new RiseAccumulator(classes, h * w, options());
+    MaskedBatchRunner.Result run = runner.run(options().masks(), sums, progress);
 
     float[] raw = model.rawScores(pixels);
     float[] prob = model.probabilities(raw);
@@ -103,17 +81,19 @@ public final class Rise implements dev.lanterne.explain.Attribution {
     for (int k = 0; k < classes.length; k++) {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("masks", run.used());
-      details.put("maxMasks", options.masks());
-      details.put("grid", options.grid());
-      details.put("p", options.p());
-      details.put("maskType", options.maskType().cliName());
-      details.put("fill", options.fill().name().toLowerCase(java.util.Locale.ROOT));
-      details.put("score", options.score().name().toLowerCase(java.util.Locale.ROOT));
-      details.put("seed", options.seed());
-      details.put("batch", options.batch());
-      if (options.untilStable()) {
+      details.put("maxMasks", options().masks());
+      details.put("grid", options().grid());
+      details.put("p", options().p());
+      details.put("maskType", options().maskType().cliName());
+      details.put("fill", options().fill().name().toLowerCase(java.util.Locale.ROOT));
+      details.put("score", options().score().name().toLowerCase(java.util.Locale.ROOT));
+      details.put("seed", options().seed());
+      details.put("batch", options().batch());
+      if (options().untilStable()) {
         details.put("untilStable", true);
-        details.put("tolerance", options.tolerance());
+        details.put("tolerance", options().tolerance());
+        // the run ended at maxMasks without the maps settling: the map is as noisy as the limit allows
+        details.put("stoppedAtLimit", !sums.settled());
         if (!Double.isNaN(sums.lastChange())) {
           details.put("lastChange", sums.lastChange());
         }

@@ -42,6 +42,11 @@ final class RiseAccumulator implements MaskedBatchRunner.Sink {
     return true;
   }
 
+  /** Whether untilStable saw the maps settle (PATIENCE calm checks in a row) before the mask limit. */
+  boolean settled() {
+    return calmChecks >= RiseOptions.PATIENCE;
+  }
+
   /** Compares the normalised maps with the last check's; true after PATIENCE calm checks in a row. */
   private boolean converged() {
     double worst = 0;

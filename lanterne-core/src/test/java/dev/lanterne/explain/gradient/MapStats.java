@@ -18,24 +18,9 @@ final class MapStats {
     return out;
   }
 
+  /** The library's Pearson correlation (metrics.Spearman), so tests and the lab share one. */
   static double pearson(double[] a, double[] b) {
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ma += a[i];
-      mb += b[i];
-    }
-    ma /= a.length;
-    mb /= b.length;
-    double sab = 0;
-    double saa = 0;
-    double sbb = 0;
-    for (int i = 0; i < a.length; i++) {
-      sab += (a[i] - ma) * (b[i] - mb);
-      saa += (a[i] - ma) * (a[i] - ma);
-      sbb += (b[i] - mb) * (b[i] - mb);
-    }
-    return sab / Math.sqrt(saa * sbb);
+    return dev.lanterne.metrics.Spearman.pearson(a, b);
   }
 
   static double[] toDouble(float[] v, int off, int len) {

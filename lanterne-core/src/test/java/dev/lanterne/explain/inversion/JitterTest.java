@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
-import org.joml.Matrix3x2f;
+import java.awt.geom.AffineTransform;
 import org.junit.jupiter.api.Test;
 
 class JitterTest {
@@ -53,7 +53,7 @@ class JitterTest {
     int h = 6;
     int w = 8;
     float[] x = random(h * w, 3);
-    float[] y = Jitter.warp(x, 1, 1, h, w, new Matrix3x2f().translate(2, 1));
+    float[] y = Jitter.warp(x, 1, 1, h, w, AffineTransform.getTranslateInstance(2, 1));
     for (int r = 0; r < h; r++) {
       for (int c = 0; c < w; c++) {
         // content moves by (+2, +1): out(c, r) = in(c - 2, r - 1), mirrored without repeating the edge
