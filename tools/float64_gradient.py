@@ -69,6 +69,8 @@ def run(model, feeds, want=None, dtype=torch.float64, override=None, report=None
         elif t == 'ConvTranspose': o = conv(i[0], i[1], i[2] if len(i) > 2 else None, a, True)
         elif t == 'Relu': o = torch.relu(i[0])
         elif t == 'Sigmoid': o = torch.sigmoid(i[0])
+        elif t == 'HardSigmoid': o = torch.clamp(a.get('alpha', 0.2) * i[0] + a.get('beta', 0.5), 0, 1)
+        elif t == 'HardSwish': o = i[0] * torch.clamp(i[0] / 6 + 0.5, 0, 1)
         elif t == 'Mul': o = i[0] * i[1]
         elif t == 'Add': o = i[0] + i[1]
         elif t == 'Sub': o = i[0] - i[1]
