@@ -59,6 +59,9 @@ class ArchitectureReferenceTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         try (GradientModel sal = new SaliencySession(saliency, RuntimeOptions.DEFAULT)) {
           GradientModel.Result r = sal.gradient(x.data(), n, seed);
+          if (System.getProperty("lanterne.archs.dump") != null) {
+            Npy.write(Path.of(System.getProperty("lanterne.archs.dump"), file + "_grad.npy"), new Tensor(r.inputGradient(), x.shape()));
+          }
           double err = Errors.relL2(r.inputGradient(), Npy.read(refs.resolve("grad.npy")).data());
           double logitErr = Errors.relL2(r.scores(), Npy.read(refs.resolve("logits.npy")).data());
           Path g64 = refs.resolve("grad64.npy");

@@ -65,6 +65,15 @@ class RuleGradientTest {
         ofInt("group", 2), ofInts("strides", 2, 2), ofInts("pads", 0, 0, 1, 1))));
     l.add(c("Conv 1x1 (outputs off the kinks) then Clip 0..6", 11, m -> m.node("Clip", in(m.node("Conv", in("x", m.floats(new long[] {3, 2, 1, 1}, 1, 0, 0, -1, 2, 0))),
         m.scalar(0f), m.scalar(6f)))));
+    l.add(c("Conv groups 2 of 2 channels, stride 1", 13, new long[] {4, 5, 5}, m -> m.node("Conv", in("x", m.random(6, 2, 3, 3),
+        m.random(6)), ofInt("group", 2), ofInts("pads", 1, 1, 1, 1))));
+    l.add(c("Conv groups 2 of 2 channels, stride 2", 13, new long[] {4, 6, 6}, m -> m.node("Conv", in("x", m.random(6, 2, 3, 3)),
+        ofInt("group", 2), ofInts("strides", 2, 2), ofInts("pads", 1, 1, 1, 1))));
+    l.add(c("Conv depthwise 5x5 stride 2 pad 2", 13, new long[] {2, 8, 8}, m -> m.node("Conv", in("x", m.random(2, 1, 5, 5)),
+        ofInt("group", 2), ofInts("strides", 2, 2), ofInts("pads", 2, 2, 2, 2))));
+    l.add(c("Squeeze-excitation", 13, new long[] {4, 4, 4}, m -> m.node("Mul", in("x", m.node("Sigmoid", m.node("Conv",
+        in(m.node("Relu", m.node("Conv", in(m.node("GlobalAveragePool", "x"), m.random(2, 4, 1, 1), m.random(2)))),
+        m.random(4, 2, 1, 1), m.random(4))))))));
     l.add(c("Gemm transB alpha beta", 11, m -> m.node("Gemm", in(m.node("Flatten", "x"), m.random(5, 32), m.random(5)),
         ofInt("transB", 1), ofFloat("alpha", 0.7f), ofFloat("beta", 0.3f))));
     l.add(c("Gemm transA after Transpose", 9, m -> m.node("Gemm", in(m.node("Transpose", m.node("Flatten", "x"),
