@@ -18,6 +18,7 @@ import dev.lanterne.grad.FiniteDifferenceGradient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

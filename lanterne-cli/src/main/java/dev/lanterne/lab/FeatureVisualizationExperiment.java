@@ -2,7 +2,8 @@ package dev.lanterne.lab;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.inversion.AscentTrace;
-import dev.lanterne.explain.inversion.ClassModelInversion;
+import dev.lanterne.explain.inversion.ClassInversion;
+import dev.lanterne.explain.inversion.InversionTarget;
 import dev.lanterne.explain.inversion.FourierParameterization;
 import dev.lanterne.explain.inversion.InversionOptions;
 import dev.lanterne.grad.InversionSession;
@@ -107,9 +108,11 @@ final class FeatureVisualizationExperiment implements Experiment {
       FourierParameterization param, LabOutput out, Progress progress) {
     long t0 = System.nanoTime();
     AscentTrace t;
-    try (InversionModel im = new InversionSession(ctx.graphs().standard(m.proto()).inversion(), m.runtime())) {
-      t = ClassModelInversion.run(im, m.card(), CLASSES, null, o, param, (step, obj, p) -> progress.step(1));
-    }
+    // the Fourier runs are Lucid's: decorrelated colours on the 1/f spectrum (ClassInversion builds it as above)
+    ClassInversion.Parameterization how = param == null ? ClassInversion.Parameterization.PIXELS
+        : ClassInversion.Parameterization.FOURIER_DECORRELATED;
+    t = new ClassInversion(m.model(), new ClassInversion.Options(o, how))
+        .invert(InversionTarget.classes(CLASSES), (step, obj, prob) -> progress.step(1));
     double seconds = (System.nanoTime() - t0) / 1e9;
     ctx.addTime("feature visualisation, " + name + " (" + m.name() + ")", seconds);
     Preprocessor pre = m.preprocessor();

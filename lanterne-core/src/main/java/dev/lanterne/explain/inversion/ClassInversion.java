@@ -35,6 +35,7 @@ public final class ClassInversion extends AscentMethod {
    * @param parameterization what the optimiser changes
    */
   public record Options(InversionOptions ascent, Parameterization parameterization) {
+    /** Checks that both parts are given. */
     public Options {
       if (ascent == null || parameterization == null) {
         throw new IllegalArgumentException("ascent and parameterization are required");
@@ -78,21 +79,25 @@ public final class ClassInversion extends AscentMethod {
       return ascent;
     }
 
+    /** Optimisation steps. */
     public Builder steps(int t) {
       ascent.steps(t);
       return this;
     }
 
+    /** The seed of the start noise and the jitter. */
     public Builder seed(long s) {
       ascent.seed(s);
       return this;
     }
 
+    /** What the optimiser changes: pixels or the Fourier spectrum. */
     public Builder parameterization(Parameterization p) {
       parameterization = p;
       return this;
     }
 
+    /** The options as set. */
     public Options build() {
       return new Options(ascent.build(), parameterization);
     }
@@ -105,6 +110,7 @@ public final class ClassInversion extends AscentMethod {
     this(model, Options.defaults());
   }
 
+  /** On the given model (which owns the compiled step graph) with the given options. */
   public ClassInversion(LanternModel model, Options options) {
     super(model);
     this.options = options;
@@ -116,6 +122,7 @@ public final class ClassInversion extends AscentMethod {
     return "invert";
   }
 
+  /** The options it runs with. */
   public Options options() {
     return options;
   }

@@ -33,6 +33,7 @@ public final class DeepDream extends AscentMethod {
     this(model, Options.defaults());
   }
 
+  /** On the given model (which owns the compiled step graph) with the given options. */
   public DeepDream(LanternModel model, Options options) {
     super(model);
     this.options = options;
@@ -44,6 +45,7 @@ public final class DeepDream extends AscentMethod {
     return "dream";
   }
 
+  /** The options it runs with. */
   public Options options() {
     return options;
   }
@@ -116,11 +118,13 @@ public final class DeepDream extends AscentMethod {
       this.ascent = ascent;
     }
 
+    /** How many scales the dream runs at, smallest first. */
     public Builder octaves(int n) {
       octaves = n;
       return this;
     }
 
+    /** The size ratio between consecutive octaves (above 1). */
     public Builder octaveScale(double f) {
       octaveScale = f;
       return this;
@@ -132,6 +136,7 @@ public final class DeepDream extends AscentMethod {
       return this;
     }
 
+    /** The options as set. */
     public Options build() {
       return new Options(octaves, octaveScale, ascent);
     }

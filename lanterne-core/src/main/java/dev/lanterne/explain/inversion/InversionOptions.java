@@ -221,11 +221,13 @@ public record InversionOptions(
       logProbability = o.logProbability;
     }
 
+    /** Where the image starts: noise, gray or a given image. */
     public Builder start(Start s) {
       start = s;
       return this;
     }
 
+    /** The amplitude of the start noise, in normalised units. */
     public Builder noiseAmplitude(double a) {
       noiseAmplitude = a;
       return this;
@@ -239,27 +241,32 @@ public record InversionOptions(
       return this;
     }
 
+    /** Optimisation steps. */
     public Builder steps(int t) {
       steps = t;
       return this;
     }
 
+    /** Whether each step divides the gradient by its mean absolute value (Yosinski et al.). */
     public Builder normalizeGradient(boolean on) {
       normalizeGradient = on;
       return this;
     }
 
+    /** A Gaussian blur of {@code sigma} pixels every {@code every} steps (0: never). */
     public Builder blur(int every, double sigma) {
       blurEvery = every;
       blurSigma = sigma;
       return this;
     }
 
+    /** L2 decay of the image per step. */
     public Builder l2(double decay) {
       l2 = decay;
       return this;
     }
 
+    /** Random shift (pixels), scaling (fraction) and rotation (degrees) before each step. */
     public Builder jitter(int pixels, double scale, double rotateDegrees) {
       jitter = pixels;
       scaleJitter = scale;
@@ -267,21 +274,25 @@ public record InversionOptions(
       return this;
     }
 
+    /** Whether the image is clipped to the valid pixel range after each step. */
     public Builder clip(boolean on) {
       clip = on;
       return this;
     }
 
+    /** A snapshot of the images every {@code k} steps (0: none). */
     public Builder snapshotEvery(int k) {
       snapshotEvery = k;
       return this;
     }
 
+    /** The seed of the start noise and the jitter. */
     public Builder seed(long s) {
       seed = s;
       return this;
     }
 
+    /** Climb the log-probability instead of the pre-softmax score. */
     public Builder logProbability(boolean on) {
       logProbability = on;
       return this;

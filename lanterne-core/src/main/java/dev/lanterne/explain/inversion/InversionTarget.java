@@ -16,6 +16,7 @@ import java.util.List;
  * @param unit what of the layer is climbed (ignored without a layer)
  */
 public record InversionTarget(int[] classes, String layer, LayerObjective.Unit unit) {
+  /** Copies the classes; a target names at least one class or a layer. */
   public InversionTarget {
     classes = classes == null ? new int[0] : classes.clone();
     unit = unit == null ? LayerObjective.Unit.L2 : unit;

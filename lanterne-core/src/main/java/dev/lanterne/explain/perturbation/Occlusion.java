@@ -13,6 +13,7 @@ import java.util.Map;
  * mean score drop, score(x) - score(x occluded), over the windows that cover it.
  */
 public final class Occlusion extends PerturbationMethod<OcclusionOptions> {
+  /** The method's name in explanations and file names. */
   public static final String METHOD = "occlusion";
 
   /** The method alone; call {@link #explain} with a {@link BlackBox}. */
@@ -30,6 +31,7 @@ public final class Occlusion extends PerturbationMethod<OcclusionOptions> {
     return METHOD;
   }
 
+  /** Explains one image [C,H,W] in [0,1] for the given classes, without progress reports. */
   public List<Explanation> explain(BlackBox model, float[] pixels, int[] classes) {
     return explain(model, pixels, classes, 0, ProgressListener.NONE);
   }

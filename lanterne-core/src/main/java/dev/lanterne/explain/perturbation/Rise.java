@@ -13,6 +13,7 @@ import java.util.Map;
  * normalisation. Every class of interest comes from the same forward passes.
  */
 public final class Rise extends PerturbationMethod<RiseOptions> {
+  /** The method's name in explanations and file names. */
   public static final String METHOD = "rise";
 
   /** Masks drawn once and reused for every image this instance explains (same size, same seed). */
