@@ -59,6 +59,17 @@ final class ConvAsCorrelation {
       return dy;
     }
     int r = g.r;
+    if (r == 2 && g.strides[0] == g.strides[1]) {
+      // dy as the first of s*s channel blocks, the others zero (a Pad of an outer axis: whole planes),
+      // spread by DepthToSpace, which puts block i*s+j at offset (i, j) of each s x s cell. ONNX
+      // Runtime's Pad is slow on the inner axes that the general form below pads.
+      long s = g.strides[0];
+      String blocks = e.reshape(dy, e.ints(0, 1, channels, g.out[0], g.out[1]));
+      long[] pads = new long[10];
+      pads[6] = s * s - 1;
+      String cells = e.reshape(e.pad(blocks, pads, 0f), e.ints(0, s * s * channels, g.out[0], g.out[1]));
+      return e.op("DepthToSpace", cells, Attributes.ofInt("blocksize", s));
+    }
     long[] unsqueezeAxes = new long[r];
     for (int i = 0; i < r; i++) {
       unsqueezeAxes[i] = 3 + 2L * i;
