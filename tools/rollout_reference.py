@@ -9,7 +9,7 @@ so that its gradient can be retained. Writes, for the two images of ../shared/re
   vit_tiny_grad_rollout.npy  [3, 196]  Chefer et al. 2021: R = I; R += mean_h((dA*A)^+) R; class-token row,
                                         for (image 0, class 462), (image 0, class 130), (image 1, class 130)
   vit_tiny_rollout_logits.npy [2, 1000] the logits, to check the weights were loaded right
-Usage: tools/rollout_reference.py ../shared/models/zoo/vit_tiny_op17.onnx src/test/resources/refs
+Usage: tools/rollout_reference.py ../shared/models/zoo/vit_tiny_op17.onnx lanterne-core/src/test/resources/refs
 """
 import os
 import sys

@@ -1,0 +1,49 @@
+package dev.lanterne.explain.perturbation;
+
+import java.util.SplittableRandom;
+
+/**
+ * Stripes: s bands, each kept with probability p, smoothed and shifted along one axis exactly
+ * as the paper's grids are in two (vertical stripes are columns, horizontal stripes are rows).
+ */
+public final class StripeMasks implements MaskGenerator {
+  private final boolean vertical;
+  private final int width;
+  private final int stripes;
+  private final double p;
+  private final GridUpsampler upsampler;
+
+  /**
+   * Masks of height x width pixels from s stripes.
+   *
+   * @param p keep probability, in (0, 1]
+   * @param vertical columns (true) or rows (false)
+   * @throws IllegalArgumentException when p is outside (0, 1]
+   */
+  public StripeMasks(int height, int width, int stripes, double p, boolean vertical) {
+    BinaryGridMasks.checkProbability(p);
+    this.vertical = vertical;
+    this.width = width;
+    this.stripes = stripes;
+    this.p = p;
+    this.upsampler = vertical ? new GridUpsampler(height, width, 1, stripes)
+        : new GridUpsampler(height, width, stripes, 1);
+  }
+
+  @Override
+  public void fill(long index, SplittableRandom rng, float[] out, int offset) {
+    float[] bands = new float[stripes];
+    for (int i = 0; i < stripes; i++) {
+      bands[i] = rng.nextDouble() < p ? 1f : 0f;
+    }
+    int shift = rng.nextInt(vertical ? upsampler.cellWidth() : upsampler.cellHeight());
+    // a one-cell axis mirrors onto that cell, so the other axis is constant exactly
+    int rows = vertical ? 1 : stripes;
+    upsampler.upsample(bands, vertical ? 0 : shift, vertical ? shift : 0, new float[rows * width], out, offset);
+  }
+
+  @Override
+  public double meanValue() {
+    return p;
+  }
+}

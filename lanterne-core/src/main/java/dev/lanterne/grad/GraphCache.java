@@ -1,0 +1,159 @@
+package dev.lanterne.grad;
+
+import dev.lanterne.LanterneException;
+import dev.lanterne.onnx.OnnxModels;
+import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.tensor.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Derived graphs on disk, keyed by the model's SHA-256, the compile options and the compiler's
+ * identity ({@link CompilerIdentity}), so each is built once. Beside each graph lies a digest of its
+ * bytes and key; an entry whose digest does not match (damaged, partial, or changed after it was
+ * written) is rebuilt. A cache folder that cannot be written is not an error: the graphs are
+ * compiled in memory, with a one-line warning.
+ *
+ * Each kind (saliency, Grad-CAM, inversion step) is its own file, compiled and read only when asked for.
+ *
+ * <p>Thread-safe: entries are written atomically; concurrent writers of one entry write the same bytes.
+ */
+public final class GraphCache {
+  private final Path dir;
+
+  /** A cache in this folder, created when first written. */
+  public GraphCache(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * {cache}/graphs, where {cache} is the system property lanterne.cache, else env LANTERNE_CACHE, else
+   * ~/.cache/lanterne (the same root the CLI uses for its other cached files).
+   */
+  public static Path defaultDir() {
+    return dev.lanterne.model.CacheRoot.dir().resolve("graphs");
+  }
+
+  /** The cache folder. */
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * The cache key of a model (serialized, external data inlined) under the given options, compiled by
+   * this compiler: it changes whenever the compiler's code does.
+   */
+  public static String key(Onnx.ModelProto model, GradientOptions options) {
+    String optionsHash = OnnxModels.sha256((options.key() + "|compiler " + CompilerIdentity.get())
+        .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    return OnnxModels.sha256(model.toByteArray()) + "-" + optionsHash;
+  }
+
+  /** All three graphs, each from the cache or freshly compiled (and stored). */
+  public GradientCompiler.Graphs getOrCompile(Onnx.ModelProto model, GradientOptions options) {
+    String key = key(model, options);
+    GradientCompiler.Graphs cached = read(key);
+    if (cached != null) {
+      return cached;
+    }
+    GradientCompiler.Graphs graphs = GradientCompiler.compile(model, options);
+    try {
+      store(key, "saliency", graphs.saliency());
+      store(key, "gradcam", graphs.gradcam());
+      store(key, "inversion", graphs.inversion());
+    } catch (LanterneException e) {
+      warnUnwritable(e);
+    }
+    return graphs;
+  }
+
+  /** The graph of one kind, from the cache or freshly compiled (and stored); the others are not built. */
+  public Onnx.ModelProto getOrCompile(Onnx.ModelProto model, GradientOptions options, GradientCompiler.Kind kind) {
+    String key = key(model, options);
+    try {
+      Onnx.ModelProto cached = parse(key, kind.fileName());
+      if (cached != null && (kind != GradientCompiler.Kind.GRADCAM || GradientCompiler.layerOf(cached) != null)) {
+        return cached;
+      }
+    } catch (RuntimeException | IOException e) {
+      // damaged: compile it again
+    }
+    Onnx.ModelProto graph = GradientCompiler.compile(model, options, kind);
+    try {
+      store(key, kind.fileName(), graph);
+    } catch (LanterneException e) {
+      warnUnwritable(e);
+    }
+    return graph;
+  }
+
+  private static final java.util.Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** An unwritable or full cache: say so once per folder, and go on with the graphs compiled in memory. */
+  private void warnUnwritable(LanterneException e) {
+    if (WARNED.add(dir.toAbsolutePath())) {
+      System.err.println("lanterne: warning: cannot write the graph cache " + dir.toAbsolutePath() + " ("
+          + e.getMessage().replaceAll("\\s+", " ") + "); compiling in memory each time. Set LANTERNE_CACHE to a"
+          + " writable folder to keep compiled graphs");
+    }
+  }
+
+  /** Writes an entry, then its digest (so an entry without a matching digest is never trusted). */
+  private void store(String key, String kind, Onnx.ModelProto graph) {
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new LanterneException("cannot create it: " + e.getMessage(), e);
+    }
+    byte[] bytes = graph.toByteArray();
+    AtomicFiles.write(file(key, kind), bytes);
+    AtomicFiles.write(digestFile(key, kind), digest(key, bytes).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The digest of an entry: its bytes bound to its key (model SHA-256, options, compiler identity). */
+  private static String digest(String key, byte[] bytes) {
+    return OnnxModels.sha256((key + ":" + OnnxModels.sha256(bytes)).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Path digestFile(String key, String kind) {
+    return dir.resolve(key + "." + kind + ".onnx.sha256");
+  }
+
+  private Path file(String key, String kind) {
+    return dir.resolve(key + "." + kind + ".onnx");
+  }
+
+  private GradientCompiler.Graphs read(String key) {
+    try {
+      Onnx.ModelProto sal = parse(key, "saliency");
+      Onnx.ModelProto cam = parse(key, "gradcam");
+      Onnx.ModelProto inv = parse(key, "inversion");
+      if (sal == null || cam == null || inv == null) {
+        return null;
+      }
+      String layer = cam.getMetadataPropsList().stream().filter(e -> e.getKey().equals(GradientCompiler.LAYER_KEY))
+          .map(Onnx.StringStringEntryProto::getValue).findFirst().orElse(null);
+      return layer == null ? null : new GradientCompiler.Graphs(sal, cam, inv, layer);
+    } catch (RuntimeException | IOException e) {
+      return null;
+    }
+  }
+
+  /** A cached graph whose digest matches, or null. */
+  private Onnx.ModelProto parse(String key, String kind) throws IOException {
+    Path f = file(key, kind);
+    Path d = digestFile(key, kind);
+    if (!Files.isRegularFile(f) || !Files.isRegularFile(d)) {
+      return null;
+    }
+    byte[] bytes = Files.readAllBytes(f);
+    if (!digest(key, bytes).equals(Files.readString(d, StandardCharsets.UTF_8).strip())) {
+      return null;
+    }
+    Onnx.ModelProto m = Onnx.ModelProto.parseFrom(bytes);
+    boolean complete = m.hasGraph() && m.getGraph().getNodeCount() > 0 && m.getGraph().getOutputCount() > 1;
+    return complete ? m : null;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.lanterne.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.lanterne.LanterneException;
+
+/** Creates ONNX Runtime sessions with the device and thread settings of {@link RuntimeOptions}. */
+public final class OrtSessions {
+  private OrtSessions() {}
+
+  /** ONNX Runtime's process-wide environment, shared by every session; never closed. */
+  public static OrtEnvironment environment() {
+    return OrtEnvironment.getEnvironment();
+  }
+
+  /** A session over serialized ONNX bytes, fully optimised. The caller closes it. */
+  public static OrtSession create(byte[] modelBytes, RuntimeOptions options, String what) {
+    return create(modelBytes, options, what, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+  }
+
+  /** A session at a chosen graph-optimisation level. The caller closes it. */
+  public static OrtSession create(byte[] modelBytes, RuntimeOptions options, String what,
+      OrtSession.SessionOptions.OptLevel level) {
+    try (OrtSession.SessionOptions so = sessionOptions(options)) {
+      so.setOptimizationLevel(level);
+      return environment().createSession(modelBytes, so);
+    } catch (OrtException e) {
+      throw new LanterneException(
+          "ONNX Runtime cannot load " + what + " (" + firstLine(e.getMessage())
+              + "); check that it is a valid ONNX model",
+          e);
+    }
+  }
+
+  /**
+   * A session that records ONNX Runtime's per-operator profile (see {@link #endProfiling}); for
+   * benchmarks. The trace goes to a JSON file whose name starts with profilePrefix.
+   */
+  public static OrtSession createProfiled(byte[] modelBytes, RuntimeOptions options, String what,
+      OrtSession.SessionOptions.OptLevel level, java.nio.file.Path profilePrefix) {
+    try (OrtSession.SessionOptions so = sessionOptions(options)) {
+      so.setOptimizationLevel(level);
+      so.enableProfiling(profilePrefix.toString());
+      return environment().createSession(modelBytes, so);
+    } catch (OrtException e) {
+      throw new LanterneException("ONNX Runtime cannot load " + what + " (" + firstLine(e.getMessage()) + ")", e);
+    }
+  }
+
+  /** Ends a profiled session's trace and returns the JSON file it was written to. */
+  public static java.nio.file.Path endProfiling(OrtSession session) {
+    try {
+      return java.nio.file.Path.of(session.endProfiling());
+    } catch (OrtException e) {
+      throw new LanterneException("ONNX Runtime could not write its profile (" + firstLine(e.getMessage()) + ")", e);
+    }
+  }
+
+  static OrtSession.SessionOptions sessionOptions(RuntimeOptions options) throws OrtException {
+    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    if (options.threads() > 0) {
+      so.setIntraOpNumThreads(options.threads());
+    }
+    if (options.device() == Device.CUDA) {
+      try {
+        so.addCUDA(0);
+      } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+        so.close();
+        throw new LanterneException(
+            "the CUDA device is not available here (" + firstLine(String.valueOf(e.getMessage()))
+                + "); build with 'mvn -Pcuda package' on a machine with CUDA 12 and cuDNN 9, or use the CPU",
+            LanterneException.FAILURE, e, "device");
+      }
+    }
+    return so;
+  }
+
+  /** Closing releases native memory; there is nothing to do if ONNX Runtime complains. */
+  public static void closeQuietly(OrtSession session) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        // nothing to recover
+      }
+    }
+  }
+
+  /**
+   * The first line of an error message, at most 300 characters, for one-line errors ("no details" when null).
+   */
+  public static String firstLine(String s) {
+    if (s == null) {
+      return "no details";
+    }
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    String line = nl < 0 ? t : t.substring(0, nl);
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+}
