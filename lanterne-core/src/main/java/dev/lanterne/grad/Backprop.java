@@ -96,7 +96,11 @@ public final class Backprop {
             + " pick another layer (see 'lanterne layers')", LanterneException.FAILURE, null, "layer");
       }
     }
-    BackwardContext ctx = new BackwardContext(e, variant, constants, reference);
+    Map<String, Onnx.NodeProto> producers = new HashMap<>();
+    for (Onnx.NodeProto n : nodes) {
+      n.getOutputList().forEach(o -> producers.put(o, n));
+    }
+    BackwardContext ctx = new BackwardContext(e, variant, constants, reference, producers);
     Map<String, List<String>> grads = new HashMap<>();
     grads.put(output, new ArrayList<>(List.of(seed)));
     for (int i = nodes.size() - 1; i >= 0; i--) {

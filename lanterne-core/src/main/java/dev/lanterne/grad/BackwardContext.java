@@ -12,11 +12,13 @@ public final class BackwardContext {
   private final Variant variant;
   private final Map<String, Onnx.TensorProto> constants;
   private final java.util.function.UnaryOperator<String> reference;
+  private final Map<String, Onnx.NodeProto> producers;
   private boolean[] needs;
   private Onnx.NodeProto node;
 
   BackwardContext(GraphEmitter emitter, Variant variant, Map<String, Onnx.TensorProto> constants,
-      java.util.function.UnaryOperator<String> reference) {
+      java.util.function.UnaryOperator<String> reference, Map<String, Onnx.NodeProto> producers) {
+    this.producers = producers;
     this.emitter = emitter;
     this.variant = variant;
     this.constants = constants;
@@ -67,6 +69,24 @@ public final class BackwardContext {
   /** The value of a constant tensor (an initializer or a Constant node's output), or null. */
   public Onnx.TensorProto constant(String name) {
     return name == null || name.isEmpty() ? null : constants.get(name);
+  }
+
+  /**
+   * The grid of a forward tensor that is DequantizeLinear of a QuantizeLinear on the same grid (a QDQ
+   * model's activation, whose straight-through mask zeroes both end codes), or null.
+   */
+  public QuantGrid quantizedActivation(String tensor) {
+    return QuantGrid.ofQuantizedActivation(tensor, producers, constants);
+  }
+
+  /** The grid of a Q or DQ node with a constant scalar scale and zero point, or null. */
+  public QuantGrid grid(Onnx.NodeProto n) {
+    return QuantGrid.of(n, constants);
+  }
+
+  /** Whether the current node (a Clip) returns every value on the grid unchanged. */
+  public boolean clipKeeps(QuantGrid grid) {
+    return grid.keptBy(node, constants);
   }
 
   /** Integer values of a constant input; fails clearly when the input is computed at run time. */

@@ -121,6 +121,31 @@ final class FusionSafeView implements GraphEmitter.ForwardView {
     return r;
   }
 
+  /**
+   * The tensor a node's output equals value for value, when the node is a no-op on what it reads: a
+   * Clip whose bounds hold every value of its dequantized input's grid (a QDQ model's ReLU6 on [0, 6]),
+   * or a QuantizeLinear of such a dequantized tensor onto the same grid (it gives back the codes).
+   * Reading the earlier tensor saves recomputing the node, and lets the masks of both share one node.
+   */
+  private String sameValues(Onnx.NodeProto p) {
+    if (QuantGrid.is(p, "Clip")) {
+      Onnx.NodeProto dq = producers.get(p.getInput(0));
+      QuantGrid grid = QuantGrid.is(dq, "DequantizeLinear") ? QuantGrid.of(dq, constants) : null;
+      return grid != null && grid.keptBy(p, constants) ? p.getInput(0) : null;
+    }
+    if (QuantGrid.is(p, "QuantizeLinear")) {
+      QuantGrid grid = QuantGrid.of(p, constants);
+      String x = p.getInput(0);
+      for (String next = x; next != null; next = sameValues(producers.get(x))) {
+        x = next;
+      }
+      Onnx.NodeProto dq = producers.get(x);
+      return grid != null && QuantGrid.is(dq, "DequantizeLinear") && grid.equals(QuantGrid.of(dq, constants))
+          ? dq.getInput(0) : null;
+    }
+    return null;
+  }
+
   private String compute(String tensor, GraphEmitter e) {
     Onnx.NodeProto p = producers.get(tensor);
     if (p == null || inputs.contains(tensor) || constants.containsKey(tensor)) {
@@ -134,6 +159,10 @@ final class FusionSafeView implements GraphEmitter.ForwardView {
     }
     if (survivors.contains(tensor)) {
       return tensor;
+    }
+    String same = sameValues(p);
+    if (same != null) {
+      return resolve(same, e);
     }
     List<String> in = new ArrayList<>(p.getInputCount());
     for (String i : p.getInputList()) {

@@ -27,8 +27,9 @@ public final class GradientCompiler {
    * strided Slice, LayerNormalization. 4: default Grad-CAM layer before the head; channels-last and
    * token layers read as [N,C,h,w]. 5: the backward of a QDQ model reads its own dequantized copies;
    * masks from the quantized values; the forward part is the plain model as ONNX Runtime optimises it.
+   * 6: no-op ReLU6 of QDQ models dropped, strided Conv spread by DepthToSpace, one-window AveragePool by Expand.
    */
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
 
   /**
    * Input of every derived graph: the weights [N,K] of the class scores whose gradient is taken (f = sum of

@@ -22,6 +22,9 @@ public final class GraphEmitter {
   private final Map<String, String> shapeCache = new HashMap<>();
   private final Map<String, String> constCache = new HashMap<>();
   private final Map<String, String[]> emitted = new HashMap<>();
+  /** Outputs of {@link #mask}, and for each output of {@link #mul} its two factors. */
+  private final java.util.Set<String> masks = new java.util.HashSet<>();
+  private final Map<String, List<String>> products = new HashMap<>();
   private ForwardView view = ForwardView.IDENTITY;
   private int counter;
 
@@ -196,9 +199,14 @@ public final class GraphEmitter {
     return op("Sub", a, b);
   }
 
-  /** a * b, broadcasting. */
+  /** a * b, broadcasting; a product already masked by the same 0/1 mask b is returned as it is (m * m = m). */
   public String mul(String a, String b) {
-    return op("Mul", a, b);
+    if (masks.contains(b) && products.getOrDefault(a, List.of()).contains(b)) {
+      return a;
+    }
+    String product = op("Mul", a, b);
+    products.put(product, List.of(a, b));
+    return product;
   }
 
   /** a / b, broadcasting. */
@@ -221,7 +229,9 @@ public final class GraphEmitter {
 
   /** 1.0 where the condition holds, else 0.0. */
   public String mask(String condition) {
-    return op("Cast", condition, Attributes.ofInt("to", Onnx.TensorProto.DataType.FLOAT_VALUE));
+    String m = op("Cast", condition, Attributes.ofInt("to", Onnx.TensorProto.DataType.FLOAT_VALUE));
+    masks.add(m);
+    return m;
   }
 
   /**

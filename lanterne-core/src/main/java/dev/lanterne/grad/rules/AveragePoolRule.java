@@ -59,9 +59,28 @@ public final class AveragePoolRule implements GradientRule {
       inverse[flat] = count == 0 ? 0f : 1f / count;
     }
     String scaled = e.mul(dy[0], e.floats(countDims, inverse));
+    if (e.opset() >= 8 && oneWindow(g)) {
+      // one window over the whole map (MobileNet's final 7x7 pool): every input gets the same share,
+      // broadcast by Expand (batch taken from dy) instead of one Pad per kernel offset
+      long[] like = xDims.clone();
+      like[0] = 1;
+      dx[0] = e.op("Expand", scaled, e.ints(like));
+      return dx;
+    }
 
     List<String> parts = java.util.Collections.nCopies((int) g.kernelVolume(), scaled);
     dx[0] = WindowScatter.scatter(e, parts, g, channels);
     return dx;
+  }
+
+  /** A single unpadded, undilated window exactly the size of the input. */
+  private static boolean oneWindow(PoolGeometry g) {
+    for (int i = 0; i < g.r; i++) {
+      if (g.out[i] != 1 || g.kernel[i] != g.in[i] || g.padBegin[i] != 0 || g.padEnd[i] != 0
+          || g.dilations[i] != 1) {
+        return false;
+      }
+    }
+    return true;
   }
 }

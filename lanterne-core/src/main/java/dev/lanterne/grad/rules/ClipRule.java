@@ -29,10 +29,14 @@ public final class ClipRule implements GradientRule {
     // lo < x < hi exactly where lo < y < hi for the clipped output y
     String y = node.getOutput(0);
     String inside = null;
-    if (lo != null) {
+    // a QDQ model's ReLU6 on its own [0, 6] grid: x == y everywhere, and lo < y < hi fails only at
+    // the end codes, which the straight-through mask of the QuantizeLinear behind x zeroes anyway
+    dev.lanterne.grad.QuantGrid grid = ctx.quantizedActivation(node.getInput(0));
+    boolean masked = grid == null || !ctx.clipKeeps(grid);
+    if (lo != null && masked) {
       inside = e.positive(e.sub(y, lo));
     }
-    if (hi != null) {
+    if (hi != null && masked) {
       String below = e.positive(e.sub(hi, y));
       inside = inside == null ? below : e.mul(inside, below);
     }

@@ -59,6 +59,24 @@ final class ConvAsCorrelation {
       return dy;
     }
     int r = g.r;
+    if (r == 2 && e.opset() >= 11) {
+      // nearest upsampling repeats each value over its s x s cell; a 0/1 pattern keeps the cell's
+      // first. Two fast kernels, where ONNX Runtime's Pad of the inner axes below (and its
+      // DepthToSpace) are several times slower.
+      long rows = g.out[0] * g.strides[0];
+      long cols = g.out[1] * g.strides[1];
+      float[] pattern = new float[Math.toIntExact(rows * cols)];
+      for (long i = 0; i < rows; i += g.strides[0]) {
+        for (long j = 0; j < cols; j += g.strides[1]) {
+          pattern[(int) (i * cols + j)] = 1f;
+        }
+      }
+      String repeated = e.op("Resize", List.of(dy, e.floats(new long[] {0}, new float[0]),
+          e.floats(new long[] {4}, new float[] {1, 1, g.strides[0], g.strides[1]})),
+          Attributes.ofString("mode", "nearest"), Attributes.ofString("coordinate_transformation_mode", "asymmetric"),
+          Attributes.ofString("nearest_mode", "floor"));
+      return e.mul(repeated, e.floats(new long[] {1, 1, rows, cols}, pattern));
+    }
     long[] unsqueezeAxes = new long[r];
     for (int i = 0; i < r; i++) {
       unsqueezeAxes[i] = 3 + 2L * i;

@@ -3,7 +3,6 @@ package dev.lanterne.grad.rules;
 import dev.lanterne.grad.BackwardContext;
 import dev.lanterne.grad.GradientRule;
 import dev.lanterne.grad.GraphEmitter;
-import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,38 +24,15 @@ public final class QuantizeLinearRule implements GradientRule {
   public String[] backward(Onnx.NodeProto node, String[] dy, BackwardContext ctx) {
     String[] dx = new String[node.getInputCount()];
     dx[0] = dy[0];
-    Onnx.TensorProto scale = ctx.constant(node.getInput(1));
-    Onnx.TensorProto zero = node.getInputCount() > 2 ? ctx.constant(node.getInput(2)) : null;
-    boolean zeroGiven = node.getInputCount() > 2 && !node.getInput(2).isEmpty();
-    if (scale == null || TensorProtos.count(scale) != 1 || (zeroGiven && (zero == null || TensorProtos.count(zero) != 1))) {
+    dev.lanterne.grad.QuantGrid grid = ctx.grid(node);
+    if (grid == null) {
       return dx;
     }
-    float s = TensorProtos.toFloats(scale)[0];
-    long zp = zero == null ? 0 : TensorProtos.toLongs(zero)[0];
-    int type = zero == null ? Onnx.TensorProto.DataType.UINT8_VALUE : zero.getDataType();
-    long qmin;
-    long qmax;
-    switch (type) {
-      case Onnx.TensorProto.DataType.UINT8_VALUE -> {
-        qmin = 0;
-        qmax = 255;
-      }
-      case Onnx.TensorProto.DataType.INT8_VALUE -> {
-        qmin = -128;
-        qmax = 127;
-      }
-      case Onnx.TensorProto.DataType.UINT16_VALUE -> {
-        qmin = 0;
-        qmax = 65535;
-      }
-      case Onnx.TensorProto.DataType.INT16_VALUE -> {
-        qmin = -32768;
-        qmax = 32767;
-      }
-      default -> {
-        return dx;
-      }
-    }
+    boolean zeroGiven = node.getInputCount() > 2 && !node.getInput(2).isEmpty();
+    float s = grid.scale();
+    long zp = grid.zeroPoint();
+    long qmin = grid.qmin();
+    long qmax = grid.qmax();
     GraphEmitter e = ctx.emit();
     List<String> dqInputs = new ArrayList<>(List.of(node.getOutput(0), node.getInput(1)));
     if (zeroGiven) {
