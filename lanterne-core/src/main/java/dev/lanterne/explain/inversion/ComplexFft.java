@@ -64,7 +64,7 @@ final class ComplexFft {
     step(scratchRe, scratchIm, 0, 1, re, im, 0, n, 0, sign);
   }
 
-  /** The DFT of length m of in[inOff + j * stride], j < m, written to out[outOff .. outOff + m). */
+  /** The DFT of length m of in[inOff + j * stride], j &lt; m, written to out[outOff .. outOff + m). */
   private void step(double[] inRe, double[] inIm, int inOff, int stride, double[] outRe, double[] outIm,
       int outOff, int m, int fi, int sign) {
     if (m == 1) {

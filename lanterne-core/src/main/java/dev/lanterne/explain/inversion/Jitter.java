@@ -48,7 +48,7 @@ public final class Jitter {
     return m;
   }
 
-  /** The inverse map; the jitter's maps (scale > 0) always have one. */
+  /** The inverse map; the jitter's maps (scale &gt; 0) always have one. */
   public static AffineTransform inverse(AffineTransform m) {
     try {
       return m.createInverse();
