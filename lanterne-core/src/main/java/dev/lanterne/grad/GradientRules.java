@@ -17,6 +17,8 @@ import dev.lanterne.grad.rules.TileRule;
 import dev.lanterne.grad.rules.WhereRule;
 import dev.lanterne.grad.rules.ConcatRule;
 import dev.lanterne.grad.rules.ConvRule;
+import dev.lanterne.grad.rules.ConvTransposeRule;
+import dev.lanterne.grad.rules.EinsumRule;
 import dev.lanterne.grad.rules.DivRule;
 import dev.lanterne.grad.rules.ExpandRule;
 import dev.lanterne.grad.rules.GatherRule;
@@ -61,8 +63,10 @@ public final class GradientRules {
 
   private static final Map<String, GradientRule> RULES = Map.ofEntries(
       Map.entry("Conv", new ConvRule()),
+      Map.entry("ConvTranspose", new ConvTransposeRule()),
       Map.entry("Gemm", new GemmRule()),
       Map.entry("MatMul", new MatMulRule()),
+      Map.entry("Einsum", new EinsumRule()),
       Map.entry("Relu", new ReluRule()),
       Map.entry("PRelu", new PReluRule()),
       Map.entry("Clip", new ClipRule()),

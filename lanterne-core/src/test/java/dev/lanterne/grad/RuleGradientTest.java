@@ -233,6 +233,49 @@ class RuleGradientTest {
         m.random(8, 12)))));
     l.add(c("MatMul broadcast batch dims", 13, m -> m.node("MatMul", in(m.node("Unsqueeze", in("x", m.ints(1))),
         m.random(3, 1, 4, 2)))));
+    l.add(c("ConvTranspose stride 2 pads 1 output_padding 1", 13, m -> m.node("ConvTranspose",
+        in("x", m.random(2, 3, 3, 3), m.random(3)), ofInts("strides", 2, 2), ofInts("pads", 1, 1, 1, 1),
+        ofInts("output_padding", 1, 1))));
+    l.add(c("ConvTranspose stride 2 output_padding 1, no pads", 17, m -> m.node("ConvTranspose",
+        in("x", m.random(2, 2, 3, 3)), ofInts("strides", 2, 2), ofInts("output_padding", 1, 0))));
+    l.add(c("ConvTranspose stride 2 asymmetric pads, output_padding beyond the end pad", 13, m -> m.node("ConvTranspose",
+        in("x", m.random(2, 2, 3, 3)), ofInts("strides", 2, 2), ofInts("pads", 0, 1, 2, 0), ofInts("output_padding", 1, 1))));
+    l.add(c("ConvTranspose groups 2 dilation 2 asymmetric pads", 17, new long[] {4, 3, 3}, m -> m.node("ConvTranspose",
+        in("x", m.random(4, 3, 2, 2)), ofInt("group", 2), ofInts("dilations", 2, 2), ofInts("pads", 0, 1, 1, 0))));
+    l.add(c("ConvTranspose groups 2 stride 2 output_padding 1", 13, new long[] {4, 3, 3}, m -> m.node("ConvTranspose",
+        in("x", m.random(4, 1, 3, 3), m.random(2)), ofInt("group", 2), ofInts("strides", 2, 2),
+        ofInts("pads", 1, 1, 1, 1), ofInts("output_padding", 1, 1))));
+    l.add(c("ConvTranspose depthwise stride 3 dilation 2", 11, m -> m.node("ConvTranspose",
+        in("x", m.random(2, 1, 2, 2)), ofInt("group", 2), ofInts("strides", 3, 2), ofInts("dilations", 2, 1))));
+    l.add(c("ConvTranspose SAME_UPPER stride 2 kernel 4", 17, m -> m.node("ConvTranspose",
+        in("x", m.random(2, 2, 4, 4)), ofString("auto_pad", "SAME_UPPER"), ofInts("strides", 2, 2))));
+    l.add(c("ConvTranspose output_shape", 13, m -> m.node("ConvTranspose",
+        in("x", m.random(2, 2, 3, 3)), ofInts("strides", 2, 2), ofInts("output_shape", 7, 7))));
+    for (int opset : new int[] {13, 17}) {
+      l.add(c("Einsum bij,bjk->bik", opset, m -> m.node("Einsum", in(m.node("Reshape", in("x", m.ints(0, 8, 4))),
+          m.node("Reshape", in(m.node("Tanh", "x"), m.ints(0, 4, 8)))), ofString("equation", "bij,bjk->bik"))));
+      l.add(c("Einsum bhid,bhjd->bhij (attention scores)", opset, m -> m.node("Einsum", in("x", m.node("Tanh", "x")),
+          ofString("equation", "bhid,bhjd->bhij"))));
+      l.add(c("Einsum bhij,bhjd->bhid (attention values)", opset, m -> m.node("Einsum", in(
+          m.node("Softmax", "x", ofInt("axis", -1)), m.node("Sigmoid", "x")), ofString("equation", "bhij,bhjd->bhid"))));
+    }
+    l.add(c("Einsum ij,jk->ik with a weight", 13, m -> m.node("Einsum", in(m.node("Flatten", "x"), m.random(32, 3)),
+        ofString("equation", "ij,jk->ik"))));
+    l.add(c("Einsum weight first, implicit output", 12, m -> m.node("Einsum", in(m.random(3, 4), "x"),
+        ofString("equation", "kw,bchw"))));
+    l.add(c("Einsum bi,bj->bij (outer)", 13, new long[] {2, 2, 2}, m -> m.node("Einsum", in(m.node("Flatten", "x"),
+        m.node("Tanh", m.node("Flatten", "x"))), ofString("equation", "bi,bj->bij"))));
+    l.add(c("Einsum bij->bji, bij->bi", 17, m -> {
+      String t = m.node("Reshape", in("x", m.ints(0, 8, 4)));
+      return m.node("Mul", in(m.node("Einsum", t, ofString("equation", "bij->bji")),
+          m.node("Unsqueeze", in(m.node("Einsum", m.node("Tanh", t), ofString("equation", "bij->bi")), m.ints(1)))));
+    }));
+    l.add(c("Einsum summed label of one operand, weight without batch", 13, m -> m.node("Einsum", in("x", m.random(2, 4)),
+        ofString("equation", "bhid,hd->bh"))));
+    l.add(c("Einsum ellipsis", 17, m -> m.node("Einsum", in("x", m.node("Tanh", m.node("Transpose", "x",
+        ofInts("perm", 0, 1, 3, 2)))), ofString("equation", "...ij,...jk->...ik"))));
+    l.add(c("Einsum three operands", 13, m -> m.node("Einsum", in("x", m.random(4, 3), m.node("Sigmoid", "x")),
+        ofString("equation", "bchw,wk,bchv->bckv"))));
     return l.stream();
   }
 
