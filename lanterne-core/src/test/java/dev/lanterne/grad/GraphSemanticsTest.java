@@ -87,6 +87,24 @@ class GraphSemanticsTest {
     assertTrue(!e.getMessage().contains("--"), "library errors name no CLI flag: " + e.getMessage());
   }
 
+  @Test
+  void einsumDiagonalAndConvTransposeOddSamePaddingAreRefusedByNode() {
+    TinyModel m = new TinyModel(13, 2, 3, 3);
+    Onnx.ModelProto diagonal = m.build(m.node("Einsum", "x",
+        dev.lanterne.onnx.Attributes.ofString("equation", "bcii->bci")));
+    LanterneException e = assertThrows(NotDifferentiableException.class,
+        () -> GradientCompiler.compileSaliency(diagonal, GradientOptions.DEFAULT));
+    assertTrue(e.getMessage().matches("cannot differentiate Einsum node 'Einsum_node_\\d+' \\(label 'i' repeated"
+        + " within one operand \\(a diagonal\\)\\)"), e.getMessage());
+    TinyModel t = new TinyModel(17, 2, 4, 4);
+    Onnx.ModelProto oddSame = t.build(t.node("ConvTranspose", new String[] {"x", t.random(2, 2, 3, 3)},
+        dev.lanterne.onnx.Attributes.ofString("auto_pad", "SAME_UPPER"), ofInts("strides", 2, 2)));
+    e = assertThrows(NotDifferentiableException.class,
+        () -> GradientCompiler.compileSaliency(oddSame, GradientOptions.DEFAULT));
+    assertTrue(e.getMessage().matches("cannot differentiate ConvTranspose node 'ConvTranspose_node_\\d+' "
+        + "\\(auto_pad or output_shape with an odd total padding\\)"), e.getMessage());
+  }
+
   private static Onnx.ModelProto smallCnn(TinyModel m) {
     String conv = m.node("Conv", new String[] {"x", m.random(3, 2, 3, 3), m.random(3)}, ofInts("pads", 1, 1, 1, 1));
     return m.build(m.node("GlobalAveragePool", m.node("Relu", conv)));
