@@ -49,9 +49,9 @@ record LabSettings(boolean quick, long seed, int inversionSteps, int dreamSteps,
   }
 
   /**
-   * Steps of each feature-visualisation run: 128 (a quarter of Lucid's 512, which would make this one
-   * experiment longer than the rest of the lab on a 2-core machine; both parameterisations reach p &gt; 0.99
-   * well before), or 3 in the quick run.
+   * Steps of each feature-visualisation run: 128, a quarter of Lucid's 512 (about 2 minutes for both
+   * parameterisations on a 2-core machine instead of 8; both reach p &gt; 0.99 on the main model by then), or 3
+   * in the quick run.
    */
   int featureVisualizationSteps() {
     return quick ? 3 : 128;
