@@ -4,6 +4,8 @@ import dev.lanterne.lab.Lab;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -38,6 +40,9 @@ public final class LabCommand implements Command {
     o.addOption(Option.builder().longOpt("shared").hasArg().argName("DIR")
         .desc("the shared data folder with models/ and images/ (default ../shared)").build());
     CommonOptions.seed(o);
+    o.addOption(Option.builder().longOpt("only").hasArgs().valueSeparator(',').argName("IDS")
+        .desc("run only these experiments (" + String.join(", ", Lab.experimentIds()) + "), e.g. to remake one part")
+        .build());
     o.addOption(Option.builder().longOpt(CommonOptions.VERBOSE).desc("print the time of each part").build());
     return o;
   }
@@ -48,8 +53,9 @@ public final class LabCommand implements Command {
     // the folder is checked for writing before any long work; the run is swapped in when it completes
     Path out = CliSupport.outDir(cl, defaultOut(cl.hasOption("quick")));
     boolean verbose = cl.hasOption(CommonOptions.VERBOSE);
+    String[] only = cl.getOptionValues("only");
     Lab.Report r = new Lab(cl.hasOption("quick"), CliSupport.seed(cl), shared, out, verbose ? System.err : null,
-        true).run();
+        true).only(only == null ? List.of() : Arrays.asList(only)).run();
     for (Map.Entry<String, Double> e : r.seconds().entrySet()) {
       System.out.printf(Locale.ROOT, "%-10s %7.1f s%n", e.getKey(), e.getValue());
     }

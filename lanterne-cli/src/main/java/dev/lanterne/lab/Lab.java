@@ -30,6 +30,7 @@ public final class Lab {
   private final Path out;
   private final PrintStream log;
   private final boolean progressBars;
+  private java.util.Set<String> only = java.util.Set.of();
 
   /**
    * @param quick the reduced run (CI) instead of the full one
@@ -46,6 +47,26 @@ public final class Lab {
     this.progressBars = progressBars;
   }
 
+  /** The experiments' ids, in the order a full run makes them. */
+  public static List<String> experimentIds() {
+    return experiments().stream().map(Experiment::id).toList();
+  }
+
+  /**
+   * Runs only the named experiments (empty: all), for re-making one part of the report; an unknown id
+   * is a usage error that lists the ids.
+   */
+  public Lab only(java.util.Collection<String> ids) {
+    for (String id : ids) {
+      if (!experimentIds().contains(id)) {
+        throw dev.lanterne.LanterneException.usage("only", "unknown experiment '" + id + "'; use "
+            + String.join(", ", experimentIds()));
+      }
+    }
+    this.only = java.util.Set.copyOf(ids);
+    return this;
+  }
+
   static List<Experiment> experiments() {
     return List.of(new InversionExperiment(), new FeatureVisualizationExperiment(), new SaliencyExperiment(), new RiseExperiment(),
         new SummaryExperiment());
@@ -60,6 +81,9 @@ public final class Lab {
     try (LabContext ctx = LabContext.open(settings, shared, out, log)) {
       AtomicFiles.prepareOutputDir(out);
       for (Experiment e : experiments()) {
+        if (!only.isEmpty() && !only.contains(e.id())) {
+          continue;
+        }
         long t0 = System.nanoTime();
         sections.add(runOne(e, ctx));
         double s = (System.nanoTime() - t0) / 1e9;

@@ -69,6 +69,15 @@ class NewUserCliTest {
   }
 
   @Test
+  void labOnlyNamesItsExperiments() {
+    CliErrorsTest.Outcome o = CliErrorsTest.run("lab", "--only", "featurevis,bogus", "--out",
+        dir.resolve("lab").toString());
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("--only: unknown experiment 'bogus'") && o.err().contains("featurevis"), o.err());
+    assertTrue(!java.nio.file.Files.exists(dir.resolve("lab")), "a refused run leaves no folder");
+  }
+
+  @Test
   void labQuickAndDemoWriteOutsideTheCommittedResults() {
     assertEquals("lanterne-out/lab-quick", LabCommand.defaultOut(true));
     assertEquals("results", LabCommand.defaultOut(false));
