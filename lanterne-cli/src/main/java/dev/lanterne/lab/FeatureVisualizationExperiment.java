@@ -81,9 +81,9 @@ final class FeatureVisualizationExperiment implements Experiment {
     }
     Table summary = new Table("summary", "parameterisation", "mean p (PNG)", "median p (PNG)", "top-1 hits",
         "classes where it is higher", "time (s)");
-    summary.add("pixels, blur only", mean(a.reread), median(a.reread), hits(a.top1), wins(a.reread, b.reread),
+    summary.add("pixels, blur only", Stats.mean(a.reread), median(a.reread), hits(a.top1), wins(a.reread, b.reread),
         a.seconds);
-    summary.add("Fourier + decorrelated + robustness", mean(b.reread), median(b.reread), hits(b.top1),
+    summary.add("Fourier + decorrelated + robustness", Stats.mean(b.reread), median(b.reread), hits(b.top1),
         wins(b.reread, a.reread), b.seconds);
     out.table(table);
     out.table(summary);
@@ -157,14 +157,6 @@ final class FeatureVisualizationExperiment implements Experiment {
       }
     }
     return best;
-  }
-
-  private static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
   }
 
   private static double median(double[] v) {

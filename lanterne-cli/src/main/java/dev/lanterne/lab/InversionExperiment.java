@@ -90,7 +90,7 @@ final class InversionExperiment implements Experiment {
           perClass.add(m.name(), e.getKey(), COURSE_CLASSES[i], m.label(COURSE_CLASSES[i]),
               (double) r.trace.finalProbability(i), r.hf[i], other.label(r.transfer[i]));
         }
-        perModel.add(m.name(), e.getKey(), mean(r.trace), avg(r.hf), agreement(r.transfer), r.seconds);
+        perModel.add(m.name(), e.getKey(), mean(r.trace), Stats.mean(r.hf), agreement(r.transfer), r.seconds);
       }
       results.put(m, mine);
     }
@@ -304,14 +304,6 @@ final class InversionExperiment implements Experiment {
       sum += t.finalProbability(i);
     }
     return sum / t.n();
-  }
-
-  private static double avg(double[] v) {
-    double sum = 0;
-    for (double x : v) {
-      sum += x;
-    }
-    return sum / v.length;
   }
 
   private static double agreement(int[] top1) {

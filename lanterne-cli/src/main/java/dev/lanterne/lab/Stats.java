@@ -7,6 +7,15 @@ import java.util.Locale;
 final class Stats {
   private Stats() {}
 
+  /** The mean of an array (NaN when empty). */
+  static double mean(double[] v) {
+    double sum = 0;
+    for (double x : v) {
+      sum += x;
+    }
+    return sum / v.length;
+  }
+
   static double mean(List<Double> v) {
     double s = 0;
     for (double x : v) {

@@ -173,13 +173,10 @@ public final class ClassInversion extends AscentMethod {
       throw LanterneException.usage("diversity", "the diversity term compares the images of one run: optimise two or"
           + " more images (name a class several times)");
     }
-    if (o.start() == InversionOptions.Start.IMAGE && start == null) {
-      throw LanterneException.usage("an inversion that starts from an image needs the image");
-    }
+    float[] startImage = startImage(o, start);
     LanternModel model = model();
     int k = model.numClasses();
     int[] columns = target.columns(k);
-    float[] startImage = start == null ? null : start.tensor(0);
     try (DiversityObjective objective = DiversityObjective.open(model.proto().toByteArray(), diversity.layer(),
         model.inputShape(), columns, k, model.card().outputsProbabilities(), o.logProbability(), diversity.weight(),
         diversity.kind(), o.normalizeGradient(), model.runtime())) {
@@ -187,6 +184,14 @@ public final class ClassInversion extends AscentMethod {
           fourier(model), listener == null ? StepListener.NONE : listener);
       return new DiverseTrace(trace, objective.lastDiversity());
     }
+  }
+
+  /** The start image's tensor, or null; an inversion that starts from an image needs one. */
+  private static float[] startImage(InversionOptions o, Images start) {
+    if (o.start() == InversionOptions.Start.IMAGE && start == null) {
+      throw LanterneException.usage("an inversion that starts from an image needs the image");
+    }
+    return start == null ? null : start.tensor(0);
   }
 
   private FourierParameterization fourier(LanternModel model) {
@@ -209,13 +214,10 @@ public final class ClassInversion extends AscentMethod {
    */
   public AscentTrace invert(InversionTarget target, Images start, StepListener listener) {
     InversionOptions o = options.ascent();
-    if (o.start() == InversionOptions.Start.IMAGE && start == null) {
-      throw LanterneException.usage("an inversion that starts from an image needs the image");
-    }
+    float[] startImage = startImage(o, start);
     LanternModel model = model();
     int k = model.numClasses();
     int[] columns = target.columns(k);
-    float[] startImage = start == null ? null : start.tensor(0);
     return ClassModelInversion.run(step(target), model.card(), columns, k, startImage, o, fourier(model),
         listener == null ? StepListener.NONE : listener);
   }
