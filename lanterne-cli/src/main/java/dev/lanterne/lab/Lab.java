@@ -80,19 +80,40 @@ public final class Lab {
     Map<String, Double> parts;
     try (LabContext ctx = LabContext.open(settings, shared, out, log)) {
       AtomicFiles.prepareOutputDir(out);
+      parts = new LinkedHashMap<>();
       for (Experiment e : experiments()) {
         if (!only.isEmpty() && !only.contains(e.id())) {
+          // a part not re-made keeps the section (and timings) an earlier run of the same settings stored
+          StoredSection.read(out, e.id(), settings).ifPresent(st -> {
+            sections.add(st.section());
+            seconds.put(e.id(), st.seconds());
+            st.parts().forEach((k, v) -> parts.merge(k, v, Double::sum));
+          });
           continue;
         }
+        Map<String, Double> before = ctx.partSeconds();
         long t0 = System.nanoTime();
-        sections.add(runOne(e, ctx));
+        Section section = runOne(e, ctx);
         double s = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> own = new LinkedHashMap<>();
+        ctx.partSeconds().forEach((k, v) -> {
+          double d = v - before.getOrDefault(k, 0.0);
+          if (d > 0) {
+            own.put(k, d);
+          }
+        });
+        StoredSection.write(out, e.id(), settings, section, s, own);
+        sections.add(section);
         seconds.put(e.id(), s);
+        own.forEach((k, v) -> parts.merge(k, v, Double::sum));
         ctx.verbose("%s: %.1f s", e.id(), s);
       }
-      parts = ctx.partSeconds();
     }
-    double total = (System.nanoTime() - start) / 1e9;
+    // loading the models in this run, plus every experiment's time (stored ones included)
+    double ran = seconds.entrySet().stream().filter(e -> only.isEmpty() || only.contains(e.getKey()))
+        .mapToDouble(Map.Entry::getValue).sum();
+    double total = (System.nanoTime() - start) / 1e9 - ran
+        + seconds.values().stream().mapToDouble(Double::doubleValue).sum();
     for (Section s : sections) {
       files.addAll(s.figures());
     }

@@ -188,7 +188,7 @@ final class RiseExperiment implements Experiment {
         + " under both, mean ± standard error of the difference. Unless the row says otherwise: grid 7, keep"
         + " probability 0.5, binary masks, black fill, " + s.riseSweepMasks() + " masks in the grid, family and"
         + " fill sweeps (that default setting runs once and appears in each sweep). Deletion and insertion as in"
-        + " section 4, " + s.pixelsPerStep() + " pixels per step. Pointing: the map's maximum within 15 px of the"
+        + " section 4, " + s.sweepPixelsPerStep() + " pixels per step (the summary: " + s.pixelsPerStep() + "). Pointing: the map's maximum within 15 px of the"
         + " object's box (hits over runs). The figures show the maps on " + PHOTO + " with the first seed; every"
         + " run is in [runs.csv](" + out.link("runs.csv") + ").");
     sec.heading("Number of masks");

@@ -170,7 +170,8 @@ final class SaliencyExperiment implements Experiment {
         + " plausible neighbours and implausible classes. Each row shares one colour scale across its classes"
         + " (the colour bar gives the map's real values), so a class the model barely sees looks cold instead of"
         + " as hot as the predicted one. rho is the Spearman rank correlation of the class's map with the"
-        + " predicted class's map over all pixels.");
+        + " predicted class's map over all pixels. Deletion and insertion here and in the SmoothGrad sweep take "
+        + s.sweepPixelsPerStep() + " pixels per step (section 4: " + s.pixelsPerStep() + ").");
     sec.figure("saliency and Grad-CAM for several classes, shared scale", out.link("classes.png"));
     sec.table(classes, out.link("classes.csv"));
     sec.table(discrimination, out.link("discrimination.csv"));

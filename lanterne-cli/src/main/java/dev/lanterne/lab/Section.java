@@ -14,6 +14,16 @@ final class Section {
     this.title = title;
   }
 
+  /** A section read back from its stored Markdown (see {@link StoredSection}). */
+  static Section stored(String markdown, List<String> figures) {
+    String first = markdown.lines().findFirst().orElse("## ");
+    Section s = new Section(first.startsWith("## ") ? first.substring(3) : first);
+    int body = markdown.indexOf("\n\n");
+    s.body.append(body < 0 ? "" : markdown.substring(body + 2));
+    s.figures.addAll(figures);
+    return s;
+  }
+
   Section text(String markdown) {
     body.append(markdown.strip()).append("\n\n");
     return this;

@@ -1,6 +1,7 @@
 package dev.lanterne.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.LanterneException;
@@ -79,6 +80,21 @@ class LabQuickTest {
       double ins = Double.parseDouble(cells[2]);
       assertTrue(del >= 0 && del <= 1 && ins >= 0 && ins <= 1, m + ": AUCs in [0,1]: " + row);
     }
+
+    // re-making one part keeps the others' sections, figures and timings
+    Lab.Report again = new Lab(true, 0, shared, out, null, false).only(List.of("featurevis")).run();
+    String remade = Files.readString(out.resolve(Lab.README));
+    for (String shown : FIGURES) {
+      assertTrue(remade.contains("](" + shown + ")"), "README after --only still shows " + shown);
+    }
+    assertEquals(readme.split("\\*\\*Answer\\.\\*\\*", -1).length,
+        remade.split("\\*\\*Answer\\.\\*\\*", -1).length, "answers kept");
+    assertEquals(report.seconds().keySet(), again.seconds().keySet(), "every part timed");
+    assertEquals(report.seconds().get("rise"), again.seconds().get("rise"), "stored timing reused");
+    // parts stored by another seed are not mixed into this run's report
+    new Lab(true, 1, shared, out, null, false).only(List.of("featurevis")).run();
+    String other = Files.readString(out.resolve(Lab.README));
+    assertFalse(other.contains("](rise/"), "another seed's README does not reuse seed 0's RISE section");
   }
 
   @Test
