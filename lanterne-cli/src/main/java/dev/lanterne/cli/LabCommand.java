@@ -54,8 +54,13 @@ public final class LabCommand implements Command {
     Path out = CliSupport.outDir(cl, defaultOut(cl.hasOption("quick")));
     boolean verbose = cl.hasOption(CommonOptions.VERBOSE);
     String[] only = cl.getOptionValues("only");
-    Lab.Report r = new Lab(cl.hasOption("quick"), CliSupport.seed(cl), shared, out, verbose ? System.err : null,
-        true).only(only == null ? List.of() : Arrays.asList(only)).run();
+    Lab lab = new Lab(cl.hasOption("quick"), CliSupport.seed(cl), shared, out, verbose ? System.err : null, true)
+        .only(only == null ? List.of() : Arrays.asList(only));
+    if (only != null) {
+      // the run replaces the whole folder when it completes: the parts not re-made come along unchanged
+      lab.keepParts(Path.of(cl.getOptionValue(CommonOptions.OUT, defaultOut(cl.hasOption("quick")))));
+    }
+    Lab.Report r = lab.run();
     for (Map.Entry<String, Double> e : r.seconds().entrySet()) {
       System.out.printf(Locale.ROOT, "%-10s %7.1f s%n", e.getKey(), e.getValue());
     }

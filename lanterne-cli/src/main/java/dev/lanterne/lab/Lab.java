@@ -67,6 +67,36 @@ public final class Lab {
     return this;
   }
 
+  /**
+   * Copies the folders of the experiments this run does not re-make from an earlier results folder
+   * into this run's folder (when they differ), so that a run of some parts writes a complete set.
+   */
+  public Lab keepParts(Path previous) {
+    if (previous.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+      return this;
+    }
+    for (String id : experimentIds()) {
+      Path from = previous.resolve(id);
+      if (only.contains(id) || !java.nio.file.Files.isDirectory(from)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Path to = out.resolve(id).resolve(from.relativize(f).toString());
+          if (java.nio.file.Files.isDirectory(f)) {
+            java.nio.file.Files.createDirectories(to);
+          } else {
+            java.nio.file.Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new dev.lanterne.LanterneException("cannot copy the results of " + id + " from " + previous + " ("
+            + e.getMessage() + "); re-make every part instead", e);
+      }
+    }
+    return this;
+  }
+
   static List<Experiment> experiments() {
     return List.of(new InversionExperiment(), new FeatureVisualizationExperiment(), new SaliencyExperiment(), new RiseExperiment(),
         new SummaryExperiment());

@@ -81,11 +81,18 @@ class LabQuickTest {
       assertTrue(del >= 0 && del <= 1 && ins >= 0 && ins <= 1, m + ": AUCs in [0,1]: " + row);
     }
 
-    // re-making one part keeps the others' sections, figures and timings
+    // re-making one part keeps the others' sections, figures and timings, also through the command line,
+    // whose output folder is replaced as a whole when a run completes (twice: the second run replaces a
+    // folder whose manifest lists every part)
     Lab.Report again = new Lab(true, 0, shared, out, null, false).only(List.of("featurevis")).run();
+    for (int run = 0; run < 2; run++) {
+      assertEquals(0, dev.lanterne.cli.Main.run("lab", "--quick", "--seed", "0", "--only", "featurevis", "--shared",
+          shared.toString(), "--out", out.toString()));
+    }
     String remade = Files.readString(out.resolve(Lab.README));
     for (String shown : FIGURES) {
       assertTrue(remade.contains("](" + shown + ")"), "README after --only still shows " + shown);
+      assertNonEmpty(out.resolve(shown));
     }
     assertEquals(readme.split("\\*\\*Answer\\.\\*\\*", -1).length,
         remade.split("\\*\\*Answer\\.\\*\\*", -1).length, "answers kept");
