@@ -53,6 +53,11 @@ public final class CheckCommand implements Command {
         .build());
     o.addOption(Option.builder().longOpt("grid-tolerance").hasArg().argName("T")
         .desc("largest relative error of the pixel-grid partials (default " + d.gridTolerance() + ")").build());
+    o.addOption(Option.builder().longOpt("path-points").hasArg().argName("M")
+        .desc("gradients along each direction for the path-integral check, 0 for none (default " + d.pathPoints()
+            + "; not on quantized models)").build());
+    o.addOption(Option.builder().longOpt("path-tolerance").hasArg().argName("T")
+        .desc("largest relative error of the path integrals (default " + d.pathTolerance() + ")").build());
     return o;
   }
 
@@ -60,9 +65,10 @@ public final class CheckCommand implements Command {
   public int run(CommandLine cl) {
     ModelDescription spec = CliSupport.model(cl);
     Images inputs = CliSupport.inputs(cl, spec);
-    GradientCheck.Options options = options(cl);
     Onnx.ModelProto model = OnnxModels.load(spec.path());
     boolean quantized = isQuantized(model);
+    // the straight-through reference is frozen at the image: it does not hold along a segment
+    GradientCheck.Options options = quantized ? options(cl).withoutPath() : options(cl);
     if (quantized) {
       // finite differences of a quantized model measure rounding steps, not a gradient
       System.out.println("note: " + spec.path().getFileName() + " is quantized: checking the derived graph the"
@@ -110,9 +116,16 @@ public final class CheckCommand implements Command {
 
   private static GradientCheck.Options options(CommandLine cl) {
     GradientCheck.Options d = GradientCheck.Options.DEFAULT;
+    int pathPoints = CliSupport.intOption(cl, "path-points", d.pathPoints(), 0, 1000);
+    if (pathPoints == 1) {
+      throw LanterneException.usage("path-points", "the path-integral check needs at least 2 points; use 0 to skip"
+          + " it");
+    }
     return new GradientCheck.Options(CliSupport.intOption(cl, "directions", d.directions(), 1, 1000),
         CliSupport.intOption(cl, "grid", d.grid(), 1, 64), d.directionSteps(), d.pixelSteps(), d.scoreTolerance(),
         CliSupport.doubleOption(cl, "directional-tolerance", d.directionTolerance(), 0, 2),
-        CliSupport.doubleOption(cl, "grid-tolerance", d.gridTolerance(), 0, 2), d.jitter(), CliSupport.seed(cl));
+        CliSupport.doubleOption(cl, "grid-tolerance", d.gridTolerance(), 0, 2), d.jitter(), CliSupport.seed(cl),
+        pathPoints, d.pathSteps(),
+        CliSupport.doubleOption(cl, "path-tolerance", d.pathTolerance(), 0, 2));
   }
 }

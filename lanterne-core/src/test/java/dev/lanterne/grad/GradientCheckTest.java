@@ -17,7 +17,7 @@ class GradientCheckTest {
 
   /** Tolerances a smooth float32 model must meet (the defaults allow for ReLU networks). */
   private static final GradientCheck.Options TIGHT = new GradientCheck.Options(8, 4, new double[] {1e-3, 1e-2},
-      new double[] {1e-2, 3e-2}, 1e-5, 5e-3, 5e-3, 0, 1);
+      new double[] {1e-2, 3e-2}, 1e-5, 5e-3, 5e-3, 0, 1, 8, new double[] {1e-2}, 1e-3);
 
   private static float[] image(int size, long seed) {
     float[] x = new float[size];
@@ -61,7 +61,7 @@ class GradientCheckTest {
         GradientCheck.Report r = GradientCheck.run(m, plain, x, 3, o);
         System.out.print(r.format());
         assertTrue(r.passed(), r.format());
-        assertEquals(3, r.checks().size());
+        assertEquals(4, r.checks().size());
       }
     }
   }
@@ -101,7 +101,7 @@ class GradientCheckTest {
         return v;
       });
       GradientCheck.Options noJitter = new GradientCheck.Options(8, 4, new double[] {1e-3, 1e-2},
-          new double[] {1e-2, 3e-2}, 1e-3, 0.1, 0.25, 0, 0);
+          new double[] {1e-2, 3e-2}, 1e-3, 0.1, 0.25, 0, 0, 0, new double[] {1}, 0);
       assertTrue(GradientCheck.run(m, plain, x, 2, noJitter).passed());
       GradientCheck.Report r = GradientCheck.run(wrong, plain, x, 2, noJitter);
       assertFalse(r.checks().get(2).passed(), r.format());
@@ -127,7 +127,7 @@ class GradientCheckTest {
       RefGradient ref = new RefGradient(plain, "mobilenet_v3_small", 1);
       GradientCheck.Options d = GradientCheck.Options.DEFAULT;
       GradientCheck.Options o = new GradientCheck.Options(d.directions(), d.grid(), d.directionSteps(),
-          d.pixelSteps(), d.scoreTolerance(), d.directionTolerance(), d.gridTolerance(), 0, d.seed());
+          d.pixelSteps(), d.scoreTolerance(), d.directionTolerance(), d.gridTolerance(), 0, d.seed(), 0, new double[] {1}, 0);
       float[] x = ref.input.slice(0).data();
       int target = (int) ref.targets[0];
       GradientCheck.Report good = GradientCheck.run(ref, plain, x, target, o);

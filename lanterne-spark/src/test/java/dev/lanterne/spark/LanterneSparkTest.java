@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Spark job in local[2] on 16 generated pictures writes what lanterne batch writes, and finishes its runs. */
 class LanterneSparkTest {
-  static final int IMAGES = 16;
+  /** A few dozen in CI; -Dlanterne.spark.images=200 measures the overhead the README quotes. */
+  static final int IMAGES = Integer.getInteger("lanterne.spark.images", 16);
   @TempDir
   static Path tmp;
   static SparkSession spark;
