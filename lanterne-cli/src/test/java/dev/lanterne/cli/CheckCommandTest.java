@@ -53,7 +53,8 @@ class CheckCommandTest {
         "--batch", "16");
     System.out.print(r[1]);
     assertEquals(0, r[0], (String) r[1]);
-    assertTrue(((String) r[1]).contains("directional derivatives") && ((String) r[1]).contains("pixel grid"));
+    assertTrue(((String) r[1]).contains("directional derivatives") && ((String) r[1]).contains("pixel grid")
+        && ((String) r[1]).contains("path integral"), (String) r[1]);
   }
 
   @Test

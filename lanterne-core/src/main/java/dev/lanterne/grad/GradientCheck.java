@@ -43,7 +43,8 @@ import java.util.SplittableRandom;
  * 1.1, MobileNetV3-Small; ViT, Swin, ConvNeXt; 8 directions, 17 points): correct gradients give 1.5e-3
  * to 3.3e-3 at step 3e-4 (ReLU networks) or 3e-4 at step 1e-2 (smooth ones, whose float32 rounding is 1.5e-2
  * at step 3e-4), the same gradients scaled by 1.01 give 9e-3 to 1.1e-2 at every step, and with 1% of their
- * norm added in a fixed random direction 6.3e-3 to 1.7e-2; hence the tolerance 5e-3.
+ * norm added in a fixed random direction 6.3e-3 to 1.7e-2. On a photo (astronaut.png, MobileNetV3-Small,
+ * 33 points) the correct gradient gives 4.2e-3, with 17 points 5.2e-3: hence 33 points and the tolerance 6e-3.
  *
  * <p>The default tolerances of the other checks come from measurements with correct gradients (PyTorch's, and the
  * compiled saliency graph's) on the random-weight torchvision models and the dequantized MobileNetV2,
@@ -58,11 +59,11 @@ public final class GradientCheck {
   private GradientCheck() {}
 
   /** Default gradient evaluations per direction of the path-integral check. */
-  public static final int PATH_POINTS = 17;
+  public static final int PATH_POINTS = 33;
   /** Default half-lengths of the path, relative to the input's std. */
   private static final double[] PATH_STEPS = {3e-4, 1e-2};
   /** Default tolerance of the path-integral check. */
-  public static final double PATH_TOLERANCE = 5e-3;
+  public static final double PATH_TOLERANCE = 6e-3;
 
   /**
    * Settings of the check.
@@ -87,8 +88,8 @@ public final class GradientCheck {
       int pathPoints, double[] pathSteps, double pathTolerance) {
     /**
      * 8 directions, a 4x4 grid, three steps per check, tolerances 1e-3 (scores), 0.15 (directions) and 0.3
-     * (grid), jitter 1e-3, seed 0, and the path integral with 17 points at steps 3e-4 and 1e-2, tolerance
-     * 5e-3: the measured values above.
+     * (grid), jitter 1e-3, seed 0, and the path integral with 33 points at steps 3e-4 and 1e-2, tolerance
+     * 6e-3: the measured values above.
      */
     public static final Options DEFAULT = new Options(8, 4, new double[] {3e-5, 1e-4, 3e-4},
         new double[] {3e-3, 1e-2, 3e-2}, 1e-3, 0.15, 0.3, 1e-3, 0, PATH_POINTS, PATH_STEPS, PATH_TOLERANCE);
