@@ -1,16 +1,20 @@
 package dev.lanterne.lab;
 
+import dev.lanterne.LanterneException;
 import dev.lanterne.console.Progress;
-
 import dev.lanterne.tensor.AtomicFiles;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The course's experiments as one reproducible report: runs each experiment into its folder under
@@ -59,7 +63,7 @@ public final class Lab {
   public Lab only(java.util.Collection<String> ids) {
     for (String id : ids) {
       if (!experimentIds().contains(id)) {
-        throw dev.lanterne.LanterneException.usage("only", "unknown experiment '" + id + "'; use "
+        throw LanterneException.usage("only", "unknown experiment '" + id + "'; use "
             + String.join(", ", experimentIds()));
       }
     }
@@ -77,20 +81,20 @@ public final class Lab {
     }
     for (String id : experimentIds()) {
       Path from = previous.resolve(id);
-      if (only.contains(id) || !java.nio.file.Files.isDirectory(from)) {
+      if (only.contains(id) || !Files.isDirectory(from)) {
         continue;
       }
-      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {
+      try (Stream<Path> files = Files.walk(from)) {
         for (Path f : (Iterable<Path>) files::iterator) {
           Path to = out.resolve(id).resolve(from.relativize(f).toString());
-          if (java.nio.file.Files.isDirectory(f)) {
-            java.nio.file.Files.createDirectories(to);
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
           } else {
-            java.nio.file.Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
           }
         }
-      } catch (java.io.IOException e) {
-        throw new dev.lanterne.LanterneException("cannot copy the results of " + id + " from " + previous + " ("
+      } catch (IOException e) {
+        throw new LanterneException("cannot copy the results of " + id + " from " + previous + " ("
             + e.getMessage() + "); re-make every part instead", e);
       }
     }

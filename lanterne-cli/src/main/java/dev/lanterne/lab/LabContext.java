@@ -150,7 +150,8 @@ final class LabContext implements AutoCloseable {
    */
   List<Evaluation.Row> evaluate(LabMethods.Method m, List<Evaluation.Image> images, Experiment.Progress progress,
       boolean withMetrics) {
-    Evaluation e = new Evaluation(main.proto(), main.curves(withMetrics ? settings.pixelsPerStep() : settings.sweepPixelsPerStep()), boxes,
+    int pixelsPerStep = withMetrics ? settings.pixelsPerStep() : settings.sweepPixelsPerStep();
+    Evaluation e = new Evaluation(main.proto(), main.curves(pixelsPerStep), boxes,
         new PointingGame(PointingGame.TORCHRAY_TOLERANCE), null, withMetrics ? new dev.lanterne.metrics.Faithfulness(
             main.classifier()::run, main.chw(), main.card().outputsProbabilities(),
             faithfulness()) : null);

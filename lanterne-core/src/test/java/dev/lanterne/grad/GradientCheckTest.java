@@ -29,7 +29,7 @@ class GradientCheckTest {
   }
 
   /** A gradient model that changes the gradient of another one. */
-  private static GradientModel altered(GradientModel inner, UnaryOperator<float[]> change) {
+  static GradientModel altered(GradientModel inner, UnaryOperator<float[]> change) {
     return new GradientModel() {
       @Override
       public int[] inputShape() {

@@ -10,7 +10,6 @@ import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.testing.SharedData;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,10 +44,11 @@ class PathIntegralCheckTest {
       GradientCheck.Report good = GradientCheck.run(compiled, plain, x, top, o);
       System.out.print(name + "\n" + good.format());
       assertTrue(path(good).passed(), good.format());
-      GradientCheck.Report scaled = GradientCheck.run(altered(compiled, g -> {
+      GradientCheck.Report scaled = GradientCheck.run(GradientCheckTest.altered(compiled, g -> {
         for (int i = 0; i < g.length; i++) {
           g[i] *= 1.01f;
         }
+        return g;
       }), plain, x, top, o);
       System.out.print(scaled.format());
       assertFalse(path(scaled).passed(), "a gradient 1% too large: " + scaled.format());
@@ -65,30 +65,5 @@ class PathIntegralCheckTest {
       c = y[i] > y[c] ? i : c;
     }
     return c;
-  }
-
-  private static GradientModel altered(GradientModel inner, Consumer<float[]> change) {
-    return new GradientModel() {
-      @Override
-      public int[] inputShape() {
-        return inner.inputShape();
-      }
-
-      @Override
-      public int numClasses() {
-        return inner.numClasses();
-      }
-
-      @Override
-      public Result gradient(float[] x, int n, float[] seed) {
-        Result r = inner.gradient(x, n, seed);
-        float[] g = r.inputGradient().clone();
-        change.accept(g);
-        return new Result(r.scores(), g);
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 }
