@@ -7,6 +7,7 @@ import dev.lanterne.explain.ModelDescription;
 import dev.lanterne.LanterneException;
 import dev.lanterne.grad.GradientCheck;
 import dev.lanterne.grad.GradientOptions;
+import dev.lanterne.grad.OperatorCheck;
 import dev.lanterne.grad.Gradients;
 import dev.lanterne.grad.StraightThroughReference;
 import dev.lanterne.onnx.OnnxModels;
@@ -23,7 +24,9 @@ import org.apache.commons.cli.Options;
 /**
  * `lanterne check`: compares the compiled gradient (the saliency graph the commands run) with central
  * finite differences of the plain model (random directions and a coarse pixel grid), prints the
- * relative errors, and exits with 1 when any check exceeds its tolerance. On a quantized model the
+ * relative errors, and exits with 1 when any check exceeds its tolerance. When one fails (or with
+ * {@code --operators}) it checks every node's rule on its own ({@link OperatorCheck}) to name the rule
+ * responsible. On a quantized model the
  * finite differences are those of its straight-through reference ({@link StraightThroughReference}).
  */
 public final class CheckCommand implements Command {
@@ -58,6 +61,9 @@ public final class CheckCommand implements Command {
             + "; not on quantized models)").build());
     o.addOption(Option.builder().longOpt("path-tolerance").hasArg().argName("T")
         .desc("largest relative error of the path integrals (default " + d.pathTolerance() + ")").build());
+    o.addOption(Option.builder().longOpt("operators")
+        .desc("also check each node's gradient rule on its own against finite differences of that node (done"
+            + " anyway when a check fails, to name the rule responsible)").build());
     return o;
   }
 
@@ -77,6 +83,7 @@ public final class CheckCommand implements Command {
           + " by a clip to its unsaturated range plus the rounding residual frozen at the image, float weights");
     }
     boolean allPassed = true;
+    int firstFailing = -1;
     try (Classifier deployed = Classifier.open(OnnxModels.toBytes(model), spec.name(), spec.runtime());
         GradientModel gradient = saliencyModel(model, spec.runtime())) {
       float[] scores = deployed.run(inputs.tensor(), inputs.size());
@@ -91,6 +98,9 @@ public final class CheckCommand implements Command {
             System.out.printf("%s, class %d (%s):%n", inputs.names().get(i), c, spec.labels().get(c));
             GradientCheck.Report report = GradientCheck.run(gradient, reference, inputs.tensor(i), c, options);
             System.out.print(report.format().indent(2));
+            if (!report.passed() && firstFailing < 0) {
+              firstFailing = i;
+            }
             allPassed &= report.passed();
           }
         } finally {
@@ -99,6 +109,17 @@ public final class CheckCommand implements Command {
           }
         }
       }
+    }
+    if (!allPassed || cl.hasOption("operators")) {
+      int at = Math.max(firstFailing, 0);
+      System.out.println("each node's rule on its own, at " + inputs.names().get(at) + ":");
+      OperatorCheck.Report ops = OperatorCheck.run(model, inputs.tensor(at),
+          OperatorCheck.Options.DEFAULT.withSeed(CliSupport.seed(cl)), null);
+      System.out.print(ops.format(10).indent(2));
+      if (!allPassed && ops.passed()) {
+        System.out.println("every rule agrees with its own node: the disagreement is not one operator's rule");
+      }
+      allPassed &= ops.passed();
     }
     System.out.println(allPassed ? "all checks passed"
         : "some checks FAILED: the compiled gradient disagrees with finite differences of the model");

@@ -23,6 +23,13 @@ public final class Backprop {
   private final Map<String, Onnx.TensorProto> constants = new HashMap<>();
   private final Set<String> active = new HashSet<>();
   private final Set<String> needed = new HashSet<>();
+  private RuleLookup rules = GradientRules::forOp;
+
+  /** Where the backward pass finds each operator's rule (tests substitute a faulty rule to see it caught). */
+  @FunctionalInterface
+  interface RuleLookup {
+    GradientRule forOp(String opType, Variant variant);
+  }
 
   /**
    * @param graph the forward graph
@@ -66,7 +73,27 @@ public final class Backprop {
     }
   }
 
-  private static boolean isDefaultDomain(Onnx.NodeProto n) {
+  /** Uses other rules from now on. */
+  void useRules(RuleLookup lookup) {
+    this.rules = lookup;
+  }
+
+  /** The rule lookup in use. */
+  RuleLookup rules() {
+    return rules;
+  }
+
+  /** The forward nodes in topological order. */
+  List<Onnx.NodeProto> nodes() {
+    return nodes;
+  }
+
+  /** The constants rules may read (initializers, Constant nodes, dequantized weights), by name. */
+  Map<String, Onnx.TensorProto> constants() {
+    return constants;
+  }
+
+  static boolean isDefaultDomain(Onnx.NodeProto n) {
     return !n.hasDomain() || n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
   }
 
@@ -120,7 +147,7 @@ public final class Backprop {
       if (!any || !reached) {
         continue;
       }
-      GradientRule rule = isDefaultDomain(n) ? GradientRules.forOp(n.getOpType(), variant) : null;
+      GradientRule rule = isDefaultDomain(n) ? rules.forOp(n.getOpType(), variant) : null;
       if (rule == null) {
         throw new NotDifferentiableException(n.getName(), qualified(n), "no gradient rule for operator "
             + qualified(n) + " (node '" + n.getName() + "')");
@@ -141,7 +168,7 @@ public final class Backprop {
     return out;
   }
 
-  private static String qualified(Onnx.NodeProto n) {
+  static String qualified(Onnx.NodeProto n) {
     return isDefaultDomain(n) ? n.getOpType() : n.getDomain() + "." + n.getOpType();
   }
 

@@ -6,6 +6,7 @@ import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * A float64 copy of a float32 model, for finite differences free of float32 rounding: float
@@ -26,7 +27,16 @@ public final class Float64Graph {
     for (Onnx.TensorProto t : g.getInitializerList()) {
       b.addInitializer(toDouble(t));
     }
+    int fresh = 0;
     for (Onnx.NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("HardSigmoid") && (!n.hasDomain() || n.getDomain().isEmpty())) {
+        hardSigmoid(b, n, "lanterne/f64/" + fresh++ + "/");
+        continue;
+      }
+      if (n.getOpType().equals("Clip") && (!n.hasDomain() || n.getDomain().isEmpty())) {
+        clip(b, n, "lanterne/f64/" + fresh++ + "/");
+        continue;
+      }
       Onnx.NodeProto.Builder nb = n.toBuilder().clearAttribute();
       for (Onnx.AttributeProto a : n.getAttributeList()) {
         nb.addAttribute(attribute(n, a));
@@ -57,6 +67,55 @@ public final class Float64Graph {
       return a.toBuilder().setT(toDouble(a.getT())).build();
     }
     return a;
+  }
+
+  /**
+   * HardSigmoid as max(0, min(1, alpha x + beta)): ONNX Runtime has no float64 kernel for it, and its
+   * kinks make float32 finite differences too noisy for a 1e-3 check.
+   */
+  private static void hardSigmoid(Onnx.GraphProto.Builder b, Onnx.NodeProto n, String p) {
+    double alpha = Attributes.getFloat(n, "alpha", 0.2f);
+    double beta = Attributes.getFloat(n, "beta", 0.5f);
+    b.addInitializer(doubles(p + "alpha", new long[0], new double[] {alpha}));
+    b.addInitializer(doubles(p + "beta", new long[0], new double[] {beta}));
+    b.addInitializer(doubles(p + "zero", new long[0], new double[] {0}));
+    b.addInitializer(doubles(p + "one", new long[0], new double[] {1}));
+    b.addNode(Onnx.NodeProto.newBuilder().setOpType("Mul").addInput(n.getInput(0)).addInput(p + "alpha")
+        .addOutput(p + "ax"));
+    b.addNode(Onnx.NodeProto.newBuilder().setOpType("Add").addInput(p + "ax").addInput(p + "beta")
+        .addOutput(p + "z"));
+    b.addNode(Onnx.NodeProto.newBuilder().setOpType("Min").addInput(p + "z").addInput(p + "one")
+        .addOutput(p + "top"));
+    b.addNode(Onnx.NodeProto.newBuilder().setOpType("Max").addInput(p + "top").addInput(p + "zero")
+        .addOutput(n.getOutput(0)));
+  }
+
+  /**
+   * Clip as Max(Min(x, max), min), bounds from the inputs (opset 11 on) or the attributes: ONNX Runtime's
+   * float64 Clip is missing in some builds, and ReLU6's kinks need float64 differences.
+   */
+  private static void clip(Onnx.GraphProto.Builder b, Onnx.NodeProto n, String p) {
+    String x = n.getInput(0);
+    String min = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? n.getInput(1) : null;
+    String max = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? n.getInput(2) : null;
+    if (min == null && Attributes.has(n, "min")) {
+      min = p + "min";
+      b.addInitializer(doubles(min, new long[0], new double[] {Attributes.getFloat(n, "min", 0)}));
+    }
+    if (max == null && Attributes.has(n, "max")) {
+      max = p + "max";
+      b.addInitializer(doubles(max, new long[0], new double[] {Attributes.getFloat(n, "max", 0)}));
+    }
+    String y = x;
+    if (max != null) {
+      String t = min == null ? n.getOutput(0) : p + "top";
+      b.addNode(Onnx.NodeProto.newBuilder().setOpType("Min").addInput(y).addInput(max).addOutput(t));
+      y = t;
+    }
+    if (min != null || y.equals(x)) {
+      b.addNode(Onnx.NodeProto.newBuilder().setOpType(min == null ? "Identity" : "Max").addInput(y)
+          .addAllInput(min == null ? List.of() : List.of(min)).addOutput(n.getOutput(0)));
+    }
   }
 
   private static Onnx.ValueInfoProto toDouble(Onnx.ValueInfoProto v) {

@@ -70,7 +70,7 @@ public final class ShapeProbe {
   private record Shape(long[] dims, int type, Onnx.TensorProto value) {}
 
   /** ONNX Runtime's Java enum numbers types its own way; the names match ONNX's. */
-  private static int onnxType(TensorInfo.OnnxTensorType t) {
+  static int onnxType(TensorInfo.OnnxTensorType t) {
     String name = t.name().substring("ONNX_TENSOR_ELEMENT_DATA_TYPE_".length());
     try {
       return Onnx.TensorProto.DataType.valueOf(name).getNumber();
@@ -81,14 +81,23 @@ public final class ShapeProbe {
 
   /** A tensor computed off the data path as an ONNX constant, or null when too big or of another type. */
   private static Onnx.TensorProto value(OnnxTensor t, long[] dims, int type) {
+    return value(t, dims, type, MAX_VALUE_ELEMENTS, false);
+  }
+
+  /**
+   * A tensor's value as an ONNX constant, or null when over the limit or of another type (8-bit
+   * integers only when asked: shape folding must not turn a quantized activation into a constant).
+   */
+  static Onnx.TensorProto value(OnnxTensor t, long[] dims, int type, long limit, boolean eightBit) {
     long count = 1;
     for (long d : dims) {
       count *= d;
     }
     boolean plain = type == Onnx.TensorProto.DataType.FLOAT_VALUE || type == Onnx.TensorProto.DataType.INT64_VALUE
         || type == Onnx.TensorProto.DataType.INT32_VALUE || type == Onnx.TensorProto.DataType.BOOL_VALUE
-        || type == Onnx.TensorProto.DataType.DOUBLE_VALUE;
-    if (!plain || count > MAX_VALUE_ELEMENTS) {
+        || type == Onnx.TensorProto.DataType.DOUBLE_VALUE || eightBit && (type == Onnx.TensorProto.DataType.UINT8_VALUE
+        || type == Onnx.TensorProto.DataType.INT8_VALUE);
+    if (!plain || count > limit) {
       return null;
     }
     java.nio.ByteBuffer raw = t.getByteBuffer().order(java.nio.ByteOrder.nativeOrder());
