@@ -31,14 +31,29 @@ import java.util.stream.Stream;
 public final class BatchBenchmark {
   private BatchBenchmark() {}
 
-  /** Usage: bench batch [IMAGES=200] [RISE_IMAGES=8] [MEMORY_IMAGES=2000] [ROUNDS=3]. */
-  public static void main(String[] args) {
-    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-      System.out.println("usage: lanterne bench batch [IMAGES [RISE_IMAGES [MEMORY_IMAGES [ROUNDS]]]]"
-          + " (defaults 200 8 2000 3): lanterne batch with Grad-CAM against one gradcam call over the same demo"
-          + " images, RISE N=1000 against raw forward throughput, heap and RSS after IMAGES and MEMORY_IMAGES");
+  /** Usage: bench batch [--model M] [IMAGES=200] [RISE_IMAGES=8] [MEMORY_IMAGES=2000] [ROUNDS=3]. */
+  public static void main(String[] argv) {
+    if (java.util.Arrays.asList(argv).contains("--help") || java.util.Arrays.asList(argv).contains("-h")) {
+      System.out.println("usage: lanterne bench batch [--model M] [IMAGES [RISE_IMAGES [MEMORY_IMAGES [ROUNDS]]]]"
+          + " (defaults 200 8 2000 3): lanterne batch with Grad-CAM against one gradcam call over the same generated"
+          + " images, RISE N=1000 against raw forward throughput, heap and RSS after IMAGES and MEMORY_IMAGES;"
+          + " the model is the demo model unless --model names another (its card next to it, if any, is used)");
       return;
     }
+    List<String> rest = new java.util.ArrayList<>(List.of(argv));
+    Path modelFile = LanternModel.demoModelFile();
+    int at = rest.indexOf("--model");
+    if (at >= 0) {
+      if (at + 1 >= rest.size()) {
+        throw LanterneException.usage("--model needs a file; see lanterne bench batch --help");
+      }
+      modelFile = Path.of(rest.get(at + 1));
+      if (!Files.isRegularFile(modelFile)) {
+        throw LanterneException.usage("model file " + modelFile + " does not exist; give an .onnx file to --model");
+      }
+      rest.subList(at, at + 2).clear();
+    }
+    String[] args = rest.toArray(new String[0]);
     int images = count(args, 0, 200);
     int riseImages = count(args, 1, 8);
     int memoryImages = count(args, 2, 2000);
@@ -49,7 +64,8 @@ public final class BatchBenchmark {
     } catch (IOException e) {
       throw new LanterneException("cannot create a temporary folder (" + e.getMessage() + ")", e);
     }
-    try (LanternModel model = LanternModel.builder(LanternModel.demoModelFile()).batch(32).open()) {
+    try (LanternModel model = LanternModel.builder(modelFile).batch(32).open()) {
+      System.out.println("model " + modelFile.getFileName() + ", " + images + " generated images");
       run(model, tmp, images, riseImages, memoryImages, rounds, System.out);
     } finally {
       delete(tmp);
