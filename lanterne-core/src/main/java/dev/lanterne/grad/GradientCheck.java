@@ -37,7 +37,9 @@ import java.util.SplittableRandom;
  * crosses moves the integral by little. The gradient's own float32 noise (kinks whose side flips with
  * rounding) averages out over the points; a wrong rule is wrong at every point and does not. The
  * integral is the trapezoid rule; the report gives, next to the error, the rule's own error estimated
- * from the same points at half the resolution.
+ * from the same points at half the resolution. Where the error lies within twice that estimate of the
+ * tolerance, pass or fail is undecided and the intervals are halved once (the old points kept): a
+ * random-weight ShuffleNetV2 on a photo read 6.05e-3 with 33 points, the rule's own error 3.2e-3.
  *
  * <p>Measured with the compiled gradients of the shared models (random-weight ResNet-18, SqueezeNet
  * 1.1, MobileNetV3-Small; ViT, Swin, ConvNeXt; 8 directions, 17 points): correct gradients give 1.5e-3
@@ -268,21 +270,29 @@ public final class GradientCheck {
     int m = o.pathPoints() - 1 + (o.pathPoints() - 1) % 2; // intervals: even, so the half rule exists
     Best best = new Best();
     double bestQuadrature = Double.NaN;
+    int bestIntervals = m;
     for (double step : o.pathSteps()) {
       double[] r = pathIntegral(model, probe, x, seed, (float) (step * scale), m, o);
       if (!(r[0] >= best.error)) {
         bestQuadrature = r[1];
+        bestIntervals = (int) r[2];
       }
       best.offer(r[0], step);
     }
     String verdict = bestQuadrature > o.pathTolerance() / 2 ? "; the quadrature alone is near the tolerance: use"
         + " more points" : "";
+    String refined = bestIntervals > m ? " (refined from " + (m + 1) + ": the quadrature left pass or fail"
+        + " undecided)" : "";
     return new Check("path integral", best.error, o.pathTolerance(), String.format(Locale.ROOT,
-        "%d directions x %d gradients along each segment; the trapezoid rule's own error about %.1e%s; half-length"
-            + " %s", o.directions(), m + 1, bestQuadrature, verdict, best.stepText()));
+        "%d directions x %d gradients along each segment%s; the trapezoid rule's own error about %.1e%s; half-length"
+            + " %s", o.directions(), bestIntervals + 1, refined, bestQuadrature, verdict, best.stepText()));
   }
 
-  /** The relative error of the integrals along segments of half-length eps, and the quadrature's own. */
+  /**
+   * The relative error of the integrals along segments of half-length eps, the quadrature's own, and the
+   * intervals used: m, doubled once (new points at the midpoints, the old ones kept) when the error is
+   * within twice the quadrature's own error of the tolerance (pass or fail undecided).
+   */
   private static double[] pathIntegral(GradientModel model, FiniteDifferenceGradient.ScoreProbe probe, float[] x,
       float[] seed, float eps, int m, Options o) {
     int k = o.directions();
@@ -295,39 +305,71 @@ public final class GradientCheck {
       }
     });
     double[] numeric = new double[k];
-    double[] full = new double[k];
-    double[] half = new double[k];
+    double[][] dots = new double[k][];
+    for (int j = 0; j < k; j++) {
+      numeric[j] = f[2 * j] - f[2 * j + 1];
+      dots[j] = new double[m + 1];
+      fillDots(model, x, seed, eps, o, j, u, dots[j], m, 1);
+    }
+    int limit = 2 * m;
+    while (true) {
+      double[] full = new double[k];
+      double[] half = new double[k];
+      for (int j = 0; j < k; j++) {
+        for (int i = 0; i <= m; i++) {
+          double w = i == 0 || i == m ? 0.5 : 1;
+          full[j] += w * dots[j][i] / m;
+          if (i % 2 == 0) {
+            half[j] += w * dots[j][i] / (m / 2.0);
+          }
+        }
+      }
+      // Richardson: the trapezoid error falls about 4x when the intervals halve (2-3x across kinks)
+      double error = relativeError(full, numeric);
+      double quadrature = relativeError(full, half) / 3;
+      // refine only while the verdict is undecided: the error is within twice the quadrature's of the tolerance
+      if (Math.abs(error - o.pathTolerance()) >= 2 * quadrature || 2 * m > limit) {
+        return new double[] {error, quadrature, m};
+      }
+      for (int j = 0; j < k; j++) {
+        double[] finer = new double[2 * m + 1];
+        for (int i = 0; i <= m; i++) {
+          finer[2 * i] = dots[j][i];
+        }
+        fillDots(model, x, seed, eps, o, j, u, finer, 2 * m, 2);
+        dots[j] = finer;
+      }
+      m *= 2;
+    }
+  }
+
+  /**
+   * ⟨g(p_i), span⟩ at the points i = first, first + stride, ... of a segment cut in m intervals (first is
+   * 0 for every point, 1 with stride 2 for the midpoints of a refinement).
+   */
+  private static void fillDots(GradientModel model, float[] x, float[] seed, float eps, Options o, int j, float[] u,
+      double[] dots, int m, int stride) {
+    FiniteDifferenceGradient.direction(o.seed() + 1, j, u);
     float[] point = new float[x.length];
     float[] lo = new float[x.length];
     double[] span = new double[x.length];
-    for (int j = 0; j < k; j++) {
-      FiniteDifferenceGradient.direction(o.seed() + 1, j, u);
-      numeric[j] = f[2 * j] - f[2 * j + 1];
-      for (int p = 0; p < x.length; p++) {
-        // the segment's ends as float32 stored them: the integral runs between exactly those points
-        lo[p] = x[p] - eps * u[p];
-        span[p] = (double) (x[p] + eps * u[p]) - lo[p];
-      }
-      // trapezoid rule on m intervals, and on m/2 for the error estimate
-      for (int i = 0; i <= m; i++) {
-        double t = (double) i / m;
-        for (int p = 0; p < x.length; p++) {
-          point[p] = (float) (lo[p] + t * span[p]);
-        }
-        float[] g = model.gradient(point, 1, seed).inputGradient();
-        double dot = 0;
-        for (int p = 0; p < x.length; p++) {
-          dot += g[p] * span[p];
-        }
-        double w = i == 0 || i == m ? 0.5 : 1;
-        full[j] += w * dot / m;
-        if (i % 2 == 0) {
-          half[j] += w * dot / (m / 2.0);
-        }
-      }
+    for (int p = 0; p < x.length; p++) {
+      // the segment's ends as float32 stored them: the integral runs between exactly those points
+      lo[p] = x[p] - eps * u[p];
+      span[p] = (double) (x[p] + eps * u[p]) - lo[p];
     }
-    // Richardson: the trapezoid error falls about 4x when the intervals halve (2-3x across kinks)
-    return new double[] {relativeError(full, numeric), relativeError(full, half) / 3};
+    for (int i = stride == 1 ? 0 : 1; i <= m; i += stride) {
+      double t = (double) i / m;
+      for (int p = 0; p < x.length; p++) {
+        point[p] = (float) (lo[p] + t * span[p]);
+      }
+      float[] g = model.gradient(point, 1, seed).inputGradient();
+      double dot = 0;
+      for (int p = 0; p < x.length; p++) {
+        dot += g[p] * span[p];
+      }
+      dots[i] = dot;
+    }
   }
 
   /** Flat indices of every channel at the centres of a grid x grid partition of the image. */

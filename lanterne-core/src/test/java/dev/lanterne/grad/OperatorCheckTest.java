@@ -95,6 +95,16 @@ class OperatorCheckTest {
     }
   }
 
+  /** Ties broken by the fewest float32 steps, order kept: a hand case. */
+  @org.junit.jupiter.api.Test
+  void distinctMovesTiesUpByOneStep() {
+    float[] v = {0f, 1f, 0f, -2f, 0f, 1f, -2f};
+    OperatorCheck.distinct(v);
+    float up = Math.nextUp(0f);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0f, 1f, up, -2f, Math.nextUp(up), Math.nextUp(1f),
+        Math.nextUp(-2f)}, v);
+  }
+
   private static float[] image(GradientCompiler.Prepared p, long seed) {
     int n = (int) (p.chw()[0] * p.chw()[1] * p.chw()[2]);
     SplittableRandom rnd = new SplittableRandom(seed);
