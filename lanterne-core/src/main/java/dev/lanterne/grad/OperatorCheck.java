@@ -97,7 +97,8 @@ public final class OperatorCheck {
    * The check of every node on the path, in topological order.
    *
    * @param nodes the nodes checked
-   * @param skipped nodes not checked (straight-through quantization), by operator
+   * @param skipped nodes not checked, by reason: straight-through quantization by design, or a node that
+   *     ONNX Runtime cannot run on its own
    * @param options the settings applied
    */
   public record Report(List<NodeResult> nodes, Map<String, Integer> skipped, Options options) {
@@ -165,7 +166,7 @@ public final class OperatorCheck {
             w.relativeError()));
       }
       if (!skipped.isEmpty()) {
-        s.append("  not checked (straight-through by design): ").append(new TreeMap<>(skipped))
+        s.append("  not checked: ").append(new TreeMap<>(skipped))
             .append(System.lineSeparator());
       }
       return s.toString();
@@ -220,10 +221,17 @@ public final class OperatorCheck {
     }
     SplittableRandom rnd = new SplittableRandom(options.seed());
     List<NodeResult> results = new ArrayList<>();
+    int done = 0;
     for (Onnx.NodeProto n : todo) {
-      results.add(checkNode(p, n, values, producers, rules, options, rnd.split()));
+      SplittableRandom nodeRandom = rnd.split();
+      try {
+        results.add(checkNode(p, n, values, producers, rules, options, nodeRandom));
+      } catch (LanterneException e) {
+        // a node ONNX Runtime cannot run on its own (an operator needing its neighbours) is reported, not fatal
+        skipped.merge(Backprop.qualified(n) + " that ONNX Runtime cannot run on its own", 1, Integer::sum);
+      }
       if (progress != null) {
-        progress.done(results.size(), todo.size());
+        progress.done(++done, todo.size());
       }
     }
     return new Report(results, skipped, options);
