@@ -40,7 +40,7 @@ import java.util.SplittableRandom;
  * from the same points at half the resolution. Where the error lies within twice that estimate of the
  * tolerance, pass or fail is undecided and the intervals are halved, at most twice (the old points
  * kept): on a photo, random-weight ShuffleNetV2 read 6.05e-3 with 33 points (the rule's own error
- * 3.2e-3) and 3.2e-3 with 65; RegNetX-400MF 1.13e-2 with 33 (own error 6.4e-3) and 1.7e-3 with 257.
+ * 3.2e-3) and 3.2e-3 with 65; RegNetX-400MF 1.13e-2 with 33 (own error 6.4e-3) and 2.8e-3 with 129.
  *
  * <p>Measured with the compiled gradients of the shared models (random-weight ResNet-18, SqueezeNet
  * 1.1, MobileNetV3-Small; ViT, Swin, ConvNeXt; 8 directions, 17 points): correct gradients give 1.5e-3
