@@ -113,8 +113,22 @@ public final class CheckCommand implements Command {
     if (!allPassed || cl.hasOption("operators")) {
       int at = Math.max(firstFailing, 0);
       System.out.println("each node's rule on its own, at " + inputs.names().get(at) + ":");
-      OperatorCheck.Report ops = OperatorCheck.run(model, inputs.tensor(at),
-          OperatorCheck.Options.DEFAULT.withSeed(CliSupport.seed(cl)), null);
+      // the number of nodes is known once the check has found the path: the bar starts at the first report
+      dev.lanterne.console.Progress[] bar = new dev.lanterne.console.Progress[1];
+      OperatorCheck.Report ops;
+      try {
+        ops = OperatorCheck.run(model, inputs.tensor(at), OperatorCheck.Options.DEFAULT.withSeed(CliSupport.seed(cl)),
+            (checked, total) -> {
+              if (bar[0] == null) {
+                bar[0] = dev.lanterne.console.Progress.start("operator check", total, "nodes");
+              }
+              bar[0].stepTo(checked);
+            });
+      } finally {
+        if (bar[0] != null) {
+          bar[0].close();
+        }
+      }
       System.out.print(ops.format(10).indent(2));
       if (!allPassed && ops.passed()) {
         System.out.println("every rule agrees with its own node: the disagreement is not one operator's rule");

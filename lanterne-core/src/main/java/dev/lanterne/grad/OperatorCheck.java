@@ -521,12 +521,9 @@ public final class OperatorCheck {
     static Differences open(Onnx.ModelProto forward, List<String> xs, Map<String, Onnx.TensorProto> values,
         List<String> ys) {
       byte[] wide = OnnxModels.toBytes(Float64Graph.of(forward));
-      try {
-        if (Boolean.getBoolean("lanterne.opcheck.float")) {
-          throw new IllegalStateException();
-        }
-        // ONNX Runtime has some kernels only in float32; those nodes fall back to float32 differences
-        OrtSession s = OrtSessions.environment().createSession(wide, new OrtSession.SessionOptions());
+      // ONNX Runtime has some kernels only in float32; those nodes fall back to float32 differences
+      try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+        OrtSession s = OrtSessions.environment().createSession(wide, so);
         return new Differences(s, true, xs, ys, values);
       } catch (OrtException | RuntimeException e) {
         return new Differences(OrtSessions.create(OnnxModels.toBytes(forward), RuntimeOptions.DEFAULT,
