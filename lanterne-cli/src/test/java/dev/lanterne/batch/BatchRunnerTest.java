@@ -135,7 +135,9 @@ class BatchRunnerTest {
     assertTrue(p.isAlive(), "the child finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
     p.destroyForcibly();  // SIGKILL
     p.waitFor();
-    assertTrue(records(dir) < IMAGES, "killed part-way");
+    // part-way: some shard is not done (between a shard's done marker and the removal of its group
+    // records, records() counts that shard twice and reaches IMAGES with the second shard not started)
+    assertTrue(dirCount(dir.resolve("shards"), ".done") < IMAGES / 8, "killed part-way");
     BatchRunner.run(model, config(), inputs(), dir, ShardWorker.Options.DEFAULTS);
     assertSameOutputs(reference, dir, "killed with kill -9");
   }
