@@ -393,6 +393,11 @@ public final class GradientCheck {
 
   /** ||a − b|| / max(||a||, ||b||), 0 when both vanish. */
   static double relativeError(double[] a, double[] b) {
+    return relativeError(a, b, 0);
+  }
+
+  /** ||a − b|| / max(||a||, ||b||, floor), 0 when all vanish. */
+  static double relativeError(double[] a, double[] b, double floor) {
     double diff = 0;
     double na = 0;
     double nb = 0;
@@ -401,7 +406,7 @@ public final class GradientCheck {
       na += a[i] * a[i];
       nb += b[i] * b[i];
     }
-    double norm = Math.sqrt(Math.max(na, nb));
+    double norm = Math.max(Math.sqrt(Math.max(na, nb)), floor);
     return norm == 0 ? 0 : Math.sqrt(diff) / norm;
   }
 

@@ -376,7 +376,7 @@ public final class OperatorCheck {
       w.add(v);
     }
     Onnx.ModelProto base = p.model().toBuilder().clearGraph().clearMetadataProps().build();
-    List<float[]> grads = runVjp(base.toBuilder().setGraph(vjp).build(), xList, x0, dy, w, gradNames, values);
+    List<float[]> grads = runVjp(base.toBuilder().setGraph(vjp).build(), xList, x0, dy, ys, w, gradNames, values);
     List<float[][]> dirs = new ArrayList<>();
     for (int d = 0; d < o.directions(); d++) {
       float[][] u = new float[xList.size()][];
@@ -414,7 +414,7 @@ public final class OperatorCheck {
             }
           }
           ana /= 2 * h;
-          double gap = relativeError(new double[] {ana}, new double[] {num});
+          double gap = GradientCheck.relativeError(new double[] {ana}, new double[] {num});
           if (gap < bestGap) {
             bestGap = gap;
             analytic[d] = ana;
@@ -437,7 +437,7 @@ public final class OperatorCheck {
         }
         floor += wNorm * uNorm;
       }
-      double error = relativeError(analytic, numeric, 1e-7 * Math.sqrt(floor));
+      double error = GradientCheck.relativeError(analytic, numeric, 1e-7 * Math.sqrt(floor));
       double tolerance = fd.doubles ? o.tolerance() : o.float32Tolerance();
       return new NodeResult(name, Backprop.qualified(n), error, fd.precision(), error <= tolerance);
     }
@@ -463,7 +463,7 @@ public final class OperatorCheck {
   }
 
   private static List<float[]> runVjp(Onnx.ModelProto model, List<String> xs, List<float[]> x0, String[] dy,
-      List<float[]> w, List<String> gradNames, Map<String, Onnx.TensorProto> values) {
+      List<String> ys, List<float[]> w, List<String> gradNames, Map<String, Onnx.TensorProto> values) {
     OrtSession s = OrtSessions.create(OnnxModels.toBytes(model), RuntimeOptions.DEFAULT, "a node's gradient rule");
     List<OnnxTensor> feeds = new ArrayList<>();
     try {
@@ -471,11 +471,12 @@ public final class OperatorCheck {
       for (int k = 0; k < xs.size(); k++) {
         in.put(xs.get(k), floats(x0.get(k), TensorProtos.dims(values.get(xs.get(k))), feeds));
       }
+      // dy holds a seed for each output in ys, in the same order; a seed has its output's shape
       int j = 0;
       for (String seed : dy) {
         if (seed != null) {
-          in.put(seed, floats(w.get(j++), model.getGraph().getInputList().stream()
-              .filter(v -> v.getName().equals(seed)).findFirst().map(OperatorCheck::dims).orElseThrow(), feeds));
+          in.put(seed, floats(w.get(j), TensorProtos.dims(values.get(ys.get(j))), feeds));
+          j++;
         }
       }
       List<float[]> out = new ArrayList<>();
@@ -635,15 +636,6 @@ public final class OperatorCheck {
     return t.getDataType() == Onnx.TensorProto.DataType.FLOAT_VALUE;
   }
 
-  private static long[] dims(Onnx.ValueInfoProto v) {
-    List<Onnx.TensorShapeProto.Dimension> d = v.getType().getTensorType().getShape().getDimList();
-    long[] out = new long[d.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = d.get(i).getDimValue();
-    }
-    return out;
-  }
-
   private static Onnx.ValueInfoProto valueInfo(String name, Onnx.TensorProto like, int type) {
     Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
     for (long d : TensorProtos.dims(like)) {
@@ -692,24 +684,4 @@ public final class OperatorCheck {
     }
     return s;
   }
-
-  /** |a − b| / max(|a|, |b|, floor), 0 when all vanish. */
-  static double relativeError(double[] a, double[] b, double floor) {
-    double diff = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      diff += (a[i] - b[i]) * (a[i] - b[i]);
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    double scale = Math.max(Math.sqrt(Math.max(na, nb)), floor);
-    return scale == 0 ? 0 : Math.sqrt(diff) / scale;
-  }
-
-  /** |a − b| / max(|a|, |b|), 0 when both vanish. */
-  static double relativeError(double[] a, double[] b) {
-    return relativeError(a, b, 0);
-  }
-
 }
