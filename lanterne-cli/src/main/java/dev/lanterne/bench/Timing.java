@@ -23,22 +23,31 @@ public final class Timing {
    * @return {{median of a}, {median of b}}
    */
   public static double[][] alternating(int warmup, int rounds, Runnable a, Runnable b) {
+    return alternating(warmup, rounds, new Runnable[] {a, b});
+  }
+
+  /**
+   * The same for any number of tasks: each round runs them all, forwards in even rounds and backwards in odd
+   * ones; returns {{median of the first}, {median of the second}, ...}.
+   */
+  public static double[][] alternating(int warmup, int rounds, Runnable... tasks) {
     for (int i = 0; i < warmup; i++) {
-      a.run();
-      b.run();
-    }
-    double[] ta = new double[rounds];
-    double[] tb = new double[rounds];
-    for (int r = 0; r < rounds; r++) {
-      if (r % 2 == 0) {
-        ta[r] = time(a);
-        tb[r] = time(b);
-      } else {
-        tb[r] = time(b);
-        ta[r] = time(a);
+      for (Runnable t : tasks) {
+        t.run();
       }
     }
-    return new double[][] {{median(ta)}, {median(tb)}};
+    double[][] times = new double[tasks.length][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int j = 0; j < tasks.length; j++) {
+        int k = r % 2 == 0 ? j : tasks.length - 1 - j;
+        times[k][r] = time(tasks[k]);
+      }
+    }
+    double[][] out = new double[tasks.length][];
+    for (int k = 0; k < tasks.length; k++) {
+      out[k] = new double[] {median(times[k])};
+    }
+    return out;
   }
 
   private static double time(Runnable task) {

@@ -218,7 +218,11 @@ public final class ShardWorker implements AutoCloseable {
     List<Future<Decoded>> out = new ArrayList<>();
     for (int i = range[0]; i < range[1]; i++) {
       int index = i;
-      out.add(decoders.submit(() -> decode(index)));
+      if (Boolean.getBoolean("lanterne.inlineDecode")) {
+        out.add(java.util.concurrent.CompletableFuture.completedFuture(decode(index)));
+      } else {
+        out.add(decoders.submit(() -> decode(index)));
+      }
     }
     return out;
   }
@@ -341,7 +345,11 @@ public final class ShardWorker implements AutoCloseable {
     }
     List<ImageOut> done = outs;
     long q0 = System.nanoTime();
-    writes.add(writer.submit(() -> writeGroup(work, groupStart, decoded, done, errors)));
+    if (Boolean.getBoolean("lanterne.inlineWrite")) {
+      writeGroup(work, groupStart, decoded, done, errors);
+    } else {
+      writes.add(writer.submit(() -> writeGroup(work, groupStart, decoded, done, errors)));
+    }
     options.time("model thread: queue outputs", q0);
     return decoded.size();
   }

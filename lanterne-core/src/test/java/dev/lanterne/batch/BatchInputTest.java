@@ -75,9 +75,44 @@ class BatchInputTest {
     z.write(1, v);
     assertArrayEquals(v, ZarrArray.open(tmp.resolve("maps/m")).read(1));
     assertTrue(Float.isNaN(z.read(0)[7]), "unwritten chunks read as the fill value");
-    assertArrayEquals(Files.readAllBytes(z.chunk(1)), ZarrArray.encode(v.clone(), 40));
+    assertArrayEquals(Files.readAllBytes(z.chunk(1)), ZarrArray.encode(v.clone(), 40, true));
     String meta = Files.readString(tmp.resolve("maps/m/.zarray"));
     assertTrue(meta.contains("\"zlib\"") && meta.contains("\"<f4\"") && meta.contains("\"NaN\""), meta);
+    assertTrue(meta.replaceAll("\\s", "").contains("\"filters\":[{\"id\":\"shuffle\",\"elementsize\":4}]"), meta);
     assertThrows(IllegalArgumentException.class, () -> z.write(2, new float[39]));
+  }
+
+  @Test
+  void zarrChunksAreByteShuffledAsNumcodecsShuffleReadsThem() throws Exception {
+    ZarrArray z = ZarrArray.create(tmp.resolve("maps/s"), new int[] {1, 1, 1, 2}, Map.of());
+    z.write(0, new float[] {1.0f, -2.0f});
+    // 1.0f is 00 00 80 3f and -2.0f is 00 00 00 c0 (little-endian): first bytes, second bytes, ...
+    byte[] expected = {0, 0, 0, 0, (byte) 0x80, 0, 0x3f, (byte) 0xc0};
+    java.util.zip.Inflater inf = new java.util.zip.Inflater();
+    inf.setInput(Files.readAllBytes(z.chunk(0)));
+    byte[] raw = new byte[16];
+    int n = inf.inflate(raw);
+    inf.end();
+    assertArrayEquals(expected, java.util.Arrays.copyOf(raw, n));
+  }
+
+  @Test
+  void zarrArraysWithoutTheShuffleFilterStillRead() throws Exception {
+    // as written before the filter was added: plain little-endian floats under zlib, "filters": null
+    Path dir = Files.createDirectories(tmp.resolve("maps/old"));
+    Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\":2,\"shape\":[1,1,1,2],\"chunks\":[1,1,1,2],"
+        + "\"dtype\":\"<f4\",\"compressor\":{\"id\":\"zlib\",\"level\":1},\"fill_value\":\"NaN\","
+        + "\"order\":\"C\",\"filters\":null,\"dimension_separator\":\".\"}");
+    java.util.zip.Deflater d = new java.util.zip.Deflater(1);
+    d.setInput(new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, (byte) 0xc0});
+    d.finish();
+    byte[] buf = new byte[64];
+    int n = d.deflate(buf);
+    d.end();
+    Files.write(dir.resolve("0.0.0.0"), java.util.Arrays.copyOf(buf, n));
+    ZarrArray old = ZarrArray.open(dir);
+    assertArrayEquals(new float[] {1.0f, -2.0f}, old.read(0));
+    old.write(0, new float[] {3.0f, 4.0f});
+    assertArrayEquals(new float[] {3.0f, 4.0f}, ZarrArray.open(dir).read(0), "a resumed old run keeps its layout");
   }
 }
