@@ -68,7 +68,10 @@ public final class ZarrArray {
     meta.put("compressor", compressor);
     meta.put("fill_value", "NaN");
     meta.put("order", "C");
-    meta.put("filters", List.of(Map.of("id", "shuffle", "elementsize", 4)));
+    Map<String, Object> shuffle = new LinkedHashMap<>();
+    shuffle.put("id", "shuffle");
+    shuffle.put("elementsize", 4);
+    meta.put("filters", List.of(shuffle));
     meta.put("dimension_separator", ".");
     try {
       AtomicFiles.write(dir.resolve(".zarray"), JSON.writeValueAsBytes(meta));
