@@ -77,6 +77,36 @@ class GraphSemanticsTest {
   }
 
   @Test
+  void stridedMaxPoolTiesGoToTheFirstMaximumAndOverlapsAddAcrossWindowGroups() {
+    // 3x3 windows with stride 2 on 5x5: windows at rows/cols {0-2, 2-4}, overlapping on row and column 2
+    // (the MaxPool-with-indices path: four groups of disjoint windows)
+    TinyModel m = new TinyModel(13, 1, 5, 5);
+    Onnx.ModelProto model = m.build(m.node("MaxPool", "x", ofInts("kernel_shape", 3, 3), ofInts("strides", 2, 2)));
+    float[] seed = {1, 2, 3, 4};
+    float[] expected = new float[25];
+    expected[0] = 1;
+    expected[2] = 2;
+    expected[10] = 3;
+    expected[12] = 4;
+    assertArrayEquals(expected, saliency(model, GradientOptions.DEFAULT, new float[25], 1, seed));
+    float[] peak = new float[25];
+    peak[12] = 1;
+    float[] summed = new float[25];
+    summed[12] = 10;
+    assertArrayEquals(summed, saliency(model, GradientOptions.DEFAULT, peak, 1, seed));
+    // a tie inside the first window between (0,1) and (1,0): the row-major first, (0,1), takes it
+    float[] tie = new float[25];
+    tie[1] = 5;
+    tie[5] = 5;
+    float[] first = new float[25];
+    first[1] = 1;
+    first[2] = 2;
+    first[10] = 3;
+    first[12] = 4;
+    assertArrayEquals(first, saliency(model, GradientOptions.DEFAULT, tie, 1, seed));
+  }
+
+  @Test
   void operatorWithoutRuleIsNamed() {
     TinyModel m = new TinyModel(13, 1, 2, 2);
     Onnx.ModelProto model = m.build(m.node("Sin", "x"));

@@ -15,6 +15,13 @@ import java.util.List;
  * scatter-add (opset 16), every kernel offset is handled at once: the input shifted by that offset and
  * strided like the outputs is compared with the pooled value, positions already taken by an earlier
  * offset are masked out, and {@link WindowScatter} adds the masked gradients back, summing overlaps.
+ *
+ * <p>Where fewer groups of mutually disjoint windows than kernel offsets cover the output (from opset 10:
+ * a 3x3 window with stride 2 needs 4 groups against 9 offsets, a 2x2 one with stride 2 a single group), the
+ * pool is recomputed with its indices (ONNX Runtime's MaxPool takes the first maximum in row-major order,
+ * as PyTorch does) and each group's gradients are put back with one MaxUnpool: windows of one group never
+ * share a pixel, so no write overwrites another, and the groups' results add up. On SqueezeNet's three
+ * overlapping pools this is a few memory passes where the offsets took about 60 operators per pool.
  */
 public final class MaxPoolRule implements GradientRule {
   @Override
@@ -32,6 +39,18 @@ public final class MaxPoolRule implements GradientRule {
     int r = g.r;
     long channels = xDims[1];
     long kk = g.kernelVolume();
+    long[] every = new long[r];
+    long groups = 1;
+    for (int i = 0; i < r; i++) {
+      // windows m strides apart share no pixel once m * stride reaches the window's extent
+      long extent = (g.kernel[i] - 1) * g.dilations[i] + 1;
+      every[i] = (extent + g.strides[i] - 1) / g.strides[i];
+      groups *= every[i];
+    }
+    if (ctx.opset() >= 10 && r <= 3 && groups < kk && Attributes.getInt(node, "storage_order", 0) == 0) {
+      dx[0] = unpooled(e, node, x, dy[0], g, every, groups);
+      return dx;
+    }
 
     long[] pads = new long[2 * (r + 2)];
     for (int i = 0; i < r; i++) {
@@ -82,6 +101,49 @@ public final class MaxPoolRule implements GradientRule {
     }
     dx[0] = WindowScatter.scatter(e, parts, g, channels);
     return dx;
+  }
+
+  /** The gradient put back by MaxUnpool, one call per group of disjoint windows (output positions a + m*k). */
+  private static String unpooled(GraphEmitter e, Onnx.NodeProto node, String x, String dy, PoolGeometry g,
+      long[] every, long groups) {
+    int r = g.r;
+    String indices = e.opN("MaxPool", List.of(x), 2, node.getAttributeList().toArray(new Onnx.AttributeProto[0]))[1];
+    String shape = e.shapeOf(x);
+    List<Onnx.AttributeProto> attrs = new ArrayList<>();
+    attrs.add(Attributes.ofInts("kernel_shape", g.kernel));
+    attrs.add(Attributes.ofInts("strides", g.strides));
+    // pads only for MaxUnpool's own size check (its inferred size must not exceed the given shape): the
+    // indices already say where each value goes
+    long[] pads = new long[2 * r];
+    for (int i = 0; i < r; i++) {
+      pads[r + i] = Math.max(0, (g.out[i] - 1) * g.strides[i] + g.kernel[i] - g.in[i]);
+    }
+    attrs.add(Attributes.ofInts("pads", pads));
+    Onnx.AttributeProto[] unpoolAttrs = attrs.toArray(new Onnx.AttributeProto[0]);
+    List<String> parts = new ArrayList<>();
+    long[] start = new long[r];
+    for (long t = 0; t < groups; t++) {
+      long rem = t;
+      for (int i = r - 1; i >= 0; i--) {
+        start[i] = rem % every[i];
+        rem /= every[i];
+      }
+      String values = dy;
+      String where = indices;
+      if (groups > 1) {
+        long[] ends = new long[r];
+        java.util.Arrays.fill(ends, Long.MAX_VALUE);
+        List<String> sliceArgs = List.of(e.ints(start.clone()), e.ints(ends), e.ints(g.spatialAxes()), e.ints(every));
+        List<String> a = new ArrayList<>(List.of(dy));
+        a.addAll(sliceArgs);
+        values = e.op("Slice", a);
+        List<String> b = new ArrayList<>(List.of(indices));
+        b.addAll(sliceArgs);
+        where = e.op("Slice", b);
+      }
+      parts.add(e.op("MaxUnpool", List.of(values, where, shape), unpoolAttrs));
+    }
+    return e.sum(parts);
   }
 
   /** 1 where the window value is below the pooled maximum, 0 where it equals it (both scaled by 2^60). */
