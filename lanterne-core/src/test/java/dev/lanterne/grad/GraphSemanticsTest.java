@@ -60,20 +60,12 @@ class GraphSemanticsTest {
 
   @Test
   void maxPoolTiesGoToTheFirstMaximumAndOverlapsAdd() {
+    // 3x3 windows with stride 1 on 4x4 (the per-offset comparisons)
     TinyModel m = new TinyModel(13, 1, 4, 4);
     Onnx.ModelProto model = m.build(m.node("MaxPool", "x", ofInts("kernel_shape", 3, 3)));
     float[] seed = {1, 2, 3, 4};
-    float[] expected = new float[16];
-    expected[0] = 1;
-    expected[1] = 2;
-    expected[4] = 3;
-    expected[5] = 4;
-    assertArrayEquals(expected, saliency(model, GradientOptions.DEFAULT, new float[16], 1, seed));
-    float[] peak = new float[16];
-    peak[5] = 1;
-    float[] summed = new float[16];
-    summed[5] = 10;
-    assertArrayEquals(summed, saliency(model, GradientOptions.DEFAULT, peak, 1, seed));
+    assertArrayEquals(values(16, 0, 1, 1, 2, 4, 3, 5, 4), saliency(model, GradientOptions.DEFAULT, new float[16], 1, seed));
+    assertArrayEquals(values(16, 5, 10), saliency(model, GradientOptions.DEFAULT, values(16, 5, 1), 1, seed));
   }
 
   @Test
@@ -83,27 +75,21 @@ class GraphSemanticsTest {
     TinyModel m = new TinyModel(13, 1, 5, 5);
     Onnx.ModelProto model = m.build(m.node("MaxPool", "x", ofInts("kernel_shape", 3, 3), ofInts("strides", 2, 2)));
     float[] seed = {1, 2, 3, 4};
-    float[] expected = new float[25];
-    expected[0] = 1;
-    expected[2] = 2;
-    expected[10] = 3;
-    expected[12] = 4;
-    assertArrayEquals(expected, saliency(model, GradientOptions.DEFAULT, new float[25], 1, seed));
-    float[] peak = new float[25];
-    peak[12] = 1;
-    float[] summed = new float[25];
-    summed[12] = 10;
-    assertArrayEquals(summed, saliency(model, GradientOptions.DEFAULT, peak, 1, seed));
+    assertArrayEquals(values(25, 0, 1, 2, 2, 10, 3, 12, 4),
+        saliency(model, GradientOptions.DEFAULT, new float[25], 1, seed));
+    assertArrayEquals(values(25, 12, 10), saliency(model, GradientOptions.DEFAULT, values(25, 12, 1), 1, seed));
     // a tie inside the first window between (0,1) and (1,0): the row-major first, (0,1), takes it
-    float[] tie = new float[25];
-    tie[1] = 5;
-    tie[5] = 5;
-    float[] first = new float[25];
-    first[1] = 1;
-    first[2] = 2;
-    first[10] = 3;
-    first[12] = 4;
-    assertArrayEquals(first, saliency(model, GradientOptions.DEFAULT, tie, 1, seed));
+    assertArrayEquals(values(25, 1, 1, 2, 2, 10, 3, 12, 4),
+        saliency(model, GradientOptions.DEFAULT, values(25, 1, 5, 5, 5), 1, seed));
+  }
+
+  /** A float array of the given length, zero except at the (index, value) pairs. */
+  private static float[] values(int length, float... indexValuePairs) {
+    float[] out = new float[length];
+    for (int i = 0; i < indexValuePairs.length; i += 2) {
+      out[(int) indexValuePairs[i]] = indexValuePairs[i + 1];
+    }
+    return out;
   }
 
   @Test
