@@ -34,8 +34,16 @@ public final class GradientBenchmark {
 
   private GradientBenchmark() {}
 
-  /** What to measure. */
-  public record Settings(int[] batches, int repeats, boolean inversion, boolean profile, int top) {}
+  /**
+   * What to measure.
+   *
+   * @param runs how many times the whole set of models is measured, one model after another; with more than
+   *     one, a last table gives each ratio's median and range (single runs move with the machine's load)
+   */
+  public record Settings(int[] batches, int repeats, boolean inversion, boolean profile, int top, int runs) {}
+
+  /** One measured line: a model at a batch size (inversion NaN when not measured). */
+  private record Row(String model, int batch, double forwardMs, double saliencyRatio, double inversionRatio) {}
 
   /** The default models that exist under shared/models. */
   public static List<Path> defaultModels(Path shared) {
@@ -51,18 +59,50 @@ public final class GradientBenchmark {
 
   /** Benchmarks each model; a model the compiler cannot differentiate is reported and skipped. */
   public static void run(List<Path> models, RuntimeOptions options, Settings s, PrintStream out) {
-    out.printf(Locale.ROOT, "%-30s %8s %8s %5s %11s %12s %6s %13s %6s%n", "model", "compile", "session", "batch",
-        "forward ms", "saliency ms", "ratio", "inversion ms", "ratio");
-    for (Path model : models) {
-      try {
-        run(model, options, s, out);
-      } catch (RuntimeException e) {
-        out.printf(Locale.ROOT, "%-30s skipped: %s%n", model.getFileName(), e.getMessage());
+    java.util.Map<String, List<Row>> byLine = new java.util.LinkedHashMap<>();
+    for (int r = 1; r <= s.runs(); r++) {
+      if (s.runs() > 1) {
+        out.printf(Locale.ROOT, "run %d of %d (load average %.1f)%n", r, s.runs(),
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      }
+      out.printf(Locale.ROOT, "%-30s %8s %8s %5s %11s %12s %6s %13s %6s%n", "model", "compile", "session", "batch",
+          "forward ms", "saliency ms", "ratio", "inversion ms", "ratio");
+      for (Path model : models) {
+        try {
+          for (Row row : run(model, options, s, out)) {
+            byLine.computeIfAbsent(row.model() + " " + row.batch(), key -> new ArrayList<>()).add(row);
+          }
+        } catch (RuntimeException e) {
+          out.printf(Locale.ROOT, "%-30s skipped: %s%n", model.getFileName(), e.getMessage());
+        }
+      }
+    }
+    if (s.runs() > 1) {
+      out.printf(Locale.ROOT, "median of %d runs (range)%n", s.runs());
+      out.printf(Locale.ROOT, "%-30s %5s %11s %22s %22s%n", "model", "batch", "forward ms", "saliency / forward",
+          "inversion / forward");
+      for (List<Row> rows : byLine.values()) {
+        Row first = rows.get(0);
+        out.printf(Locale.ROOT, "%-30s %5d %11.1f %22s %22s%n", first.model(), first.batch(),
+            Timing.median(rows.stream().mapToDouble(Row::forwardMs).toArray()),
+            spread(rows.stream().mapToDouble(Row::saliencyRatio).toArray()),
+            spread(rows.stream().mapToDouble(Row::inversionRatio).toArray()));
       }
     }
   }
 
-  private static void run(Path modelFile, RuntimeOptions options, Settings s, PrintStream out) {
+  /** "median (min-max)", or "-" for values never measured. */
+  private static String spread(double[] v) {
+    if (Double.isNaN(v[0])) {
+      return "-";
+    }
+    double[] sorted = v.clone();
+    java.util.Arrays.sort(sorted);
+    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", Timing.median(v), sorted[0], sorted[sorted.length - 1]);
+  }
+
+  private static List<Row> run(Path modelFile, RuntimeOptions options, Settings s, PrintStream out) {
+    List<Row> rows = new ArrayList<>();
     Onnx.ModelProto model = OnnxModels.load(modelFile);
     String name = modelFile.getFileName().toString().replace(".onnx", "");
     long t0 = System.nanoTime();
@@ -87,21 +127,25 @@ public final class GradientBenchmark {
         double fwd = t[0][0] * 1e3;
         double sal = t[1][0] * 1e3;
         String invCols = "";
+        double invRatio = Double.NaN;
         if (inv != null) {
           double[][] ti = Timing.alternating(1, s.repeats(), () -> plain.run(x, batch),
               () -> inv.step(x, batch, seed, 0.05f, 0f));
           double invMs = ti[1][0] * 1e3;
-          invCols = String.format(Locale.ROOT, " %13.1f %6.2f", invMs, invMs / (ti[0][0] * 1e3));
+          invRatio = invMs / (ti[0][0] * 1e3);
+          invCols = String.format(Locale.ROOT, " %13.1f %6.2f", invMs, invRatio);
         }
         out.printf(Locale.ROOT, "%-30s %8s %8s %5d %11.1f %12.1f %6.2f%s%n", name,
             first ? String.format(Locale.ROOT, "%.2fs", compile) : "",
             first ? String.format(Locale.ROOT, "%.2fs", session) : "", batch, fwd, sal, sal / fwd, invCols);
         first = false;
+        rows.add(new Row(name, batch, fwd, sal / fwd, invRatio));
       }
       if (s.profile()) {
         profile(name, saliency, options, s, chw, k, out);
       }
     }
+    return rows;
   }
 
   /** Runs the saliency graph in a profiled session and prints the top operators of each part. */

@@ -78,6 +78,9 @@ public final class BenchCommand implements Command, Main.PassesArguments {
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
             .desc("operators listed per part with --profile (default 12)").build());
         o.addOption(Option.builder().longOpt("no-inversion").desc("skip the inversion-step timing").build());
+        o.addOption(Option.builder().longOpt("runs").hasArg().argName("N")
+            .desc("measure every model N times in turn and end with each ratio's median and range (default 1)")
+            .build());
       }
       case "methods" -> {
         o.addOption(batches("1,16"));
@@ -160,7 +163,7 @@ public final class BenchCommand implements Command, Main.PassesArguments {
         }
         GradientBenchmark.Settings s = new GradientBenchmark.Settings(batches(cl),
             CliSupport.intOption(cl, "repeats", 5, 1, 1000), !cl.hasOption("no-inversion"), cl.hasOption("profile"),
-            CliSupport.intOption(cl, "top", 12, 1, 100));
+            CliSupport.intOption(cl, "top", 12, 1, 100), CliSupport.intOption(cl, "runs", 1, 1, 100));
         GradientBenchmark.run(models, runtime.withMaxBatch(Math.max(runtime.maxBatch(), max(s.batches()))), s,
             System.out);
       }
