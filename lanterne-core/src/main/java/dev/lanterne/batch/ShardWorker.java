@@ -218,11 +218,7 @@ public final class ShardWorker implements AutoCloseable {
     List<Future<Decoded>> out = new ArrayList<>();
     for (int i = range[0]; i < range[1]; i++) {
       int index = i;
-      if (Boolean.getBoolean("lanterne.inlineDecode")) {
-        out.add(java.util.concurrent.CompletableFuture.completedFuture(decode(index)));
-      } else {
-        out.add(decoders.submit(() -> decode(index)));
-      }
+      out.add(decoders.submit(() -> decode(index)));
     }
     return out;
   }
@@ -345,11 +341,7 @@ public final class ShardWorker implements AutoCloseable {
     }
     List<ImageOut> done = outs;
     long q0 = System.nanoTime();
-    if (Boolean.getBoolean("lanterne.inlineWrite")) {
-      writeGroup(work, groupStart, decoded, done, errors);
-    } else {
-      writes.add(writer.submit(() -> writeGroup(work, groupStart, decoded, done, errors)));
-    }
+    writes.add(writer.submit(() -> writeGroup(work, groupStart, decoded, done, errors)));
     options.time("model thread: queue outputs", q0);
     return decoded.size();
   }

@@ -63,9 +63,6 @@ public final class OrtSessions {
     if (options.threads() > 0) {
       so.setIntraOpNumThreads(options.threads());
     }
-    if (Boolean.getBoolean("lanterne.nospin")) {
-      so.addConfigEntry("session.intra_op.allow_spinning", "0");
-    }
     if (options.device() == Device.CUDA) {
       try {
         so.addCUDA(0);
