@@ -17,18 +17,11 @@ public final class Timing {
   }
 
   /**
-   * Median seconds of tasks a and b timed in alternating order (a then b, then b then a, ...), so
-   * that neither always runs right after the other.
+   * Median seconds of each task, timed in alternating order: every round runs them all, forwards in even
+   * rounds and backwards in odd ones (a then b, then b then a, ...), so that none always runs right after
+   * another.
    *
-   * @return {{median of a}, {median of b}}
-   */
-  public static double[][] alternating(int warmup, int rounds, Runnable a, Runnable b) {
-    return alternating(warmup, rounds, new Runnable[] {a, b});
-  }
-
-  /**
-   * The same for any number of tasks: each round runs them all, forwards in even rounds and backwards in odd
-   * ones; returns {{median of the first}, {median of the second}, ...}.
+   * @return {{median of the first}, {median of the second}, ...}
    */
   public static double[][] alternating(int warmup, int rounds, Runnable... tasks) {
     for (int i = 0; i < warmup; i++) {

@@ -26,7 +26,8 @@ import java.util.zip.Inflater;
  * and written atomically, so Python reads it with {@code zarr.open(path)} and a killed run never
  * leaves a torn chunk. The shuffle puts the floats' slowly varying sign/exponent bytes side by side:
  * on Grad-CAM maps zlib then writes 48% of the raw size instead of 66%, in half the time (2.5 ms
- * instead of 4.8 ms for a 224x224 map). Chunks never written read back as the fill value, NaN (images that failed). Written by
+ * instead of 4.8 ms for a 224x224 map). Chunks never written read back as the fill value, NaN
+ * (images that failed). Written by
  * Lanterne alone: .zarray and .zattrs are plain JSON, no Zarr library is needed on the JVM.
  * Thread-safe: chunks are independent files.
  */
