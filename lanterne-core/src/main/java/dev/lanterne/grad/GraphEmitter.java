@@ -333,6 +333,13 @@ public final class GraphEmitter {
         Attributes.ofInts("axes", axes));
   }
 
+  /** Every steps[i]-th element along axes[i] from starts[i] to the end (opset 10 and later). */
+  public String strided(String x, long[] starts, long[] steps, long[] axes) {
+    long[] ends = new long[starts.length];
+    Arrays.fill(ends, Long.MAX_VALUE);
+    return op("Slice", List.of(x, ints(starts), ints(ends), ints(axes), ints(steps)));
+  }
+
   /** Reverses x along one axis (opset 10 and later). */
   public String reverse(String x, long axis) {
     return op("Slice", List.of(x, ints(-1), ints(Long.MIN_VALUE), ints(axis), ints(-1)));

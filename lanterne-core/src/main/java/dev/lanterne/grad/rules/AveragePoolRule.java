@@ -38,11 +38,7 @@ public final class AveragePoolRule implements GradientRule {
     float[] inverse = new float[total];
     long[] pos = new long[g.r];
     for (int flat = 0; flat < total; flat++) {
-      long rem = flat;
-      for (int i = g.r - 1; i >= 0; i--) {
-        pos[i] = rem % g.out[i];
-        rem /= g.out[i];
-      }
+      PoolGeometry.unravel(flat, g.out, pos);
       long count = 1;
       for (int i = 0; i < g.r; i++) {
         long lo = includePad ? -g.padBegin[i] : 0;

@@ -78,11 +78,7 @@ public final class MaxPoolRule implements GradientRule {
         parts.add(remaining);
         break;
       }
-      long rem = t;
-      for (int i = r - 1; i >= 0; i--) {
-        offset[i] = rem % g.kernel[i];
-        rem /= g.kernel[i];
-      }
+      PoolGeometry.unravel(t, g.kernel, offset);
       long[] starts = new long[r];
       long[] ends = new long[r];
       for (int i = 0; i < r; i++) {
@@ -109,38 +105,20 @@ public final class MaxPoolRule implements GradientRule {
     int r = g.r;
     String indices = e.opN("MaxPool", List.of(x), 2, node.getAttributeList().toArray(new Onnx.AttributeProto[0]))[1];
     String shape = e.shapeOf(x);
-    List<Onnx.AttributeProto> attrs = new ArrayList<>();
-    attrs.add(Attributes.ofInts("kernel_shape", g.kernel));
-    attrs.add(Attributes.ofInts("strides", g.strides));
     // pads only for MaxUnpool's own size check (its inferred size must not exceed the given shape): the
     // indices already say where each value goes
     long[] pads = new long[2 * r];
     for (int i = 0; i < r; i++) {
       pads[r + i] = Math.max(0, (g.out[i] - 1) * g.strides[i] + g.kernel[i] - g.in[i]);
     }
-    attrs.add(Attributes.ofInts("pads", pads));
-    Onnx.AttributeProto[] unpoolAttrs = attrs.toArray(new Onnx.AttributeProto[0]);
+    Onnx.AttributeProto[] unpoolAttrs = {Attributes.ofInts("kernel_shape", g.kernel),
+        Attributes.ofInts("strides", g.strides), Attributes.ofInts("pads", pads)};
     List<String> parts = new ArrayList<>();
     long[] start = new long[r];
     for (long t = 0; t < groups; t++) {
-      long rem = t;
-      for (int i = r - 1; i >= 0; i--) {
-        start[i] = rem % every[i];
-        rem /= every[i];
-      }
-      String values = dy;
-      String where = indices;
-      if (groups > 1) {
-        long[] ends = new long[r];
-        java.util.Arrays.fill(ends, Long.MAX_VALUE);
-        List<String> sliceArgs = List.of(e.ints(start.clone()), e.ints(ends), e.ints(g.spatialAxes()), e.ints(every));
-        List<String> a = new ArrayList<>(List.of(dy));
-        a.addAll(sliceArgs);
-        values = e.op("Slice", a);
-        List<String> b = new ArrayList<>(List.of(indices));
-        b.addAll(sliceArgs);
-        where = e.op("Slice", b);
-      }
+      PoolGeometry.unravel(t, every, start);
+      String values = groups > 1 ? e.strided(dy, start, every, g.spatialAxes()) : dy;
+      String where = groups > 1 ? e.strided(indices, start, every, g.spatialAxes()) : indices;
       parts.add(e.op("MaxUnpool", List.of(values, where, shape), unpoolAttrs));
     }
     return e.sum(parts);

@@ -19,6 +19,15 @@ final class PoolGeometry {
   final long[] padBegin;
   final long[] padEnd;
 
+  /** The row-major coordinates of a flat index in a grid of the given sizes (the last axis varies fastest). */
+  static void unravel(long flat, long[] sizes, long[] coordinates) {
+    long rem = flat;
+    for (int i = sizes.length - 1; i >= 0; i--) {
+      coordinates[i] = rem % sizes[i];
+      rem /= sizes[i];
+    }
+  }
+
   PoolGeometry(Onnx.NodeProto node, long[] inDims, long[] outDims, long[] kernelShape) {
     r = inDims.length - 2;
     in = Arrays.copyOfRange(inDims, 2, inDims.length);
