@@ -5,9 +5,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.proto.Onnx;
+import dev.lanterne.runtime.InputTensor;
 import dev.lanterne.runtime.OrtSessions;
 import dev.lanterne.runtime.RuntimeOptions;
-import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -113,10 +114,10 @@ public final class DerivedGraphRunner implements AutoCloseable {
     Map<String, float[]> out = new LinkedHashMap<>();
     for (int start = 0; start < n; start += chunk) {
       int m = Math.min(chunk, n - start);
-      Map<String, float[]> part = runChunk(
-          Arrays.copyOfRange(x, start * per, (start + m) * per),
-          seed == null ? null : Arrays.copyOfRange(seed, start * numClasses, (start + m) * numClasses), m, scalars,
-          outputs);
+      Map<String, float[]> part = runChunk(x, start, seed, m, scalars, outputs);
+      if (m == n) {
+        return part;
+      }
       for (Map.Entry<String, float[]> e : part.entrySet()) {
         float[] v = e.getValue();
         int each = v.length / m;
@@ -138,26 +139,30 @@ public final class DerivedGraphRunner implements AutoCloseable {
     throw new IllegalArgumentException("no output " + name);
   }
 
-  private Map<String, float[]> runChunk(float[] x, float[] seed, int m, Map<String, Float> scalars,
+  /** Rows start .. start+m of x (and of seed). */
+  private Map<String, float[]> runChunk(float[] x, int start, float[] seed, int m, Map<String, Float> scalars,
       List<String> outputs) {
+    int per = chw[0] * chw[1] * chw[2];
     Map<String, OnnxTensor> inputs = new HashMap<>();
+    List<AutoCloseable> open = new ArrayList<>();
     try {
-      inputs.put(input, OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x),
-          new long[] {m, chw[0], chw[1], chw[2]}));
+      InputTensor image = InputTensor.of(x, start * per, m * per, new long[] {m, chw[0], chw[1], chw[2]});
+      open.add(image);
+      inputs.put(input, image.tensor());
       if (seed != null) {
-        inputs.put(GradientCompiler.SEED, OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(seed),
-            new long[] {m, numClasses}));
+        InputTensor s = InputTensor.of(seed, start * numClasses, m * numClasses, new long[] {m, numClasses});
+        open.add(s);
+        inputs.put(GradientCompiler.SEED, s.tensor());
       }
       for (Map.Entry<String, Float> s : scalars.entrySet()) {
-        inputs.put(s.getKey(), OnnxTensor.createTensor(OrtSessions.environment(), s.getValue()));
+        OnnxTensor t = OnnxTensor.createTensor(OrtSessions.environment(), s.getValue());
+        open.add(t);
+        inputs.put(s.getKey(), t);
       }
       try (OrtSession.Result r = session.run(inputs, new LinkedHashSet<>(outputs))) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String name : outputs) {
-          FloatBuffer fb = ((OnnxTensor) r.get(name).orElseThrow()).getFloatBuffer();
-          float[] v = new float[fb.remaining()];
-          fb.get(v);
-          out.put(name, v);
+          out.put(name, InputTensor.floats(r.get(name).orElseThrow()));
         }
         return out;
       }
@@ -165,7 +170,13 @@ public final class DerivedGraphRunner implements AutoCloseable {
       throw new LanterneException("ONNX Runtime failed to run the gradient graph ("
           + OrtSessions.firstLine(e.getMessage()) + "); check that the input matches the model", e);
     } finally {
-      inputs.values().forEach(OnnxTensor::close);
+      for (AutoCloseable c : open) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // closing a tensor releases memory only; nothing to report
+        }
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.proto.Onnx;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -78,28 +79,34 @@ public final class BatchedGraph implements AutoCloseable {
     for (int start = 0; start < n; start += chunk) {
       int m = Math.min(chunk, n - start);
       Map<String, OnnxTensor> feed = new HashMap<>();
+      List<InputTensor> open = new ArrayList<>();
       try {
         for (Map.Entry<String, long[]> e : rowShapes.entrySet()) {
           int size = per.get(e.getKey());
           long[] shape = new long[e.getValue().length + 1];
           shape[0] = m;
           System.arraycopy(e.getValue(), 0, shape, 1, e.getValue().length);
-          feed.put(e.getKey(), OnnxTensor.createTensor(OrtSessions.environment(),
-              FloatBuffer.wrap(inputs.get(e.getKey()), start * size, m * size).slice(), shape));
+          InputTensor t = InputTensor.of(inputs.get(e.getKey()), start * size, m * size, shape);
+          open.add(t);
+          feed.put(e.getKey(), t.tensor());
         }
         try (OrtSession.Result r = session.run(feed, new LinkedHashSet<>(outputs))) {
           for (String name : outputs) {
-            FloatBuffer fb = ((OnnxTensor) r.get(name).orElseThrow()).getFloatBuffer();
-            int each = fb.remaining() / m;
+            float[] v = InputTensor.floats(r.get(name).orElseThrow());
+            if (m == n) {
+              out.put(name, v);
+              continue;
+            }
+            int each = v.length / m;
             float[] all = out.computeIfAbsent(name, k -> new float[n * each]);
-            fb.get(all, start * each, m * each);
+            System.arraycopy(v, 0, all, start * each, m * each);
           }
         }
       } catch (OrtException e) {
         throw new LanterneException("ONNX Runtime failed to run " + what + " ("
             + OrtSessions.firstLine(e.getMessage()) + ")", e);
       } finally {
-        feed.values().forEach(OnnxTensor::close);
+        open.forEach(InputTensor::close);
       }
     }
     return out;

@@ -130,24 +130,57 @@ public final class Classifier implements AutoCloseable {
    * @throws IllegalStateException when the classifier is closed
    */
   public float[] run(float[] x, int n) {
-    return guard.call(() -> runChunks(x, n));
-  }
-
-  private float[] runChunks(float[] x, int n) {
     int per = inputShape[0] * inputShape[1] * inputShape[2];
     if (x.length != n * per) {
       throw new IllegalArgumentException("expected " + n * per + " input values, got " + x.length);
     }
+    return guard.call(() -> runChunks(n, (start, m) -> InputTensor.of(x, start * per, m * per, shape(m))));
+  }
+
+  /**
+   * Runs x [n,C,H,W], the remaining values of a direct buffer in native byte order, which ONNX Runtime
+   * reads in place (no copy): for callers that compose inputs off the calling thread. The buffer must
+   * not change until this returns.
+   *
+   * @throws IllegalArgumentException when the buffer is not direct, not in native order, or of another size
+   * @throws NonFiniteScoresException when the model returns a NaN or infinite score
+   */
+  public float[] run(FloatBuffer x, int n) {
+    int per = inputShape[0] * inputShape[1] * inputShape[2];
+    if (!x.isDirect() || x.order() != java.nio.ByteOrder.nativeOrder()) {
+      throw new IllegalArgumentException("the input buffer must be direct and in native byte order");
+    }
+    if (x.remaining() != n * per) {
+      throw new IllegalArgumentException("expected " + n * per + " input values, got " + x.remaining());
+    }
+    int base = x.position();
+    return guard.call(() -> runChunks(n, (start, m) -> InputTensor.wrap(x.slice(base + start * per, m * per),
+        shape(m))));
+  }
+
+  private long[] shape(int n) {
+    return new long[] {n, inputShape[0], inputShape[1], inputShape[2]};
+  }
+
+  /** Opens the input tensor of rows start .. start+m. */
+  private interface Rows {
+    InputTensor open(int start, int m) throws OrtException;
+  }
+
+  private float[] runChunks(int n, Rows rows) {
     int chunk = batched ? options.maxBatch() : 1;
     float[] out = new float[n * numClasses];
     for (int start = 0; start < n; start += chunk) {
       int m = Math.min(chunk, n - start);
-      float[] part = m == n ? x : Arrays.copyOfRange(x, start * per, (start + m) * per);
-      float[] scores = runSession(session, inputName, outputName, part, m, inputShape, numClasses);
+      int first = start;
+      float[] scores = runTensor(session, inputName, outputName, () -> rows.open(first, m), m, numClasses);
       for (int i = 0; i < scores.length; i++) {
         if (!Float.isFinite(scores[i])) {
           throw new NonFiniteScoresException(start + i / numClasses, n);
         }
+      }
+      if (m == n) {
+        return scores;
       }
       System.arraycopy(scores, 0, out, start * numClasses, m * numClasses);
     }
@@ -157,12 +190,18 @@ public final class Classifier implements AutoCloseable {
   static float[] runSession(OrtSession session, String input, String output, float[] x, int n, int[] chw,
       int classes) {
     long[] shape = {n, chw[0], chw[1], chw[2]};
-    try (OnnxTensor t = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x), shape);
-        OrtSession.Result r = session.run(Map.of(input, t), java.util.Set.of(output))) {
-      OnnxValue v = r.get(0);
-      FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-      float[] out = new float[fb.remaining()];
-      fb.get(out);
+    return runTensor(session, input, output, () -> InputTensor.of(x, shape), n, classes);
+  }
+
+  private interface TensorSource {
+    InputTensor open() throws OrtException;
+  }
+
+  private static float[] runTensor(OrtSession session, String input, String output, TensorSource source, int n,
+      int classes) {
+    try (InputTensor t = source.open();
+        OrtSession.Result r = session.run(Map.of(input, t.tensor()), java.util.Set.of(output))) {
+      float[] out = InputTensor.floats(r.get(0));
       if (out.length != n * classes) {
         throw new LanterneException("model output has " + out.length + " values for a batch of " + n
             + ", expected " + n * classes + "; Lanterne needs class scores of shape [N, classes]");

@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * SmoothGrad (Smilkov et al. 2017) and its variants, following Captum's NoiseTunnel: the gradient at
  * {@code samples} copies of the image with Gaussian noise, aggregated per element as the mean
  * (smoothgrad), the mean of squares (smoothgrad_sq) or the variance (vargrad), then reduced over the
  * colour channels. All noisy copies of an image (for all its classes) go to the gradient model in one
- * call, with the clean image as one extra row for the reported score; the model chunks as it needs.
+ * call; the model chunks as it needs. The reported score is the clean image's, from the model's plain
+ * forward (on a bare gradient model, from one extra gradient row).
  */
 public final class SmoothGrad implements dev.lanterne.explain.Attribution {
   /** How the noisy gradients are aggregated. */
@@ -168,36 +170,58 @@ public final class SmoothGrad implements dev.lanterne.explain.Attribution {
     return out;
   }
 
-  /** Rows: 0 is the clean image (scores only), then classes.length blocks of samples noisy copies. */
+  /**
+   * Rows: classes.length blocks of samples noisy copies, then, on a bare gradient model only, the
+   * clean image for its scores. On a model object the clean scores come from its plain forward, which
+   * costs a fraction of one more gradient row and is the deployed model's own output.
+   */
   private void explainImage(float[] images, int image, int per, int plane, int[] chw, int[] classes, int t0,
       Targets all, SplittableRandom random, Options options, List<Explanation> out) {
     int samples = options.samples();
-    int rows = 1 + classes.length * samples;
+    boolean cleanRow = owner == null;
+    int noisy = classes.length * samples;
+    int rows = noisy + (cleanRow ? 1 : 0);
     float[] x = new float[rows * per];
-    System.arraycopy(images, image * per, x, 0, per);
+    // one generator per row, split in row order, so the noise does not depend on how many threads draw it
+    SplittableRandom[] perRow = new SplittableRandom[samples];
     for (int s = 0; s < samples; s++) {
-      int row = 1 + s;
+      perRow[s] = random.split();
+    }
+    IntStream.range(0, samples).parallel().forEach(s -> {
+      SplittableRandom r = perRow[s];
       for (int c = 0; c < chw[0]; c++) {
         float sigma = options.sigma(c);
         int src = image * per + c * plane;
-        int dst = row * per + c * plane;
+        int dst = s * per + c * plane;
         for (int p = 0; p < plane; p++) {
-          x[dst + p] = images[src + p] + (float) (sigma * random.nextGaussian());
+          x[dst + p] = images[src + p] + (float) (sigma * r.nextGaussian());
         }
       }
+    });
+    if (cleanRow) {
+      System.arraycopy(images, image * per, x, noisy * per, per);
     }
     float[] seed = new float[rows * model.numClasses()];
     for (int k = 0; k < classes.length; k++) {
       if (k > 0) {
-        System.arraycopy(x, per, x, (1 + k * samples) * per, samples * per);
+        System.arraycopy(x, 0, x, k * samples * per, samples * per);
       }
       for (int s = 0; s < samples; s++) {
-        all.setSeedRow(seed, 1 + k * samples + s, t0 + k);
+        all.setSeedRow(seed, k * samples + s, t0 + k);
       }
     }
     GradientModel.Result r = model.gradient(x, rows, seed);
+    float[] scores;
+    int scoreRow;
+    if (cleanRow) {
+      scores = r.scores();
+      scoreRow = noisy;
+    } else {
+      scores = owner.scores(java.util.Arrays.copyOfRange(images, image * per, (image + 1) * per), 1);
+      scoreRow = 0;
+    }
     for (int k = 0; k < classes.length; k++) {
-      float[] raw = aggregate(r.inputGradient(), 1 + k * samples, samples, per, options.variant());
+      float[] raw = aggregate(r.inputGradient(), k * samples, samples, per, options.variant());
       float[] map = options.reduce().reduce(raw, 0, chw[0], plane, false);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("samples", samples);
@@ -205,8 +229,8 @@ public final class SmoothGrad implements dev.lanterne.explain.Attribution {
       details.put("sigma", sigmas(options, chw[0]));
       details.put("reduce", options.reduce().name().toLowerCase(Locale.ROOT));
       details.put("seed", options.seed());
-      out.add(scoring.explanation(image, options.variant().method(), classes[k], r.scores(), 0, model.numClasses(),
-          new Tensor(map, new int[] {chw[1], chw[2]}), new Tensor(raw, chw.clone()), details));
+      out.add(scoring.explanation(image, options.variant().method(), classes[k], scores, scoreRow,
+          model.numClasses(), new Tensor(map, new int[] {chw[1], chw[2]}), new Tensor(raw, chw.clone()), details));
     }
   }
 
@@ -223,9 +247,15 @@ public final class SmoothGrad implements dev.lanterne.explain.Attribution {
     double[] mean = new double[per];
     for (int s = 0; s < count; s++) {
       int off = (first + s) * per;
-      for (int p = 0; p < per; p++) {
-        double g = grads[off + p];
-        mean[p] += variant == Variant.SQUARED ? g * g : g;
+      if (variant == Variant.SQUARED) {
+        for (int p = 0; p < per; p++) {
+          double g = grads[off + p];
+          mean[p] += g * g;
+        }
+      } else {
+        for (int p = 0; p < per; p++) {
+          mean[p] += grads[off + p];
+        }
       }
     }
     for (int p = 0; p < per; p++) {

@@ -2,6 +2,9 @@ package dev.lanterne.explain.perturbation;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.image.Normalization;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -80,16 +83,44 @@ final class MaskedBatchRunner {
     return (long) BUFFERS * batch * plane * (1L + channels) * Float.BYTES;
   }
 
+  /**
+   * One batch: its masks on the heap (the sink reads them) and its normalised inputs in a direct buffer
+   * that ONNX Runtime reads in place, so that the model's thread copies nothing.
+   */
   private static final class Batch {
+    /** Idle batches of finished runs: a run per image would otherwise map and zero fresh buffers each time. */
+    private static final java.util.concurrent.ConcurrentLinkedDeque<Batch> IDLE =
+        new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int IDLE_MAX = 2 * BUFFERS;
+
     final float[] masks;
-    final float[] input;
+    final FloatBuffer input;
     long start;
     int n;
     Throwable error;
 
     Batch(int batch, int plane, int channels) {
       masks = new float[batch * plane];
-      input = new float[batch * plane * channels];
+      input = ByteBuffer.allocateDirect(batch * plane * channels * Float.BYTES).order(ByteOrder.nativeOrder())
+          .asFloatBuffer();
+    }
+
+    static Batch take(int batch, int plane, int channels) {
+      for (Batch b : IDLE) {
+        if (b.masks.length == batch * plane && b.input.capacity() == batch * plane * channels
+            && IDLE.removeFirstOccurrence(b)) {
+          return b;
+        }
+      }
+      return new Batch(batch, plane, channels);
+    }
+
+    void give() {
+      error = null;
+      IDLE.addFirst(this);
+      while (IDLE.size() > IDLE_MAX) {
+        IDLE.pollLast();
+      }
     }
   }
 
@@ -97,8 +128,11 @@ final class MaskedBatchRunner {
     long t0 = System.nanoTime();
     BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BUFFERS);
     BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+    java.util.List<Batch> mine = new java.util.ArrayList<>();
     for (int i = 0; i < BUFFERS; i++) {
-      free.add(new Batch(batch, plane, channels));
+      Batch b = Batch.take(batch, plane, channels);
+      mine.add(b);
+      free.add(b);
     }
     Batch end = new Batch(0, 0, 0);
     Thread producer = new Thread(() -> produce(count, free, filled, end), "lanterne-masks");
@@ -118,8 +152,7 @@ final class MaskedBatchRunner {
           throw b.error instanceof RuntimeException re ? re : new IllegalStateException(b.error);
         }
         long m0 = System.nanoTime();
-        float[] x = b.n == batch ? b.input : java.util.Arrays.copyOf(b.input, b.n * plane * channels);
-        float[] scores = model.classifier().run(x, b.n);
+        float[] scores = model.classifier().run(b.input.duplicate().position(0).limit(b.n * plane * channels), b.n);
         modelNanos += System.nanoTime() - m0;
         model.toScores(scores, b.n, scoreKind);
         int k = model.numClasses();
@@ -143,6 +176,8 @@ final class MaskedBatchRunner {
       producer.interrupt();
       try {
         producer.join();
+        // no thread touches the batches any more: the next run may reuse them
+        mine.forEach(Batch::give);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -174,21 +209,25 @@ final class MaskedBatchRunner {
     }
   }
 
-  /** Draws the batch's masks and composes its normalised inputs. */
+  /** Draws the batch's masks and composes its normalised inputs, one plane at a time through a scratch row. */
   private void draw(Batch b) {
     int per = plane * channels;
+    float[] row = new float[plane];
     for (int i = 0; i < b.n; i++) {
       long index = b.start + i;
       int mo = i * plane;
       masks.fill(index, MaskSeeds.forMask(seed, index), b.masks, mo);
-      int io = i * per;
       for (int c = 0; c < channels; c++) {
-        int po = c * plane;
-        int o = io + po;
-        for (int u = 0; u < plane; u++) {
-          b.input[o + u] = b.masks[mo + u] * scale[po + u] + offset[po + u];
-        }
+        compose(row, b.masks, mo, scale, offset, c * plane);
+        b.input.put(i * per + c * plane, row, 0, plane);
       }
+    }
+  }
+
+  /** row = mask * scale + offset over one plane; a method of its own so that the JIT compiles it as a unit. */
+  private static void compose(float[] row, float[] mask, int mo, float[] scale, float[] offset, int po) {
+    for (int u = 0; u < row.length; u++) {
+      row[u] = mask[mo + u] * scale[po + u] + offset[po + u];
     }
   }
 }

@@ -96,4 +96,20 @@ class GradientFamilyTest {
       }
     }
   }
+
+  /** SmoothGrad's scores are the clean image's, taken from the model's plain forward, bit for bit. */
+  @Test
+  void smoothGradReportsTheCleanImagesScoreFromThePlainForward() {
+    try (LanternModel model = ChannelModel.open(dir, false)) {
+      Images images = ChannelModel.images(model);
+      float[] plain = model.scores(images.tensor(), images.size());
+      SmoothGrad.Options noisy = SmoothGrad.Options.defaults(model.normalization()).withSamples(4).withNoiseLevel(0.5);
+      List<Explanation> e = new SmoothGrad(model, noisy).attribute(images, new int[][] {{0, 1}});
+      assertEquals(plain[0], e.get(0).score(), 0f);
+      assertEquals(plain[1], e.get(1).score(), 0f);
+      // closed form: each class averages a half-lit channel, 4 * 0.5 = 2 (a noisy copy scores otherwise)
+      assertEquals(2f, e.get(0).score(), 1e-6f);
+      assertEquals(2f, e.get(1).score(), 1e-6f);
+    }
+  }
 }

@@ -21,6 +21,58 @@ class CachedMasksTest {
     assertEquals(g.meanValue(), c.meanValue());
   }
 
+  /** Each cached mask is drawn once, however many threads ask for it, and always equals the generator's. */
+  @Test
+  void aMaskIsDrawnOnceAndKeptAcrossThreads() throws Exception {
+    MaskGenerator g = RiseOptions.DEFAULTS.generator(20, 20);
+    java.util.concurrent.atomic.AtomicInteger draws = new java.util.concurrent.atomic.AtomicInteger();
+    MaskGenerator counting = new MaskGenerator() {
+      @Override
+      public void fill(long index, java.util.SplittableRandom rng, float[] out, int offset) {
+        draws.incrementAndGet();
+        g.fill(index, rng, out, offset);
+      }
+
+      @Override
+      public double meanValue() {
+        return g.meanValue();
+      }
+    };
+    CachedMasks c = new CachedMasks(counting, 5, 40, 20, 20);
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<AssertionError> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    for (int t = 0; t < 4; t++) {
+      threads.add(new Thread(() -> {
+        float[] expected = new float[400];
+        float[] actual = new float[400];
+        for (int round = 0; round < 3; round++) {
+          for (long i = 0; i < 45; i++) {
+            g.fill(i, MaskSeeds.forMask(5, i), expected, 0);
+            c.fill(i, MaskSeeds.forMask(5, i), actual, 0);
+            if (!java.util.Arrays.equals(expected, actual)) {
+              failure.compareAndSet(null, new AssertionError("mask " + i + " differs"));
+            }
+          }
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    int afterThreads = draws.get();
+    // 40 cached masks drawn at least once (twice at most where two threads met), 5 uncached ones 12 times
+    assertEquals(true, afterThreads >= 40 + 5 * 12 && afterThreads <= 4 * 40 + 5 * 12, "draws " + afterThreads);
+    float[] out = new float[400];
+    for (long i = 0; i < 40; i++) {
+      c.fill(i, MaskSeeds.forMask(5, i), out, 0);
+    }
+    assertEquals(afterThreads, draws.get(), "cached masks are not drawn again");
+  }
+
   @Test
   void theCacheStopsAtItsMemoryLimit() {
     int side = 512;
