@@ -6,7 +6,8 @@ import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
  * A float32 session input whose values sit in a reused direct buffer, so that ONNX Runtime reads them
@@ -18,7 +19,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class InputTensor implements AutoCloseable {
   /** Idle buffers kept; more are dropped to the garbage collector, which frees their memory. */
   private static final int POOLED = 4;
-  private static final ConcurrentLinkedDeque<ByteBuffer> FREE = new ConcurrentLinkedDeque<>();
+  /**
+   * Idle buffers, most recently returned first; guarded by itself. Matched by identity: a ByteBuffer's
+   * equals compares contents, so two cleared buffers of one size would be "equal" in a concurrent
+   * collection's remove, and one buffer could be handed to two calls.
+   */
+  private static final ArrayDeque<ByteBuffer> FREE = new ArrayDeque<>();
 
   /** The pooled buffer, or null for a caller's buffer read in place. */
   private final ByteBuffer bytes;
@@ -90,19 +96,25 @@ public final class InputTensor implements AutoCloseable {
 
   private static ByteBuffer take(int floats) {
     long need = (long) floats * Float.BYTES;
-    for (ByteBuffer b : FREE) {
-      if (b.capacity() >= need && FREE.removeFirstOccurrence(b)) {
-        b.clear();
-        return b;
+    synchronized (FREE) {
+      for (Iterator<ByteBuffer> it = FREE.iterator(); it.hasNext(); ) {
+        ByteBuffer b = it.next();
+        if (b.capacity() >= need) {
+          it.remove();
+          b.clear();
+          return b;
+        }
       }
     }
     return ByteBuffer.allocateDirect(Math.toIntExact(need)).order(ByteOrder.nativeOrder());
   }
 
   private static void give(ByteBuffer b) {
-    FREE.addFirst(b);
-    while (FREE.size() > POOLED) {
-      FREE.pollLast();
+    synchronized (FREE) {
+      FREE.addFirst(b);
+      while (FREE.size() > POOLED) {
+        FREE.pollLast();
+      }
     }
   }
 }

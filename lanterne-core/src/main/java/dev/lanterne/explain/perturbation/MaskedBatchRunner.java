@@ -5,8 +5,11 @@ import dev.lanterne.image.Normalization;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * Scores masked copies of one image, batch by batch, with the masks drawn on the fly: a producer
@@ -89,8 +92,7 @@ final class MaskedBatchRunner {
    */
   private static final class Batch {
     /** Idle batches of finished runs: a run per image would otherwise map and zero fresh buffers each time. */
-    private static final java.util.concurrent.ConcurrentLinkedDeque<Batch> IDLE =
-        new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final ConcurrentLinkedDeque<Batch> IDLE = new ConcurrentLinkedDeque<>();
     private static final int IDLE_MAX = 2 * BUFFERS;
 
     final float[] masks;
@@ -128,7 +130,7 @@ final class MaskedBatchRunner {
     long t0 = System.nanoTime();
     BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BUFFERS);
     BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
-    java.util.List<Batch> mine = new java.util.ArrayList<>();
+    List<Batch> mine = new ArrayList<>();
     for (int i = 0; i < BUFFERS; i++) {
       Batch b = Batch.take(batch, plane, channels);
       mine.add(b);
