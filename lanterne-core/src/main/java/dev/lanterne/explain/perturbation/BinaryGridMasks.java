@@ -10,7 +10,6 @@ public final class BinaryGridMasks implements MaskGenerator {
   private final int cells;
   private final double p;
   private final GridUpsampler upsampler;
-  private final int width;
 
   /**
    * Masks of height x width pixels from a cells x cells grid.
@@ -22,7 +21,6 @@ public final class BinaryGridMasks implements MaskGenerator {
     checkProbability(p);
     this.cells = cells;
     this.p = p;
-    this.width = width;
     this.upsampler = new GridUpsampler(height, width, cells, cells);
   }
 
@@ -40,7 +38,7 @@ public final class BinaryGridMasks implements MaskGenerator {
     }
     int shiftY = rng.nextInt(upsampler.cellHeight());
     int shiftX = rng.nextInt(upsampler.cellWidth());
-    upsampler.upsample(grid, shiftY, shiftX, new float[cells * width], out, offset);
+    upsampler.upsample(grid, shiftY, shiftX, out, offset);
   }
 
   /** Bilinear weights sum to one, so every pixel's expected value is p. */

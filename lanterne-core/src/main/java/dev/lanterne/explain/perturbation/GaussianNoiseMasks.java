@@ -15,7 +15,6 @@ import java.util.SplittableRandom;
  */
 public final class GaussianNoiseMasks implements MaskGenerator {
   private final int size;
-  private final int width;
   private final int cells;
   private final double p;
   private final double sigma;
@@ -39,7 +38,6 @@ public final class GaussianNoiseMasks implements MaskGenerator {
       throw new IllegalArgumentException("noise sigma must be positive, got " + sigma);
     }
     this.size = height * width;
-    this.width = width;
     this.cells = cells;
     this.p = p;
     this.sigma = sigma;
@@ -66,7 +64,7 @@ public final class GaussianNoiseMasks implements MaskGenerator {
     }
     int shiftY = rng.nextInt(upsampler.cellHeight());
     int shiftX = rng.nextInt(upsampler.cellWidth());
-    upsampler.upsample(grid, shiftY, shiftX, new float[cells * width], out, offset);
+    upsampler.upsample(grid, shiftY, shiftX, out, offset);
   }
 
   private float draw(SplittableRandom rng) {

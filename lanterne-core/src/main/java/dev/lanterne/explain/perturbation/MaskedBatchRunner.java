@@ -49,9 +49,12 @@ final class MaskedBatchRunner {
   private final ScoreKind scoreKind;
   private final int plane;
   private final int channels;
-  /** masked input = M * scale + offset, with scale = (x - fill)/std and offset = (fill - mean)/std. */
-  private final float[] scale;
-  private final float[] offset;
+  /**
+   * masked input = M * scale + offset, with scale = (x - fill)/std and offset = (fill - mean)/std; one
+   * array per channel, read from index 0 (see {@link #compose}).
+   */
+  private final float[][] scale;
+  private final float[][] offset;
   /** Written by the producer thread, read after it has been joined. */
   private volatile long drawNanos;
 
@@ -68,15 +71,16 @@ final class MaskedBatchRunner {
     this.scoreKind = scoreKind;
     this.channels = model.channels();
     this.plane = model.height() * model.width();
-    this.scale = new float[pixels.length];
-    this.offset = new float[pixels.length];
+    this.scale = new float[channels][plane];
+    this.offset = new float[channels][plane];
     Normalization norm = model.normalization();
     for (int c = 0; c < channels; c++) {
       float inv = 1f / norm.std()[c];
       float mean = norm.mean()[c];
-      for (int i = c * plane; i < (c + 1) * plane; i++) {
-        scale[i] = (pixels[i] - fill[i]) * inv;
-        offset[i] = (fill[i] - mean) * inv;
+      for (int u = 0; u < plane; u++) {
+        int i = c * plane + u;
+        scale[c][u] = (pixels[i] - fill[i]) * inv;
+        offset[c][u] = (fill[i] - mean) * inv;
       }
     }
   }
@@ -189,6 +193,8 @@ final class MaskedBatchRunner {
   }
 
   private void produce(long count, BlockingQueue<Batch> free, BlockingQueue<Batch> filled, Batch end) {
+    float[] mask = new float[plane];
+    float[] row = new float[plane];
     try {
       for (long start = 0; start < count; start += batch) {
         Batch b = free.take();
@@ -196,7 +202,7 @@ final class MaskedBatchRunner {
         b.n = (int) Math.min(batch, count - start);
         long d0 = System.nanoTime();
         try {
-          draw(b);
+          draw(b, mask, row);
         } catch (RuntimeException | Error e) {
           b.error = e;
           filled.put(b);
@@ -211,25 +217,31 @@ final class MaskedBatchRunner {
     }
   }
 
-  /** Draws the batch's masks and composes its normalised inputs, one plane at a time through a scratch row. */
-  private void draw(Batch b) {
+  /**
+   * Draws the batch's masks and composes its normalised inputs, one plane at a time: each mask is drawn
+   * into a scratch array of its own and copied to the batch, each plane composed into a scratch row
+   * and copied to the direct buffer.
+   */
+  private void draw(Batch b, float[] mask, float[] row) {
     int per = plane * channels;
-    float[] row = new float[plane];
     for (int i = 0; i < b.n; i++) {
       long index = b.start + i;
-      int mo = i * plane;
-      masks.fill(index, MaskSeeds.forMask(seed, index), b.masks, mo);
+      masks.fill(index, MaskSeeds.forMask(seed, index), mask, 0);
+      System.arraycopy(mask, 0, b.masks, i * plane, plane);
       for (int c = 0; c < channels; c++) {
-        compose(row, b.masks, mo, scale, offset, c * plane);
+        compose(row, mask, scale[c], offset[c]);
         b.input.put(i * per + c * plane, row, 0, plane);
       }
     }
   }
 
-  /** row = mask * scale + offset over one plane; a method of its own so that the JIT compiles it as a unit. */
-  private static void compose(float[] row, float[] mask, int mo, float[] scale, float[] offset, int po) {
+  /**
+   * row = mask * scale + offset. Every array is read from index 0: the JIT vectorises this loop, and
+   * not the same loop over a mask at a running offset into the batch (2.5-3x slower, measured).
+   */
+  private static void compose(float[] row, float[] mask, float[] scale, float[] offset) {
     for (int u = 0; u < row.length; u++) {
-      row[u] = mask[mo + u] * scale[po + u] + offset[po + u];
+      row[u] = mask[u] * scale[u] + offset[u];
     }
   }
 }

@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
  */
 public final class StripeMasks implements MaskGenerator {
   private final boolean vertical;
-  private final int width;
   private final int stripes;
   private final double p;
   private final GridUpsampler upsampler;
@@ -23,7 +22,6 @@ public final class StripeMasks implements MaskGenerator {
   public StripeMasks(int height, int width, int stripes, double p, boolean vertical) {
     BinaryGridMasks.checkProbability(p);
     this.vertical = vertical;
-    this.width = width;
     this.stripes = stripes;
     this.p = p;
     this.upsampler = vertical ? new GridUpsampler(height, width, 1, stripes)
@@ -38,8 +36,7 @@ public final class StripeMasks implements MaskGenerator {
     }
     int shift = rng.nextInt(vertical ? upsampler.cellWidth() : upsampler.cellHeight());
     // a one-cell axis mirrors onto that cell, so the other axis is constant exactly
-    int rows = vertical ? 1 : stripes;
-    upsampler.upsample(bands, vertical ? 0 : shift, vertical ? shift : 0, new float[rows * width], out, offset);
+    upsampler.upsample(bands, vertical ? 0 : shift, vertical ? shift : 0, out, offset);
   }
 
   @Override

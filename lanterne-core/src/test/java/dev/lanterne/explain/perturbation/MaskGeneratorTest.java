@@ -31,7 +31,7 @@ class MaskGeneratorTest {
     float[] grid = {1, 0, 1, 0, 1, 1, 0, 0, 1};
     GridUpsampler up = new GridUpsampler(10, 10, 3, 3);
     float[] out = new float[100];
-    up.upsample(grid, 1, 3, new float[30], out, 0);
+    up.upsample(grid, 1, 3, out, 0);
     assertArrayEquals(SCIPY, out, 1e-5f);
   }
 
