@@ -15,8 +15,8 @@ import dev.lanterne.runtime.InversionModel;
 import dev.lanterne.grad.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.grad.SaliencySession;
+import dev.lanterne.testing.RandomArrays;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Hand-computed cases: backward variants, max-pooling ties, errors, the inversion step, fixed batches. */
@@ -131,8 +131,8 @@ class GraphSemanticsTest {
     Onnx.ModelProto model = smallCnn(new TinyModel(11, 2, 5, 5));
     int n = 3;
     int per = 50;
-    float[] x = random(n * per, 1);
-    float[] seed = random(n * 3, 2);
+    float[] x = RandomArrays.uniform(n * per, 1);
+    float[] seed = RandomArrays.uniform(n * 3, 2);
     for (boolean normalize : new boolean[] {true, false}) {
       GradientCompiler.Graphs graphs = GradientCompiler.compile(model,
           GradientOptions.DEFAULT.withNormalizeInversion(normalize));
@@ -188,8 +188,8 @@ class GraphSemanticsTest {
     Onnx.ModelProto fixed = m.build(m.node("Concat", new String[] {m.node("GlobalAveragePool", m.node("Relu", conv))},
         dev.lanterne.onnx.Attributes.ofInt("axis", 0)));
     int n = 3;
-    float[] x = random(n * 50, 4);
-    float[] seed = random(n * 3, 5);
+    float[] x = RandomArrays.uniform(n * 50, 4);
+    float[] seed = RandomArrays.uniform(n * 3, 5);
     assertEquals(0, batchDim(GradientCompiler.compileSaliency(rewritable, GradientOptions.DEFAULT)), "made dynamic");
     assertEquals(1, batchDim(GradientCompiler.compileSaliency(fixed, GradientOptions.DEFAULT)), "kept at 1");
     float[] batched = saliency(dynamic, GradientOptions.DEFAULT, x, n, seed);
@@ -203,8 +203,8 @@ class GraphSemanticsTest {
     String conv = m.node("Conv", new String[] {"x", m.random(3, 2, 3, 3), m.random(3)}, ofInts("pads", 1, 1, 1, 1));
     Onnx.ModelProto model = m.build(m.node("GlobalAveragePool", m.node("Relu", conv)));
     int n = 5;
-    float[] x = random(n * 50, 8);
-    float[] seed = random(n * 3, 9);
+    float[] x = RandomArrays.uniform(n * 50, 8);
+    float[] seed = RandomArrays.uniform(n * 3, 9);
     GradientCompiler.Graphs graphs = GradientCompiler.compile(model, GradientOptions.DEFAULT.withLayer(conv));
     assertEquals(conv, graphs.layer());
     try (CamModel cam = new GradCamSession(graphs.gradcam(), graphs.layer(), OPTS.withMaxBatch(2))) {
@@ -234,12 +234,4 @@ class GraphSemanticsTest {
     assertEquals(LanterneException.USAGE, e.exitCode());
   }
 
-  private static float[] random(int count, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    float[] v = new float[count];
-    for (int i = 0; i < count; i++) {
-      v[i] = (float) rnd.nextDouble(-1, 1);
-    }
-    return v;
-  }
 }

@@ -13,10 +13,10 @@ import dev.lanterne.grad.GradCamSession;
 import dev.lanterne.grad.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.grad.SaliencySession;
+import dev.lanterne.testing.RandomArrays;
 import dev.lanterne.testing.SharedData;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,7 +55,7 @@ class ScoreEqualityTest {
       int[] chw = plain.inputShape();
       int k = plain.numClasses();
       for (int n : new int[] {1, 3}) {
-        float[] x = random(n * chw[0] * chw[1] * chw[2], n);
+        float[] x = RandomArrays.uniform(n * chw[0] * chw[1] * chw[2], n);
         if (!name.contains("/")) {
           // a photo, as `classify` would prepare it, in the first row
           float[] photo = Preprocessor.forCard(ModelCard.inception(chw[1], chw[2]))
@@ -97,12 +97,4 @@ class ScoreEqualityTest {
         + Arrays.toString(Arrays.copyOf(actual, 3)) + " vs " + Arrays.toString(Arrays.copyOf(expected, 3)));
   }
 
-  private static float[] random(int size, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] x = new float[size];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextDouble(-1, 1);
-    }
-    return x;
-  }
 }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lanterne.testing.RandomArrays;
 import dev.lanterne.testing.TinyModels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +24,8 @@ class InputTensorTest {
   private static final int K = 5;
   private static final int D = 3 * S * S;
 
-  private final float[] w = random(K * D, 1);
-  private final float[] b = random(K, 2);
-
-  private static float[] random(int n, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) r.nextDouble(-1, 1);
-    }
-    return v;
-  }
+  private final float[] w = RandomArrays.uniform(K * D, 1);
+  private final float[] b = RandomArrays.uniform(K, 2);
 
   private float[] byHand(float[] x, int n) {
     float[] y = new float[n * K];
@@ -58,7 +49,7 @@ class InputTensorTest {
   @Test
   void chunkedArraysAndDirectBuffersGiveTheHandComputedScores() {
     int n = 5;
-    float[] x = random(n * D, 3);
+    float[] x = RandomArrays.uniform(n * D, 3);
     float[] expected = byHand(x, n);
     try (Classifier c = open(2)) {
       assertArrayEquals(expected, c.run(x, n), 1e-4f, "array, chunks of 2, 2 and 1");
@@ -86,7 +77,7 @@ class InputTensorTest {
         // sizes differ per thread, so a larger pooled buffer also serves a smaller call
         int n = 1 + t * 3;
         threads.add(new Thread(() -> {
-          float[] x = random(n * D, seed);
+          float[] x = RandomArrays.uniform(n * D, seed);
           float[] expected = byHand(x, n);
           for (int i = 0; i < 200 && failure.get() == null; i++) {
             float[] got = c.run(x, n);

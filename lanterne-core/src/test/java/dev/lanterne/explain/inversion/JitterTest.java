@@ -3,27 +3,18 @@ package dev.lanterne.explain.inversion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.SplittableRandom;
+import dev.lanterne.testing.RandomArrays;
 import java.awt.geom.AffineTransform;
 import org.junit.jupiter.api.Test;
 
 class JitterTest {
-  private static float[] random(int size, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] x = new float[size];
-    for (int i = 0; i < size; i++) {
-      x[i] = (float) r.nextDouble(-1, 1);
-    }
-    return x;
-  }
-
   @Test
   void rollMatchesItsDefinitionAndIsUndoneExactly() {
     int n = 2;
     int c = 3;
     int h = 5;
     int w = 7;
-    float[] x = random(n * c * h * w, 1);
+    float[] x = RandomArrays.uniform(n * c * h * w, 1);
     for (int dy = -6; dy <= 6; dy += 3) {
       for (int dx = -8; dx <= 8; dx += 4) {
         float[] r = Jitter.roll(x, n, c, h, w, dx, dy);
@@ -43,7 +34,7 @@ class JitterTest {
 
   @Test
   void identityWarpKeepsTheImage() {
-    float[] x = random(3 * 6 * 9, 2);
+    float[] x = RandomArrays.uniform(3 * 6 * 9, 2);
     float[] y = Jitter.warp(x, 1, 3, 6, 9, Jitter.transform(6, 9, 1f, 0f, 0f, 0f));
     assertArrayEquals(x, y, 1e-5f);
   }
@@ -52,7 +43,7 @@ class JitterTest {
   void translationWarpMovesInteriorPixelsAndMirrorsAtTheBorder() {
     int h = 6;
     int w = 8;
-    float[] x = random(h * w, 3);
+    float[] x = RandomArrays.uniform(h * w, 3);
     float[] y = Jitter.warp(x, 1, 1, h, w, AffineTransform.getTranslateInstance(2, 1));
     for (int r = 0; r < h; r++) {
       for (int c = 0; c < w; c++) {
@@ -69,7 +60,7 @@ class JitterTest {
   @Test
   void rotationByNinetyDegreesAboutTheCentreOfASquareIsAPermutation() {
     int s = 5;
-    float[] x = random(s * s, 4);
+    float[] x = RandomArrays.uniform(s * s, 4);
     float[] y = Jitter.warp(x, 1, 1, s, s, Jitter.transform(s, s, 1f, (float) (Math.PI / 2), 0f, 0f));
     // a point p maps to R p about the centre (2,2): (x, y) -> (2 - (y - 2), 2 + (x - 2)), so out(4 - y', x') ...
     for (int r = 0; r < s; r++) {

@@ -4,27 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.image.PilResize;
+import dev.lanterne.testing.RandomArrays;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ResizeTest {
-  private static float[] random(int size, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] x = new float[size];
-    for (int i = 0; i < size; i++) {
-      x[i] = (float) r.nextDouble(-1, 1);
-    }
-    return x;
-  }
-
   @Test
   void transposeIsTheAdjoint() {
     // <A x, y> = <x, A^T y> for up- and downscaling, which is what makes octave gradients exact
     for (int[] s : new int[][] {{9, 11, 20, 17}, {20, 17, 9, 11}, {8, 8, 8, 8}}) {
       Resize r = new Resize(2, s[0], s[1], s[2], s[3]);
-      float[] x = random(2 * s[0] * s[1], 1);
-      float[] y = random(2 * s[2] * s[3], 2);
+      float[] x = RandomArrays.uniform(2 * s[0] * s[1], 1);
+      float[] y = RandomArrays.uniform(2 * s[2] * s[3], 2);
       float[] ax = r.apply(x);
       float[] aty = r.transpose(y);
       double left = 0;
