@@ -25,10 +25,13 @@ public final class OrtProfile {
 
   private final Map<String, OpTotal> totals;
   private final int calls;
+  /** Wall time of the session runs (ONNX Runtime's model_run events), all calls together. */
+  private final double runMs;
 
-  private OrtProfile(Map<String, OpTotal> totals, int calls) {
+  private OrtProfile(Map<String, OpTotal> totals, int calls, double runMs) {
     this.totals = totals;
     this.calls = calls;
+    this.runMs = runMs;
   }
 
   /**
@@ -44,7 +47,12 @@ public final class OrtProfile {
       throw new LanterneException("cannot read ONNX Runtime's profile " + trace + " (" + e.getMessage() + ")", e);
     }
     Map<String, OpTotal> totals = new LinkedHashMap<>();
+    double runMs = 0;
     for (JsonNode ev : events) {
+      if ("Session".equals(ev.path("cat").asText()) && "model_run".equals(ev.path("name").asText())) {
+        runMs += ev.path("dur").asDouble() / 1e3;
+        continue;
+      }
       if (!"Node".equals(ev.path("cat").asText()) || !ev.path("name").asText().endsWith("_kernel_time")) {
         continue;
       }
@@ -55,7 +63,7 @@ public final class OrtProfile {
       totals.merge(part + "/" + op, new OpTotal(part, op, ms, 1),
           (a, b) -> new OpTotal(a.part(), a.op(), a.ms() + b.ms(), a.count() + b.count()));
     }
-    return new OrtProfile(totals, Math.max(1, calls));
+    return new OrtProfile(totals, Math.max(1, calls), runMs);
   }
 
   /** Milliseconds per call spent in one part ("forward" or "backward"). */
@@ -81,6 +89,12 @@ public final class OrtProfile {
     double bwd = partMs("backward");
     out.printf(Locale.ROOT, "  kernel time per call: forward part %.1f ms, backward part %.1f ms (%.2fx)%n", fwd, bwd,
         bwd / Math.max(1e-9, fwd));
+    if (runMs > 0) {
+      // what the kernels do not account for: the executor between nodes (allocation, thread-pool hand-offs)
+      double run = runMs / calls;
+      out.printf(Locale.ROOT, "  session run per call: %.1f ms, of which %.1f ms outside the kernels%n", run,
+          run - fwd - bwd);
+    }
     List<OpTotal> f = top("forward", n);
     List<OpTotal> b = top("backward", n);
     out.printf(Locale.ROOT, "  %-24s %9s %6s %5s   %-24s %9s %6s %5s%n", "forward op", "ms/call", "share", "nodes",
