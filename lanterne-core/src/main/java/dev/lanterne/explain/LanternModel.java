@@ -536,7 +536,7 @@ public final class LanternModel implements AutoCloseable {
       return this;
     }
 
-    /** ONNX Runtime intra-op threads (0: ONNX Runtime's default). */
+    /** ONNX Runtime intra-op threads (0, the default: the process-wide pool of a thread per core). */
     public Builder threads(int t) {
       this.runtime = runtime.withThreads(t);
       return this;

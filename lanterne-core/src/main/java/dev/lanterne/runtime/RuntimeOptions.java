@@ -4,11 +4,12 @@ package dev.lanterne.runtime;
  * How sessions are created.
  *
  * @param device CPU or CUDA
- * @param threads intra-op threads; 0 lets ONNX Runtime choose (one per core)
+ * @param threads intra-op threads; 0 (the default) or the number of cores puts every such CPU session on one
+ *     process-wide pool of a thread per core; another count gives each session a pool of its own
  * @param maxBatch the largest batch sent to ONNX Runtime in one call
  */
 public record RuntimeOptions(Device device, int threads, int maxBatch) {
-  /** CPU, threads chosen by ONNX Runtime, batches of at most 32. */
+  /** CPU, the shared pool of a thread per core, batches of at most 32. */
   public static final RuntimeOptions DEFAULT = new RuntimeOptions(Device.CPU, 0, 32);
 
   /**
@@ -30,7 +31,7 @@ public record RuntimeOptions(Device device, int threads, int maxBatch) {
     return new RuntimeOptions(d, threads, maxBatch);
   }
 
-  /** The same options with another number of intra-op threads (0: ONNX Runtime chooses). */
+  /** The same options with another number of intra-op threads (0: the shared pool of a thread per core). */
   public RuntimeOptions withThreads(int t) {
     return new RuntimeOptions(device, t, maxBatch);
   }
