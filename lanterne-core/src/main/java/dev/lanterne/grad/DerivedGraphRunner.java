@@ -9,7 +9,6 @@ import dev.lanterne.runtime.InputTensor;
 import dev.lanterne.runtime.OrtSessions;
 import dev.lanterne.runtime.RuntimeOptions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,8 +1,6 @@
 package dev.lanterne.runtime;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -172,8 +170,7 @@ public final class Classifier implements AutoCloseable {
     float[] out = new float[n * numClasses];
     for (int start = 0; start < n; start += chunk) {
       int m = Math.min(chunk, n - start);
-      int first = start;
-      float[] scores = runTensor(session, inputName, outputName, () -> rows.open(first, m), m, numClasses);
+      float[] scores = runTensor(session, inputName, outputName, rows, start, m, numClasses);
       for (int i = 0; i < scores.length; i++) {
         if (!Float.isFinite(scores[i])) {
           throw new NonFiniteScoresException(start + i / numClasses, n);
@@ -190,16 +187,13 @@ public final class Classifier implements AutoCloseable {
   static float[] runSession(OrtSession session, String input, String output, float[] x, int n, int[] chw,
       int classes) {
     long[] shape = {n, chw[0], chw[1], chw[2]};
-    return runTensor(session, input, output, () -> InputTensor.of(x, shape), n, classes);
+    return runTensor(session, input, output, (start, m) -> InputTensor.of(x, shape), 0, n, classes);
   }
 
-  private interface TensorSource {
-    InputTensor open() throws OrtException;
-  }
-
-  private static float[] runTensor(OrtSession session, String input, String output, TensorSource source, int n,
+  /** Runs rows start .. start+n, opened inside the try so that a failed run still closes them. */
+  private static float[] runTensor(OrtSession session, String input, String output, Rows rows, int start, int n,
       int classes) {
-    try (InputTensor t = source.open();
+    try (InputTensor t = rows.open(start, n);
         OrtSession.Result r = session.run(Map.of(input, t.tensor()), java.util.Set.of(output))) {
       float[] out = InputTensor.floats(r.get(0));
       if (out.length != n * classes) {

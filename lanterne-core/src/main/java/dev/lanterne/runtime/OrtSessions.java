@@ -46,11 +46,9 @@ public final class OrtSessions {
    * Whether sessions with these options run on the shared thread pool: CPU sessions at the default
    * thread count (0, or one per core); an explicit other count gets a pool of its own.
    */
-  static boolean usesSharedPool(RuntimeOptions options) {
+  static synchronized boolean usesSharedPool(RuntimeOptions options) {
     environment();
-    synchronized (OrtSessions.class) {
-      return sharedPool && options.device() != Device.CUDA && (options.threads() <= 0 || options.threads() == CORES);
-    }
+    return sharedPool && options.device() != Device.CUDA && (options.threads() <= 0 || options.threads() == CORES);
   }
 
   /** A session over serialized ONNX bytes, fully optimised. The caller closes it. */

@@ -233,5 +233,4 @@ class GraphSemanticsTest {
         () -> GradientCompiler.compile(model, GradientOptions.DEFAULT.withLayer("nope")));
     assertEquals(LanterneException.USAGE, e.exitCode());
   }
-
 }

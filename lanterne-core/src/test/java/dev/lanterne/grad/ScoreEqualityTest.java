@@ -96,5 +96,4 @@ class ScoreEqualityTest {
         + " scores differ from the plain model's (largest difference " + worst + "); first "
         + Arrays.toString(Arrays.copyOf(actual, 3)) + " vs " + Arrays.toString(Arrays.copyOf(expected, 3)));
   }
-
 }

@@ -32,17 +32,7 @@ class OrtSessionsTest {
     float[] b = RandomArrays.uniform(k, 8);
     float[] x = RandomArrays.uniform(3 * 3 * s * s, 9);
     byte[] model = TinyModels.linear(s, s, k, w, b).toByteArray();
-    int d = 3 * s * s;
-    float[] expected = new float[3 * k];
-    for (int i = 0; i < 3; i++) {
-      for (int c = 0; c < k; c++) {
-        double sum = b[c];
-        for (int j = 0; j < d; j++) {
-          sum += (double) w[c * d + j] * x[i * d + j];
-        }
-        expected[i * k + c] = (float) sum;
-      }
-    }
+    float[] expected = TinyModels.linearScores(s, s, k, w, b, x, 3);
     try (Classifier shared = Classifier.open(model, "shared", RuntimeOptions.DEFAULT);
         Classifier own = Classifier.open(model, "own", RuntimeOptions.DEFAULT.withThreads(CORES + 1))) {
       assertArrayEquals(expected, shared.run(x, 3), 1e-4f, "shared pool");

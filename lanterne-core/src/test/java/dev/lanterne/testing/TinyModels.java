@@ -60,6 +60,25 @@ public final class TinyModels {
         .addNode(node("Gemm", List.of("flat", "W", "b"), "logits", dev.lanterne.onnx.Attributes.ofInt("transB", 1))));
   }
 
+  /**
+   * The scores of {@link #linear} for n images x [n,3,h,w], computed here in double precision: the
+   * reference its tests compare ONNX Runtime's output with.
+   */
+  public static float[] linearScores(int h, int w, int k, float[] weights, float[] bias, float[] x, int n) {
+    int d = 3 * h * w;
+    float[] y = new float[n * k];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < k; c++) {
+        double s = bias[c];
+        for (int j = 0; j < d; j++) {
+          s += (double) weights[c * d + j] * x[i * d + j];
+        }
+        y[i * k + c] = (float) s;
+      }
+    }
+    return y;
+  }
+
   /** Runs a one-input model and returns one output's values. */
   public static float[] run(byte[] model, String input, float[] x, long[] shape, String output) {
     try (OrtSession s = OrtSessions.create(model, RuntimeOptions.DEFAULT.withThreads(1), "test model");

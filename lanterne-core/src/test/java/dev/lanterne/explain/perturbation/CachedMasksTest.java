@@ -2,7 +2,14 @@ package dev.lanterne.explain.perturbation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class CachedMasksTest {
@@ -25,10 +32,10 @@ class CachedMasksTest {
   @Test
   void aMaskIsDrawnOnceAndKeptAcrossThreads() throws Exception {
     MaskGenerator g = RiseOptions.DEFAULTS.generator(20, 20);
-    java.util.concurrent.atomic.AtomicInteger draws = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger draws = new AtomicInteger();
     MaskGenerator counting = new MaskGenerator() {
       @Override
-      public void fill(long index, java.util.SplittableRandom rng, float[] out, int offset) {
+      public void fill(long index, SplittableRandom rng, float[] out, int offset) {
         draws.incrementAndGet();
         g.fill(index, rng, out, offset);
       }
@@ -39,8 +46,8 @@ class CachedMasksTest {
       }
     };
     CachedMasks c = new CachedMasks(counting, 5, 40, 20, 20);
-    java.util.List<Thread> threads = new java.util.ArrayList<>();
-    java.util.concurrent.atomic.AtomicReference<AssertionError> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    AtomicReference<AssertionError> failure = new AtomicReference<>();
     for (int t = 0; t < 4; t++) {
       threads.add(new Thread(() -> {
         float[] expected = new float[400];
@@ -49,7 +56,7 @@ class CachedMasksTest {
           for (long i = 0; i < 45; i++) {
             g.fill(i, MaskSeeds.forMask(5, i), expected, 0);
             c.fill(i, MaskSeeds.forMask(5, i), actual, 0);
-            if (!java.util.Arrays.equals(expected, actual)) {
+            if (!Arrays.equals(expected, actual)) {
               failure.compareAndSet(null, new AssertionError("mask " + i + " differs"));
             }
           }
@@ -65,7 +72,7 @@ class CachedMasksTest {
     }
     int afterThreads = draws.get();
     // 40 cached masks drawn at least once (twice at most where two threads met), 5 uncached ones 12 times
-    assertEquals(true, afterThreads >= 40 + 5 * 12 && afterThreads <= 4 * 40 + 5 * 12, "draws " + afterThreads);
+    assertTrue(afterThreads >= 40 + 5 * 12 && afterThreads <= 4 * 40 + 5 * 12, "draws " + afterThreads);
     float[] out = new float[400];
     for (long i = 0; i < 40; i++) {
       c.fill(i, MaskSeeds.forMask(5, i), out, 0);
