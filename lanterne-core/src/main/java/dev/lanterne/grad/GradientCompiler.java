@@ -534,8 +534,12 @@ public final class GradientCompiler {
     }
 
     Onnx.ModelProto build() {
-      graph.addAllNode(emitter.nodes());
-      graph.addAllInitializer(emitter.initializers());
+      List<Onnx.NodeProto> emitted = live(emitter.nodes(), extraOutputs);
+      graph.addAllNode(emitted);
+      java.util.Set<String> read = new java.util.HashSet<>();
+      emitted.forEach(n -> read.addAll(n.getInputList()));
+      List<Onnx.TensorProto> constants = emitter.initializers().stream().filter(t -> read.contains(t.getName())).toList();
+      graph.addAllInitializer(constants);
       graph.addAllOutput(extraOutputs);
       if (base != p.model()) {
         // constants of the original graph the backward reads but the optimised forward no longer has,
@@ -543,7 +547,7 @@ public final class GradientCompiler {
         Map<String, Onnx.TensorProto> present = dev.lanterne.onnx.Graphs.constants(base.getGraph());
         Map<String, Onnx.TensorProto> original = dev.lanterne.onnx.Graphs.constants(p.model().getGraph());
         Map<String, String> renamed = new java.util.HashMap<>();
-        for (Onnx.NodeProto n : emitter.nodes()) {
+        for (Onnx.NodeProto n : emitted) {
           for (String in : n.getInputList()) {
             Onnx.TensorProto t = original.get(in);
             if (t == null || renamed.containsKey(in)) {
@@ -563,7 +567,7 @@ public final class GradientCompiler {
           }
         }
         List<Onnx.NodeProto> backward = new ArrayList<>();
-        for (Onnx.NodeProto n : emitter.nodes()) {
+        for (Onnx.NodeProto n : emitted) {
           Onnx.NodeProto.Builder nb = n.toBuilder();
           for (int k = 0; k < n.getInputCount(); k++) {
             nb.setInput(k, renamed.getOrDefault(n.getInput(k), n.getInput(k)));
@@ -575,13 +579,31 @@ public final class GradientCompiler {
       Onnx.ModelProto m = base;
       if (m.getIrVersion() < 4) {
         // before IR 4, every initializer must also be declared as a graph input
-        for (Onnx.TensorProto t : emitter.initializers()) {
+        for (Onnx.TensorProto t : constants) {
           graph.addInput(valueInfo(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
               new boolean[t.getDimsCount()], t.getDataType()));
         }
       }
       return m.toBuilder().setGraph(graph).build();
     }
+  }
+
+  /**
+   * The emitted nodes that lead to an output, in order: a rule's node that a later simplification left
+   * unread (an Expand summed as its smaller source) is dropped, not run.
+   */
+  static List<Onnx.NodeProto> live(List<Onnx.NodeProto> emitted, List<Onnx.ValueInfoProto> outputs) {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    outputs.forEach(o -> read.add(o.getName()));
+    java.util.ArrayDeque<Onnx.NodeProto> kept = new java.util.ArrayDeque<>();
+    for (int i = emitted.size() - 1; i >= 0; i--) {
+      Onnx.NodeProto n = emitted.get(i);
+      if (n.getOutputList().stream().anyMatch(read::contains)) {
+        kept.addFirst(n);
+        read.addAll(n.getInputList());
+      }
+    }
+    return new ArrayList<>(kept);
   }
 
   static Onnx.ValueInfoProto valueInfo(String name, long[] dims, boolean[] batch) {

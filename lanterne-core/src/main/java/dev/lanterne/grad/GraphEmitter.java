@@ -25,6 +25,10 @@ public final class GraphEmitter {
   /** Outputs of {@link #mask}, and for each output of {@link #mul} its two factors. */
   private final java.util.Set<String> masks = new java.util.HashSet<>();
   private final Map<String, List<String>> products = new HashMap<>();
+  /** For each output of {@link #expandLike}, the smaller tensor it broadcasts and the tensor it is shaped like. */
+  private final Map<String, Expansion> expansions = new HashMap<>();
+
+  private record Expansion(String source, String like) {}
   private ForwardView view = ForwardView.IDENTITY;
   private int counter;
 
@@ -201,12 +205,29 @@ public final class GraphEmitter {
 
   /** a * b, broadcasting; a product already masked by the same 0/1 mask b is returned as it is (m * m = m). */
   public String mul(String a, String b) {
+    a = narrowed(a, b);
+    b = narrowed(b, a);
     if (masks.contains(b) && products.getOrDefault(a, List.of()).contains(b)) {
       return a;
     }
     String product = op("Mul", a, b);
     products.put(product, List.of(a, b));
     return product;
+  }
+
+  /**
+   * x as the smaller tensor it was expanded from, when the other operand of a broadcasting product is a
+   * forward tensor of x's full shape: the product has that shape anyway, and the full-size copy is not
+   * written (the gradient of a decomposed LayerNorm's variance times 2(x - mean)).
+   */
+  private String narrowed(String x, String other) {
+    Expansion ex = expansions.get(x);
+    if (ex == null || !shapes.has(other) || !shapes.has(ex.like())) {
+      return x;
+    }
+    boolean same = java.util.Arrays.equals(shapes.dims(other), shapes.dims(ex.like()))
+        && java.util.Arrays.equals(shapes.followsBatch(other), shapes.followsBatch(ex.like()));
+    return same ? ex.source() : x;
   }
 
   /** a / b, broadcasting. */
@@ -219,10 +240,17 @@ public final class GraphEmitter {
     return op("Neg", a);
   }
 
-  /** Sums several gradient contributions. */
+  /**
+   * Sums several contributions of one shape. A part made by {@link #expandLike} is summed as the smaller
+   * tensor it broadcasts when another part has the full shape: Sum broadcasts (from opset 8), so the
+   * full-size copy is never written (a decomposed LayerNorm's two means, 10% of Swin-T's backward).
+   */
   public String sum(List<String> parts) {
     if (parts.size() == 1) {
       return parts.get(0);
+    }
+    if (parts.stream().anyMatch(t -> !expansions.containsKey(t))) {
+      parts = parts.stream().map(t -> expansions.containsKey(t) ? expansions.get(t).source() : t).toList();
     }
     return op("Sum", parts);
   }
@@ -276,7 +304,9 @@ public final class GraphEmitter {
   /** Broadcasts g (already of a shape broadcastable to t) to t's runtime shape. */
   public String expandLike(String g, String t) {
     if (opset >= 8) {
-      return op("Expand", g, shapeOf(t));
+      String expanded = op("Expand", g, shapeOf(t));
+      expansions.put(expanded, new Expansion(g, t));
+      return expanded;
     }
     return add(zerosLike(t), g);
   }
