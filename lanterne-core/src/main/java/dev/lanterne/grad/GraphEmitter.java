@@ -230,6 +230,12 @@ public final class GraphEmitter {
     return same ? ex.source() : x;
   }
 
+  /** x * c; on the smaller tensor when x was made by {@link #expandLike} (the result is expanded again). */
+  public String scale(String x, float c) {
+    Expansion ex = expansions.get(x);
+    return ex == null ? mul(x, scalar(c)) : expandLike(mul(ex.source(), scalar(c)), ex.like());
+  }
+
   /** a / b, broadcasting. */
   public String div(String a, String b) {
     return op("Div", a, b);

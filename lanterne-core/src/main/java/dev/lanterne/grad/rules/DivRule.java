@@ -19,7 +19,8 @@ public final class DivRule implements GradientRule {
       dx[0] = e.unbroadcast(overB, y, a);
     }
     if (ctx.needs(1)) {
-      dx[1] = e.unbroadcast(e.neg(e.mul(overB, y)), y, b);
+      // negated after the sum over broadcast axes (the same values; Neg on the smaller tensor)
+      dx[1] = e.neg(e.unbroadcast(e.mul(overB, y), y, b));
     }
     return dx;
   }

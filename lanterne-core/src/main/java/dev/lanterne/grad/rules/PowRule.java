@@ -32,7 +32,7 @@ public final class PowRule implements GradientRule {
       } else if (c == 1f) {
         g = dy[0];
       } else if (c == 2f) {
-        g = e.mul(e.mul(dy[0], a), e.scalar(2f));
+        g = e.mul(e.scale(dy[0], 2f), a);
       } else if (c == 0.5f) {
         g = e.mul(dy[0], e.div(e.scalar(0.5f), y));
       } else {

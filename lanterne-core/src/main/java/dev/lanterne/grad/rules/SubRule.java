@@ -14,7 +14,8 @@ public final class SubRule implements GradientRule {
       dx[0] = ctx.emit().unbroadcast(dy[0], y, node.getInput(0));
     }
     if (ctx.needs(1)) {
-      dx[1] = ctx.emit().unbroadcast(ctx.emit().neg(dy[0]), y, node.getInput(1));
+      // negated after the sum over broadcast axes: the same values, and Neg runs on the smaller tensor
+      dx[1] = ctx.emit().neg(ctx.emit().unbroadcast(dy[0], y, node.getInput(1)));
     }
     return dx;
   }
