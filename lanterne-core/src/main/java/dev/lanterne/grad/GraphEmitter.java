@@ -177,6 +177,12 @@ public final class GraphEmitter {
         k -> constant(TensorProtos.scalar("", v)));
   }
 
+  /** A rank-0 integer constant of an ONNX integer type (one per type and value, so equal nodes are shared). */
+  public String integerScalar(long v, int dataType) {
+    return constCache.computeIfAbsent("i" + dataType + ":" + v,
+        k -> constant(TensorProtos.ofIntegers("", new long[0], new long[] {v}, dataType)));
+  }
+
   /** A float constant of this shape. */
   public String floats(long[] dims, float[] values) {
     return constant(TensorProtos.ofFloats("", dims, values));

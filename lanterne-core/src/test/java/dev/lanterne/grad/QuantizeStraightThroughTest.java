@@ -9,7 +9,8 @@ import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.grad.SaliencySession;
 import dev.lanterne.testing.TinyModels;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * An activation's QuantizeLinear/DequantizeLinear pair passes the gradient where the quantized value
@@ -17,10 +18,12 @@ import org.junit.jupiter.api.Test;
  * estimator of PyTorch's fake quantization).
  */
 class QuantizeStraightThroughTest {
-  @Test
-  void gradientPassesInsideTheRangeAndStopsOutside() {
-    // uint8, scale 0.1, zero point 128: q = round(x / 0.1) + 128 is saturated at 0 (x <= -12.75) and at
-    // 255 (x >= 12.65); 12.64 gives q = 254 and -12.7 gives q = 1, the last codes inside
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"uint8, 128", "int8, 0"})
+  void gradientPassesInsideTheRangeAndStopsOutside(String type, long zeroPoint) {
+    // scale 0.1 with zero point 128 (uint8) or 0 (int8): the codes are saturated at the lowest code for
+    // x <= -12.75 and at the highest for x >= 12.65; 12.64 and -12.7 give the last codes inside
+    int dataType = type.equals("uint8") ? Onnx.TensorProto.DataType.UINT8_VALUE : Onnx.TensorProto.DataType.INT8_VALUE;
     float[] w = new float[12 * 2];
     for (int i = 0; i < 12; i++) {
       w[i * 2] = 1f; // class 0 sums every pixel; class 1 is constant 0
@@ -29,8 +32,7 @@ class QuantizeStraightThroughTest {
         .addInput(TinyModels.floats("input", -1, 3, 2, 2))
         .addOutput(TinyModels.floats("logits", -1, 2))
         .addInitializer(TensorProtos.scalar("scale", 0.1f))
-        .addInitializer(TensorProtos.ofIntegers("zp", new long[0], new long[] {128},
-            Onnx.TensorProto.DataType.UINT8_VALUE))
+        .addInitializer(TensorProtos.ofIntegers("zp", new long[0], new long[] {zeroPoint}, dataType))
         .addInitializer(TensorProtos.ofFloats("W", new long[] {12, 2}, w))
         .addNode(TinyModels.node("QuantizeLinear", List.of("input", "scale", "zp"), "q"))
         .addNode(TinyModels.node("DequantizeLinear", List.of("q", "scale", "zp"), "dq"))
