@@ -5,6 +5,8 @@ import static dev.lanterne.onnx.Attributes.getString;
 
 import dev.lanterne.grad.GradientRule;
 import dev.lanterne.grad.GraphEmitter;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.List;
 
 /**
  * The unary element-wise operators, one line each: the derivative f'(x) that {@link Elementwise}
@@ -50,8 +52,7 @@ public final class ElementwiseRules {
       e.scalar(getFloat(n, "gamma", 1.05070102f)),
       e.add(y, e.scalar(getFloat(n, "alpha", 1.67326319f) * getFloat(n, "gamma", 1.05070102f)))));
   /** HardSigmoid max(0, min(1, alpha x + beta)): alpha strictly inside (0, 1), read from y. */
-  public static final GradientRule HARD_SIGMOID = new Elementwise((e, n, x, y) -> e.mul(e.scalar(getFloat(n, "alpha", 0.2f)),
-      e.mul(e.positive(y), e.positive(e.sub(e.scalar(1f), y)))));
+  public static final GradientRule HARD_SIGMOID = new Elementwise((e, n, x, y) -> hardSigmoid(e, n, y));
   /** HardSwish x relu6(x + 3)/6: x/3 + 0.5 on [-3, 3], 1 above, 0 below (as PyTorch). */
   public static final GradientRule HARD_SWISH = new Elementwise((e, n, x, y) -> e.add(
       e.mul(e.mask(e.op("And", e.op("Not", e.less(x, e.scalar(-3f))), e.op("Not", e.greater(x, e.scalar(3f))))),
@@ -87,5 +88,15 @@ public final class ElementwiseRules {
     String du = e.mul(e.scalar(c), e.add(e.scalar(1f), e.mul(e.scalar(3 * 0.044715f), x2)));
     String half = e.mul(e.scalar(0.5f), e.add(e.scalar(1f), t));
     return e.add(half, e.mul(e.mul(e.mul(e.scalar(0.5f), x), e.sub(e.scalar(1f), e.mul(t, t))), du));
+  }
+
+  /**
+   * alpha where 0 &lt; y &lt; 1, else 0, written once: Where picks alpha or 0 from the two comparisons
+   * (before opset 9, without Where: alpha times the mask).
+   */
+  private static String hardSigmoid(GraphEmitter e, Onnx.NodeProto n, String y) {
+    String alpha = e.scalar(getFloat(n, "alpha", 0.2f));
+    String inside = e.op("And", e.greater(y, e.scalar(0f)), e.less(y, e.scalar(1f)));
+    return e.opset() >= 9 ? e.op("Where", List.of(inside, alpha, e.scalar(0f))) : e.mul(alpha, e.mask(inside));
   }
 }
