@@ -16,7 +16,6 @@ import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.GradientModel;
 import dev.lanterne.runtime.RuntimeOptions;
-import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;

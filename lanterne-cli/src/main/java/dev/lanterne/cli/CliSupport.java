@@ -11,12 +11,9 @@ import dev.lanterne.image.ColorMap;
 import dev.lanterne.image.Overlay;
 import dev.lanterne.image.Preprocessor;
 import dev.lanterne.model.Labels;
-import dev.lanterne.model.ModelCard;
-import dev.lanterne.model.ModelRegistry;
 import dev.lanterne.onnx.ImageInput;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
-import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.Device;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.tensor.AtomicFiles;
@@ -29,10 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 
 /** What every command needs from the shared flags: the model, the inputs, the classes, the output folder. */

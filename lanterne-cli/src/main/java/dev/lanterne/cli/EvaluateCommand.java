@@ -21,8 +21,6 @@ import dev.lanterne.metrics.Faithfulness;
 import dev.lanterne.metrics.PointingGame;
 import dev.lanterne.metrics.SanityCheck;
 import dev.lanterne.metrics.Substrate;
-import dev.lanterne.onnx.OnnxModels;
-import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.tensor.Npy;
 import dev.lanterne.tensor.Tensor;

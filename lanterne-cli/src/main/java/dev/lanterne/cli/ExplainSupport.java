@@ -12,7 +12,6 @@ import dev.lanterne.explain.Target;
 import dev.lanterne.grad.FiniteDifferenceGradient;
 import dev.lanterne.methods.MethodInfo;
 import dev.lanterne.methods.Methods;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

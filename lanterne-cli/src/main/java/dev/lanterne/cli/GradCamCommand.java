@@ -1,7 +1,6 @@
 package dev.lanterne.cli;
 
 import dev.lanterne.LanterneException;
-import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.Settings;
 import dev.lanterne.methods.MethodInfo;
 import java.util.List;

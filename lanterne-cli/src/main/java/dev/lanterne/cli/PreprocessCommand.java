@@ -8,7 +8,6 @@ import dev.lanterne.LanterneException;
 import dev.lanterne.tensor.Npy;
 import dev.lanterne.tensor.Tensor;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;

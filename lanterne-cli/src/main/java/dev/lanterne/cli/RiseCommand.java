@@ -18,7 +18,6 @@ import dev.lanterne.explain.perturbation.RiseOptions;
 import dev.lanterne.explain.perturbation.ScoreKind;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.runtime.Classifier;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

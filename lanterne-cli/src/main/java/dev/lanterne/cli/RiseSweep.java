@@ -14,7 +14,6 @@ import dev.lanterne.explain.perturbation.RiseOptions;
 import dev.lanterne.metrics.DeletionInsertion;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.tensor.AtomicFiles;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -15,7 +15,6 @@ import dev.lanterne.explain.perturbation.RiseOptions;
 import dev.lanterne.explain.perturbation.ScoreKind;
 import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
-import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.tensor.Npy;

@@ -3,7 +3,6 @@ package dev.lanterne.batch;
 import dev.lanterne.LanterneException;
 import dev.lanterne.explain.Settings;
 import dev.lanterne.explain.Target;
-import dev.lanterne.metrics.DeletionInsertion;
 import dev.lanterne.metrics.PointingGame;
 import dev.lanterne.metrics.Substrate;
 import dev.lanterne.methods.MethodInfo;

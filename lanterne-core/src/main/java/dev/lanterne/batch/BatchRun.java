@@ -10,7 +10,6 @@ import dev.lanterne.explain.Setting;
 import dev.lanterne.explain.Settings;
 import dev.lanterne.metrics.Substrate;
 import dev.lanterne.methods.MethodInfo;
-import dev.lanterne.methods.Methods;
 import dev.lanterne.model.Labels;
 import dev.lanterne.model.ModelCard;
 import dev.lanterne.tensor.AtomicFiles;

@@ -3,7 +3,6 @@ package dev.lanterne.explain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lanterne.LanterneException;
 import dev.lanterne.image.ColorMap;
 import dev.lanterne.image.Overlay;
 import dev.lanterne.image.PanelGrid;

@@ -16,7 +16,6 @@ import dev.lanterne.grad.InversionSession;
 import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.grad.SaliencySession;
 import dev.lanterne.testing.RandomArrays;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Hand-computed cases: backward variants, max-pooling ties, errors, the inversion step, fixed batches. */

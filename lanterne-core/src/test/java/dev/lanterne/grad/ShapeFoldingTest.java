@@ -1,7 +1,6 @@
 package dev.lanterne.grad;
 
 import static dev.lanterne.onnx.Attributes.ofInt;
-import static dev.lanterne.onnx.Attributes.ofInts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,10 +1,6 @@
 package dev.lanterne.explain.surrogate;
 
 import dev.lanterne.explain.LanternModel;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
