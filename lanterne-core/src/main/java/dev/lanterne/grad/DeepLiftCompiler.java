@@ -78,7 +78,8 @@ public final class DeepLiftCompiler {
     graph.addOutput(GradientCompiler.valueInfo(GradientCompiler.GRAD_INPUT, shapes.dims(input),
         shapes.followsBatch(input)));
     graph.addOutput(GradientCompiler.valueInfo(REFERENCE_SCORES, yDims, yBatch));
-    graph.addAllNode(e.nodes());
+    // as in GradientCompiler: nodes a later simplification left unread (an Expand summed as its source) are dropped
+    graph.addAllNode(GradientCompiler.live(e.nodes(), graph.getOutputList()));
     graph.addAllInitializer(e.initializers());
     if (p.model().getIrVersion() < 4) {
       for (Onnx.TensorProto t : e.initializers()) {
