@@ -65,6 +65,9 @@ class RuleGradientTest {
         ofInt("group", 2), ofInts("strides", 2, 2), ofInts("pads", 0, 0, 1, 1))));
     l.add(c("Conv 1x1 (outputs off the kinks) then Clip 0..6", 11, m -> m.node("Clip", in(m.node("Conv", in("x", m.floats(new long[] {3, 2, 1, 1}, 1, 0, 0, -1, 2, 0))),
         m.scalar(0f), m.scalar(6f)))));
+    l.add(c("Conv 1x1 with bias, then Tanh", 13, m -> m.node("Tanh", m.node("Conv",
+        in("x", m.random(5, 2, 1, 1), m.random(5))))));
+    l.add(c("Conv 1x1 opset 9, three channels in", 9, new long[] {3, 4, 4}, m -> m.node("Conv", in("x", m.random(2, 3, 1, 1)))));
     l.add(c("Conv groups 2 of 2 channels, stride 1", 13, new long[] {4, 5, 5}, m -> m.node("Conv", in("x", m.random(6, 2, 3, 3),
         m.random(6)), ofInt("group", 2), ofInts("pads", 1, 1, 1, 1))));
     l.add(c("Conv groups 2 of 2 channels, stride 2", 13, new long[] {4, 6, 6}, m -> m.node("Conv", in("x", m.random(6, 2, 3, 3)),
