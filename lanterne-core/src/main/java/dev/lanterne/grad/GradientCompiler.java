@@ -589,8 +589,11 @@ public final class GradientCompiler {
   }
 
   /**
-   * The emitted nodes that lead to an output, in order: a rule's node that a later simplification left
-   * unread (an Expand summed as its smaller source) is dropped, not run.
+   * The emitted nodes that lead to an output, in order. ONNX Runtime runs every node of a graph, read or
+   * not: the Grad-CAM graph used to carry the whole backward down to the image (its rules are emitted for
+   * every node between image and scores) and cost as much as a saliency graph (resnet18, batch 16: 750 ms,
+   * now 293 ms against a 282 ms forward); a node a later simplification left unread (an Expand summed as
+   * its smaller source) goes too.
    */
   static List<Onnx.NodeProto> live(List<Onnx.NodeProto> emitted, List<Onnx.ValueInfoProto> outputs) {
     java.util.Set<String> read = new java.util.HashSet<>();
