@@ -79,10 +79,12 @@ public final class DeepLiftCompiler {
         shapes.followsBatch(input)));
     graph.addOutput(GradientCompiler.valueInfo(REFERENCE_SCORES, yDims, yBatch));
     // as in GradientCompiler: nodes a later simplification left unread (an Expand summed as its source) are dropped
-    graph.addAllNode(GradientCompiler.live(e.nodes(), graph.getOutputList()));
-    graph.addAllInitializer(e.initializers());
+    List<Onnx.NodeProto> live = GradientCompiler.live(e.nodes(), graph.getOutputList());
+    List<Onnx.TensorProto> constants = GradientCompiler.readBy(live, e.initializers());
+    graph.addAllNode(live);
+    graph.addAllInitializer(constants);
     if (p.model().getIrVersion() < 4) {
-      for (Onnx.TensorProto t : e.initializers()) {
+      for (Onnx.TensorProto t : constants) {
         graph.addInput(GradientCompiler.valueInfo(t.getName(),
             t.getDimsList().stream().mapToLong(Long::longValue).toArray(), new boolean[t.getDimsCount()],
             t.getDataType()));

@@ -536,9 +536,7 @@ public final class GradientCompiler {
     Onnx.ModelProto build() {
       List<Onnx.NodeProto> emitted = live(emitter.nodes(), extraOutputs);
       graph.addAllNode(emitted);
-      java.util.Set<String> read = new java.util.HashSet<>();
-      emitted.forEach(n -> read.addAll(n.getInputList()));
-      List<Onnx.TensorProto> constants = emitter.initializers().stream().filter(t -> read.contains(t.getName())).toList();
+      List<Onnx.TensorProto> constants = readBy(emitted, emitter.initializers());
       graph.addAllInitializer(constants);
       graph.addAllOutput(extraOutputs);
       if (base != p.model()) {
@@ -607,6 +605,13 @@ public final class GradientCompiler {
       }
     }
     return new ArrayList<>(kept);
+  }
+
+  /** The constants some node reads (those only dropped nodes read would make ONNX Runtime warn at load). */
+  static List<Onnx.TensorProto> readBy(List<Onnx.NodeProto> nodes, List<Onnx.TensorProto> constants) {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    nodes.forEach(n -> read.addAll(n.getInputList()));
+    return constants.stream().filter(t -> read.contains(t.getName())).toList();
   }
 
   static Onnx.ValueInfoProto valueInfo(String name, long[] dims, boolean[] batch) {

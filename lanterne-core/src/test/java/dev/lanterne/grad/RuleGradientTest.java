@@ -5,8 +5,10 @@ import static dev.lanterne.onnx.Attributes.ofInt;
 import static dev.lanterne.onnx.Attributes.ofInts;
 import static dev.lanterne.onnx.Attributes.ofString;
 import static dev.lanterne.onnx.Attributes.ofTensor;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanterne.onnx.Graphs;
 import dev.lanterne.onnx.TensorProtos;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.runtime.GradientModel;
@@ -14,9 +16,12 @@ import dev.lanterne.runtime.RuntimeOptions;
 import dev.lanterne.grad.SaliencySession;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -339,17 +344,17 @@ class RuleGradientTest {
    * multiplied as the smaller tensors) and raises to no power but the constant 2 (a recomputed
    * (x - mean)^2). Its gradient is checked against finite differences by the case of the same name above.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void decomposedLayerNormBackwardWritesNoExpandAndNoGeneralPow() {
     TinyModel m = new TinyModel(13, new long[] {2, 4, 4});
     String centred = m.node("Sub", in("x", m.node("ReduceMean", "x", ofInts("axes", -1))));
     String variance = m.node("ReduceMean", m.node("Pow", in(centred, m.scalar(2f))), ofInts("axes", -1));
     String out = m.node("Div", in(centred, m.node("Sqrt", m.node("Add", in(variance, m.scalar(1e-5f))))));
     Onnx.ModelProto saliency = GradientCompiler.compileSaliency(m.build(out), GradientOptions.DEFAULT);
-    java.util.Map<String, Long> ops = saliency.getGraph().getNodeList().stream()
-        .collect(java.util.stream.Collectors.groupingBy(Onnx.NodeProto::getOpType, java.util.stream.Collectors.counting()));
-    org.junit.jupiter.api.Assertions.assertEquals(null, ops.get("Expand"), "operators: " + ops);
-    java.util.Map<String, Onnx.TensorProto> constants = dev.lanterne.onnx.Graphs.constants(saliency.getGraph());
+    Map<String, Long> ops = saliency.getGraph().getNodeList().stream()
+        .collect(Collectors.groupingBy(Onnx.NodeProto::getOpType, Collectors.counting()));
+    assertNull(ops.get("Expand"), "operators: " + ops);
+    Map<String, Onnx.TensorProto> constants = Graphs.constants(saliency.getGraph());
     for (Onnx.NodeProto n : saliency.getGraph().getNodeList()) {
       if (n.getOpType().equals("Pow") && n.getName().startsWith(GradientCompiler.BACKWARD_PREFIX)) {
         Onnx.TensorProto exponent = constants.get(n.getInput(1));
