@@ -6,18 +6,30 @@ import dev.lanterne.LanterneException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import dev.lanterne.onnx.proto.Onnx;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Per-operator totals from an ONNX Runtime profile (the JSON trace written by a session created with
- * profiling enabled): kernel time by operator type, split into the derived graph's forward part (the
- * model's own nodes) and its backward part (nodes the gradient compiler added, whose names start
- * with a prefix).
+ * profiling enabled): kernel time by operator type, split into the derived graph's forward part and
+ * its backward part.
+ *
+ * <p>The split is by data flow in the graph as ONNX Runtime optimised it, not by node names alone:
+ * ONNX Runtime adds nodes of its own (NCHWc reorders, transposes it moves, fused kernels) whose names
+ * say nothing of the part they serve. The forward part is what the scores need: the nodes they
+ * depend on. Everything else is the backward part, including the reorders of forward tensors that
+ * only the backward reads, which are a cost of the backward.
  */
 public final class OrtProfile {
   /** Total kernel time of one operator type in one part of the graph. */
@@ -35,11 +47,47 @@ public final class OrtProfile {
   }
 
   /**
-   * Reads a trace; nodes whose name starts with backwardPrefix count as the backward part. Times are
-   * divided by calls, the number of session runs the trace covers (warm-up runs excluded by the caller
-   * by starting a fresh session).
+   * The names of the nodes of an optimised graph that the forward outputs depend on: every graph
+   * output not named in backwardOutputs, and the nodes computing them, transitively.
+   */
+  public static Set<String> forwardNodes(Onnx.GraphProto optimised, Set<String> backwardOutputs) {
+    Map<String, Integer> producer = new HashMap<>();
+    for (int i = 0; i < optimised.getNodeCount(); i++) {
+      for (String o : optimised.getNode(i).getOutputList()) {
+        producer.put(o, i);
+      }
+    }
+    Deque<String> pending = new ArrayDeque<>();
+    for (Onnx.ValueInfoProto out : optimised.getOutputList()) {
+      if (!backwardOutputs.contains(out.getName())) {
+        pending.add(out.getName());
+      }
+    }
+    boolean[] seen = new boolean[optimised.getNodeCount()];
+    Set<String> forward = new HashSet<>();
+    while (!pending.isEmpty()) {
+      Integer i = producer.get(pending.pop());
+      if (i == null || seen[i]) {
+        continue;
+      }
+      seen[i] = true;
+      forward.add(optimised.getNode(i).getName());
+      pending.addAll(optimised.getNode(i).getInputList());
+    }
+    return forward;
+  }
+
+  /**
+   * Reads a trace; nodes whose name starts with backwardPrefix count as the backward part (for traces
+   * without their optimised graph). Times are divided by calls, the number of session runs the trace
+   * covers (warm-up runs excluded by the caller by starting a fresh session).
    */
   public static OrtProfile read(Path trace, String backwardPrefix, int calls) {
+    return read(trace, name -> !name.startsWith(backwardPrefix), calls);
+  }
+
+  /** Reads a trace; the nodes that inForward accepts (by name) count as the forward part. */
+  public static OrtProfile read(Path trace, Predicate<String> inForward, int calls) {
     JsonNode events;
     try {
       events = new ObjectMapper().readTree(trace.toFile());
@@ -56,9 +104,10 @@ public final class OrtProfile {
       if (!"Node".equals(ev.path("cat").asText()) || !ev.path("name").asText().endsWith("_kernel_time")) {
         continue;
       }
-      String name = ev.path("name").asText();
+      String event = ev.path("name").asText();
+      String name = event.substring(0, event.length() - "_kernel_time".length());
       String op = ev.path("args").path("op_name").asText("?");
-      String part = name.startsWith(backwardPrefix) ? "backward" : "forward";
+      String part = inForward.test(name) ? "forward" : "backward";
       double ms = ev.path("dur").asDouble() / 1e3;
       totals.merge(part + "/" + op, new OpTotal(part, op, ms, 1),
           (a, b) -> new OpTotal(a.part(), a.op(), a.ms() + b.ms(), a.count() + b.count()));

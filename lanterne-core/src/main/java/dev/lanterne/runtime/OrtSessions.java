@@ -72,17 +72,27 @@ public final class OrtSessions {
 
   /**
    * A session that records ONNX Runtime's per-operator profile (see {@link #endProfiling}); for
-   * benchmarks. The trace goes to a JSON file whose name starts with profilePrefix.
+   * benchmarks. The trace goes to a JSON file whose name starts with profilePrefix, and the graph as
+   * ONNX Runtime optimised it (the nodes the trace names, with the layout conversions and fusions it
+   * added) to {@link #optimisedGraphOf}(profilePrefix).
    */
   public static OrtSession createProfiled(byte[] modelBytes, RuntimeOptions options, String what,
       OrtSession.SessionOptions.OptLevel level, java.nio.file.Path profilePrefix) {
     try (OrtSession.SessionOptions so = sessionOptions(options)) {
       so.setOptimizationLevel(level);
       so.enableProfiling(profilePrefix.toString());
+      so.setOptimizedModelFilePath(optimisedGraphOf(profilePrefix).toString());
+      // ONNX Runtime warns that a graph with NCHWc layouts only suits this machine: it is read once here
+      so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       return environment().createSession(modelBytes, so);
     } catch (OrtException e) {
       throw new LanterneException("ONNX Runtime cannot load " + what + " (" + firstLine(e.getMessage()) + ")", e);
     }
+  }
+
+  /** Where a session profiled under profilePrefix writes its optimised graph. */
+  public static java.nio.file.Path optimisedGraphOf(java.nio.file.Path profilePrefix) {
+    return profilePrefix.resolveSibling(profilePrefix.getFileName() + ".optimised.onnx");
   }
 
   /** Ends a profiled session's trace and returns the JSON file it was written to. */
