@@ -41,4 +41,16 @@ class BenchCommandTest {
     assertEquals(ratios.get(2), Double.parseDouble(range[1]), 0.0051, o.out());
     assertEquals("-", t[5], o.out());
   }
+
+  @Test
+  void profileSplitsKernelTimeIntoForwardAndBackward() {
+    String demo = LanternModel.demoModelFile().toString();
+    CliErrorsTest.Outcome o = CliErrorsTest.run("bench", "gradients", "--model", demo, "--repeats", "2",
+        "--batches", "1", "--no-inversion", "--profile");
+    assertEquals(0, o.code(), o.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "kernel time per call: forward part ([0-9.]+) ms, backward part ([0-9.]+) ms").matcher(o.out());
+    assertTrue(m.find(), o.out());
+    assertTrue(Double.parseDouble(m.group(1)) > 0 && Double.parseDouble(m.group(2)) > 0, o.out());
+  }
 }
