@@ -29,6 +29,15 @@ public final class GraphEmitter {
   private final Map<String, Expansion> expansions = new HashMap<>();
 
   private record Expansion(String source, String like) {}
+
+  /** For each output of {@link #place}, the tensor it pads and where along the one axis it pads. */
+  private final Map<String, Placement> placements = new HashMap<>();
+
+  private record Placement(String source, int axis, long begin, long end, long size) {
+    long length() {
+      return size - begin - end;
+    }
+  }
   private ForwardView view = ForwardView.IDENTITY;
   private int counter;
 
@@ -261,10 +270,64 @@ public final class GraphEmitter {
     if (parts.size() == 1) {
       return parts.get(0);
     }
+    parts = concatenated(parts);
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
     if (parts.stream().anyMatch(t -> !expansions.containsKey(t))) {
       parts = parts.stream().map(t -> expansions.containsKey(t) ? expansions.get(t).source() : t).toList();
     }
     return op("Sum", parts);
+  }
+
+  /**
+   * g zero-padded along one axis (pads: ONNX order, zero except at that axis) to the given size there;
+   * {@link #sum} joins placements that tile the axis with one Concat.
+   */
+  public String place(String g, long[] pads, int axis, long size) {
+    String placed = pad(g, pads, 0f);
+    int rank = pads.length / 2;
+    placements.put(placed, new Placement(g, axis, pads[axis], pads[axis + rank], size));
+    return placed;
+  }
+
+  /**
+   * The parts with those made by {@link #place} that tile one axis between them (the gradients of q, k
+   * and v sliced from one projection) replaced by the Concat of what they pad: one pass over the
+   * result where the padded copies and their Sum took four.
+   */
+  private List<String> concatenated(List<String> parts) {
+    Map<String, List<Placement>> byAxis = new java.util.LinkedHashMap<>();
+    for (String t : parts) {
+      Placement p = placements.get(t);
+      if (p != null) {
+        byAxis.computeIfAbsent(p.axis() + "/" + p.size(), k -> new ArrayList<>()).add(p);
+      }
+    }
+    List<String> out = new ArrayList<>(parts);
+    for (List<Placement> group : byAxis.values()) {
+      if (group.size() < 2) {
+        continue;
+      }
+      List<Placement> ordered = new ArrayList<>(group);
+      ordered.sort(java.util.Comparator.comparingLong(Placement::begin));
+      long next = 0;
+      for (Placement p : ordered) {
+        next = p.begin() == next && p.length() > 0 ? p.begin() + p.length() : -1;
+        if (next < 0) {
+          break;
+        }
+      }
+      if (next != ordered.get(0).size()) {
+        continue;
+      }
+      for (Placement p : group) {
+        out.removeIf(t -> placements.get(t) == p);
+      }
+      out.add(op("Concat", ordered.stream().map(Placement::source).toList(),
+          Attributes.ofInt("axis", ordered.get(0).axis())));
+    }
+    return out;
   }
 
   /** 1.0 where the condition holds, else 0.0. */

@@ -5,6 +5,7 @@ import static dev.lanterne.onnx.Attributes.ofInt;
 import static dev.lanterne.onnx.Attributes.ofInts;
 import static dev.lanterne.onnx.Attributes.ofString;
 import static dev.lanterne.onnx.Attributes.ofTensor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +177,11 @@ class RuleGradientTest {
       String shape = m.node("Concat", in(n, m.ints(-1)), ofInt("axis", 0));
       return m.node("Mul", in(m.node("Reshape", in("x", shape)), m.random(32)));
     }));
+    l.add(c("Slices that tile the last axis (1, 2 and 1 wide)", 13, RuleGradientTest::tilingSlices));
+    l.add(c("Slices that overlap", 13, m -> m.node("Add", in(
+        m.node("Tanh", m.node("Slice", in("x", m.ints(0), m.ints(3), m.ints(3)))),
+        m.node("Mul", in(m.node("Slice", in("x", m.ints(1), m.ints(4), m.ints(3))), m.random(3)))))));
+    l.add(c("Gather scalar indices 0..3 (q, k, v of one projection)", 13, RuleGradientTest::tilingGathers));
     l.add(c("Slice attributes", 9, m -> m.node("Slice", "x", ofInts("starts", 1), ofInts("ends", 3), ofInts("axes", 1))));
     l.add(c("Gather scalar index", 13, m -> m.node("Gather", in("x", scalarIndex(m, 2)), ofInt("axis", 2))));
     l.add(c("Gather repeated indices", 11, m -> m.node("Gather", in("x", m.ints(0, 3, 3)), ofInt("axis", 3))));
@@ -361,6 +367,43 @@ class RuleGradientTest {
         assertTrue(exponent != null && TensorProtos.toFloats(exponent)[0] == 2f,
             n.getName() + " raises to a power other than the constant 2 (ONNX Runtime's fast case)");
       }
+    }
+  }
+
+  /** Three slices of the last axis that tile it, each with its own gradient: a*w + sum(b^2) + tanh(c). */
+  static String tilingSlices(TinyModel m) {
+    String a = m.node("Slice", in("x", m.ints(0), m.ints(1), m.ints(3)));
+    String b = m.node("Slice", in("x", m.ints(1), m.ints(3), m.ints(3)));
+    String c = m.node("Slice", in("x", m.ints(3), m.ints(4), m.ints(3)));
+    String bSquares = m.node("ReduceSum", in(m.node("Mul", in(b, b)), m.ints(3)));
+    return m.node("Add", in(m.node("Add", in(m.node("Mul", in(a, m.random(1))), bSquares)), m.node("Tanh", c)));
+  }
+
+  /** The four scalar Gathers of the last axis, combined as g0*g1 + tanh(g2) - g3^2. */
+  static String tilingGathers(TinyModel m) {
+    String[] g = new String[4];
+    for (int i = 0; i < 4; i++) {
+      g[i] = m.node("Gather", in("x", scalarIndex(m, i)), ofInt("axis", 3));
+    }
+    return m.node("Sub", in(m.node("Add", in(m.node("Mul", in(g[0], g[1])), m.node("Tanh", g[2]))),
+        m.node("Mul", in(g[3], g[3]))));
+  }
+
+  /**
+   * Gradients of slices or gathers that tile an axis are joined by one Concat, not padded to the full
+   * size each and summed. Their values are checked against finite differences by the cases above.
+   */
+  @Test
+  void tilingSlicesAndGathersConcatenateTheirGradients() {
+    for (Function<TinyModel, String> body : List.<Function<TinyModel, String>>of(RuleGradientTest::tilingSlices,
+        RuleGradientTest::tilingGathers)) {
+      TinyModel m = new TinyModel(13, new long[] {2, 4, 4});
+      Onnx.ModelProto saliency = GradientCompiler.compileSaliency(m.build(body.apply(m)), GradientOptions.DEFAULT);
+      Map<String, Long> ops = saliency.getGraph().getNodeList().stream()
+          .filter(n -> n.getName().startsWith(GradientCompiler.BACKWARD_PREFIX))
+          .collect(Collectors.groupingBy(Onnx.NodeProto::getOpType, Collectors.counting()));
+      assertEquals(1L, ops.get("Concat"), "backward operators: " + ops);
+      assertNull(ops.get("Pad"), "backward operators: " + ops);
     }
   }
 

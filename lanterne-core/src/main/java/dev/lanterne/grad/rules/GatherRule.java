@@ -35,7 +35,7 @@ public final class GatherRule implements GradientRule {
       long[] pads = new long[2 * rank];
       pads[axis] = i;
       pads[axis + rank] = size - 1 - i;
-      dx[0] = e.pad(e.unsqueeze(dy[0], new long[] {axis}), pads, 0f);
+      dx[0] = e.place(e.unsqueeze(dy[0], new long[] {axis}), pads, axis, size);
       return dx;
     }
     if (indices.getDimsCount() != 1) {

@@ -70,12 +70,20 @@ public final class SliceRule implements GradientRule {
       pads[a] = start;
       pads[a + rank] = dim - start - span;
     }
-    boolean any = false;
-    for (long p : pads) {
-      any |= p != 0;
+    int padded = -1;
+    int axesPadded = 0;
+    for (int a = 0; a < rank; a++) {
+      if (pads[a] != 0 || pads[a + rank] != 0) {
+        padded = a;
+        axesPadded++;
+      }
     }
     String[] dx = new String[node.getInputCount()];
-    dx[0] = any ? e.pad(g, pads, 0f) : g;
+    if (axesPadded == 1) {
+      dx[0] = e.place(g, pads, padded, in[padded]);
+    } else {
+      dx[0] = axesPadded > 0 ? e.pad(g, pads, 0f) : g;
+    }
     return dx;
   }
 
