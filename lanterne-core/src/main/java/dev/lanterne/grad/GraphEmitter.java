@@ -38,6 +38,21 @@ public final class GraphEmitter {
       return size - begin - end;
     }
   }
+
+  /** For each output of {@link #interleave}, the tensor it spreads out and how. */
+  private final Map<String, Interleaving> interleavings = new HashMap<>();
+
+  /**
+   * source holds the elements starts[i] + steps[i]*k of axes[i] of a tensor of sizes[i] there; its own
+   * shape at batch 1 is dims, and batch says which of its axes follow the batch.
+   */
+  private record Interleaving(String source, long[] axes, long[] starts, long[] steps, long[] sizes, long[] dims,
+      boolean[] batch) {
+    String key() {
+      return Arrays.toString(axes) + Arrays.toString(steps) + Arrays.toString(sizes) + Arrays.toString(dims)
+          + Arrays.toString(batch);
+    }
+  }
   private ForwardView view = ForwardView.IDENTITY;
   private int counter;
 
@@ -270,7 +285,7 @@ public final class GraphEmitter {
     if (parts.size() == 1) {
       return parts.get(0);
     }
-    parts = concatenated(parts);
+    parts = interleaved(concatenated(parts));
     if (parts.size() == 1) {
       return parts.get(0);
     }
@@ -328,6 +343,81 @@ public final class GraphEmitter {
           Attributes.ofInt("axis", ordered.get(0).axis())));
     }
     return out;
+  }
+
+  /**
+   * Records that spread (already emitted: g spread out with zeros and padded to the full shape) holds g
+   * at the elements starts[i] + steps[i]*k of axes[i] (every steps[i]-th one, sizes[i] = steps[i] times
+   * g's size there); {@link #sum} interleaves spreads whose starts cover every offset with one
+   * Concat per axis. Returns spread.
+   */
+  public String interleave(String spread, String g, long[] axes, long[] starts, long[] steps, long[] sizes,
+      long[] dims, boolean[] batch) {
+    interleavings.put(spread, new Interleaving(g, axes.clone(), starts.clone(), steps.clone(), sizes.clone(),
+        dims.clone(), batch.clone()));
+    return spread;
+  }
+
+  /**
+   * The parts made by {@link #interleave} whose offsets cover every residue of their steps (the four
+   * strided slices x[0::2, 0::2], x[1::2, 0::2], ... of Swin's patch merging) replaced by their
+   * interleaving: per axis, the sources stacked along a new axis after it and merged into it by a
+   * Reshape. Two passes over the result where the spread copies and their Sum took a dozen.
+   */
+  private List<String> interleaved(List<String> parts) {
+    Map<String, List<Interleaving>> groups = new java.util.LinkedHashMap<>();
+    for (String t : parts) {
+      Interleaving p = interleavings.get(t);
+      if (p != null) {
+        groups.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
+      }
+    }
+    List<String> out = new ArrayList<>(parts);
+    for (List<Interleaving> group : groups.values()) {
+      Interleaving first = group.get(0);
+      long cells = 1;
+      for (long st : first.steps()) {
+        cells *= st;
+      }
+      Map<String, String> byStarts = new HashMap<>();
+      for (Interleaving p : group) {
+        byStarts.put(Arrays.toString(p.starts()), p.source());
+      }
+      if (group.size() != cells || byStarts.size() != cells) {
+        continue;
+      }
+      for (Interleaving p : group) {
+        out.removeIf(t -> interleavings.get(t) == p);
+      }
+      out.add(interleaveLevel(first, byStarts, 0, new long[first.axes().length]));
+    }
+    return out;
+  }
+
+  /** The interleaving over axes level.. of the sources whose starts begin with prefix. */
+  private String interleaveLevel(Interleaving shape, Map<String, String> byStarts, int level, long[] prefix) {
+    if (level == shape.axes().length) {
+      return byStarts.get(Arrays.toString(prefix));
+    }
+    int a = (int) shape.axes()[level];
+    List<String> stacked = new ArrayList<>();
+    for (long j = 0; j < shape.steps()[level]; j++) {
+      long[] next = prefix.clone();
+      next[level] = j;
+      stacked.add(unsqueeze(interleaveLevel(shape, byStarts, level + 1, next), new long[] {a + 1}));
+    }
+    String stack = op("Concat", stacked, Attributes.ofInt("axis", a + 1));
+    // merged shape: the later axes already at their full sizes, this one now too
+    long[] dims = shape.dims().clone();
+    for (int l = level; l < shape.axes().length; l++) {
+      dims[(int) shape.axes()[l]] = shape.sizes()[l];
+    }
+    long[] target = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      // a batch axis before a keeps its size (0); one after it is the one inferred (-1)
+      target[i] = shape.batch()[i] ? (i < a ? 0 : -1) : dims[i];
+    }
+    return reshape(stack, ints(target));
   }
 
   /** 1.0 where the condition holds, else 0.0. */

@@ -182,6 +182,18 @@ class RuleGradientTest {
         m.node("Tanh", m.node("Slice", in("x", m.ints(0), m.ints(3), m.ints(3)))),
         m.node("Mul", in(m.node("Slice", in("x", m.ints(1), m.ints(4), m.ints(3))), m.random(3)))))));
     l.add(c("Gather scalar indices 0..3 (q, k, v of one projection)", 13, RuleGradientTest::tilingGathers));
+    l.add(c("Strided slices that interleave two axes (patch merging)", 13, RuleGradientTest::patchMerging));
+    l.add(c("Strided slices that interleave one axis, step 3", 13, new long[] {2, 3, 6}, m -> {
+      String[] parts = new String[3];
+      for (int i = 0; i < 3; i++) {
+        parts[i] = m.node("Slice", in("x", m.ints(i), m.ints(100), m.ints(3), m.ints(3)));
+      }
+      return m.node("Mul", in(m.node("Tanh", m.node("Concat", parts, ofInt("axis", 1))), m.random(6, 3, 2)));
+    }));
+    l.add(c("Strided slices that cover only half the offsets", 13, m -> m.node("Add", in(
+        m.node("Tanh", m.node("Slice", in("x", m.ints(0, 0), m.ints(100, 100), m.ints(2, 3), m.ints(2, 2)))),
+        m.node("Mul", in(m.node("Slice", in("x", m.ints(1, 1), m.ints(100, 100), m.ints(2, 3), m.ints(2, 2))),
+            m.random(2, 2)))))));
     l.add(c("Slice attributes", 9, m -> m.node("Slice", "x", ofInts("starts", 1), ofInts("ends", 3), ofInts("axes", 1))));
     l.add(c("Gather scalar index", 13, m -> m.node("Gather", in("x", scalarIndex(m, 2)), ofInt("axis", 2))));
     l.add(c("Gather repeated indices", 11, m -> m.node("Gather", in("x", m.ints(0, 3, 3)), ofInt("axis", 3))));
@@ -387,6 +399,28 @@ class RuleGradientTest {
     }
     return m.node("Sub", in(m.node("Add", in(m.node("Mul", in(g[0], g[1])), m.node("Tanh", g[2]))),
         m.node("Mul", in(g[3], g[3]))));
+  }
+
+  /** Swin's patch merging: x[..., 0::2, 0::2], x[..., 1::2, 0::2], x[..., 0::2, 1::2], x[..., 1::2, 1::2] joined. */
+  static String patchMerging(TinyModel m) {
+    String[] parts = new String[4];
+    long[][] offsets = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
+    for (int i = 0; i < 4; i++) {
+      parts[i] = m.node("Slice", in("x", m.ints(offsets[i]), m.ints(100, 100), m.ints(2, 3), m.ints(2, 2)));
+    }
+    return m.node("Mul", in(m.node("Tanh", m.node("Concat", parts, ofInt("axis", 1))), m.random(8, 2, 2)));
+  }
+
+  /** The patch merging's gradient is the interleaving of its four parts: no padded copies, no Sum. */
+  @Test
+  void interleavingSlicesStackTheirGradients() {
+    TinyModel m = new TinyModel(13, new long[] {2, 4, 4});
+    Onnx.ModelProto saliency = GradientCompiler.compileSaliency(m.build(patchMerging(m)), GradientOptions.DEFAULT);
+    Map<String, Long> ops = saliency.getGraph().getNodeList().stream()
+        .filter(n -> n.getName().startsWith(GradientCompiler.BACKWARD_PREFIX))
+        .collect(Collectors.groupingBy(Onnx.NodeProto::getOpType, Collectors.counting()));
+    assertNull(ops.get("Pad"), "backward operators: " + ops);
+    assertNull(ops.get("Sum"), "backward operators: " + ops);
   }
 
   /**

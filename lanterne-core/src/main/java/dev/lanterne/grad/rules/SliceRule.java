@@ -38,6 +38,12 @@ public final class SliceRule implements GradientRule {
     }
     long[] pads = new long[2 * rank];
     String g = dy[0];
+    // every step-th element from an offset below the step, to the end: an interleaving (Swin's patch merging)
+    boolean strided = starts.length > 0;
+    long[] sAxes = new long[starts.length];
+    long[] sStarts = new long[starts.length];
+    long[] sSteps = new long[starts.length];
+    long[] sSizes = new long[starts.length];
     long[] now = out.clone(); // shape of g so far at batch 1
     for (int i = 0; i < starts.length; i++) {
       int a = (int) BackwardContext.axis(axes == null ? i : axes[i], rank);
@@ -53,6 +59,7 @@ public final class SliceRule implements GradientRule {
         throw ctx.unsupported("slicing the batch axis");
       }
       if (step < 0) {
+        strided = false;
         // the elements taken from start down are those from start - (m-1)|step| up, reversed
         g = e.reverse(g, a);
         start -= (m - 1) * -step;
@@ -66,6 +73,11 @@ public final class SliceRule implements GradientRule {
           g = e.slice(g, new long[] {0}, new long[] {span}, new long[] {a});
         }
       }
+      sAxes[i] = a;
+      sStarts[i] = start;
+      sSteps[i] = step;
+      sSizes[i] = dim;
+      strided = strided && step > 1 && start < step && m * step == dim;
       now[a] = span;
       pads[a] = start;
       pads[a + rank] = dim - start - span;
@@ -79,12 +91,19 @@ public final class SliceRule implements GradientRule {
       }
     }
     String[] dx = new String[node.getInputCount()];
-    if (axesPadded == 1) {
+    if (strided && distinct(sAxes)) {
+      dx[0] = e.interleave(axesPadded > 0 ? e.pad(g, pads, 0f) : g, dy[0], sAxes, sStarts, sSteps, sSizes, out,
+          s.followsBatch(node.getOutput(0)));
+    } else if (axesPadded == 1) {
       dx[0] = e.place(g, pads, padded, in[padded]);
     } else {
       dx[0] = axesPadded > 0 ? e.pad(g, pads, 0f) : g;
     }
     return dx;
+  }
+
+  private static boolean distinct(long[] axes) {
+    return java.util.Arrays.stream(axes).distinct().count() == axes.length;
   }
 
   /**
