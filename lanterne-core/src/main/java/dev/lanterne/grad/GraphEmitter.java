@@ -322,15 +322,8 @@ public final class GraphEmitter {
    * result where the padded copies and their Sum took four.
    */
   private List<String> concatenated(List<String> parts) {
-    Map<String, List<Placement>> byAxis = new java.util.LinkedHashMap<>();
-    for (String t : parts) {
-      Placement p = placements.get(t);
-      if (p != null) {
-        byAxis.computeIfAbsent(p.axis() + "/" + p.size(), k -> new ArrayList<>()).add(p);
-      }
-    }
     List<String> out = new ArrayList<>(parts);
-    for (List<Placement> group : byAxis.values()) {
+    for (List<Placement> group : recorded(parts, placements, p -> p.axis() + "/" + p.size())) {
       if (group.size() < 2) {
         continue;
       }
@@ -355,6 +348,19 @@ public final class GraphEmitter {
     return out;
   }
 
+  /** The records of the parts that have one, grouped by key, in the parts' order. */
+  private static <T> java.util.Collection<List<T>> recorded(List<String> parts, Map<String, T> records,
+      java.util.function.Function<T, String> key) {
+    Map<String, List<T>> groups = new java.util.LinkedHashMap<>();
+    for (String t : parts) {
+      T r = records.get(t);
+      if (r != null) {
+        groups.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r);
+      }
+    }
+    return groups.values();
+  }
+
   /**
    * Records that spread (already emitted: g spread out with zeros and padded to the full shape) holds g
    * at the elements starts[i] + steps[i]*k of axes[i] (every steps[i]-th one, sizes[i] = steps[i] times
@@ -375,15 +381,8 @@ public final class GraphEmitter {
    * Reshape. Two passes over the result where the spread copies and their Sum took a dozen.
    */
   private List<String> interleaved(List<String> parts) {
-    Map<String, List<Interleaving>> groups = new java.util.LinkedHashMap<>();
-    for (String t : parts) {
-      Interleaving p = interleavings.get(t);
-      if (p != null) {
-        groups.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
-      }
-    }
     List<String> out = new ArrayList<>(parts);
-    for (List<Interleaving> group : groups.values()) {
+    for (List<Interleaving> group : recorded(parts, interleavings, Interleaving::key)) {
       Interleaving first = group.get(0);
       long cells = 1;
       for (long st : first.steps()) {
