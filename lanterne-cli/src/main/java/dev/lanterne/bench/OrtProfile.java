@@ -3,15 +3,13 @@ package dev.lanterne.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanterne.LanterneException;
+import dev.lanterne.onnx.Graphs;
+import dev.lanterne.onnx.proto.Onnx;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import dev.lanterne.onnx.proto.Onnx;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,29 +49,10 @@ public final class OrtProfile {
    * output not named in backwardOutputs, and the nodes computing them, transitively.
    */
   public static Set<String> forwardNodes(Onnx.GraphProto optimised, Set<String> backwardOutputs) {
-    Map<String, Integer> producer = new HashMap<>();
-    for (int i = 0; i < optimised.getNodeCount(); i++) {
-      for (String o : optimised.getNode(i).getOutputList()) {
-        producer.put(o, i);
-      }
-    }
-    Deque<String> pending = new ArrayDeque<>();
-    for (Onnx.ValueInfoProto out : optimised.getOutputList()) {
-      if (!backwardOutputs.contains(out.getName())) {
-        pending.add(out.getName());
-      }
-    }
-    boolean[] seen = new boolean[optimised.getNodeCount()];
+    List<String> forwardOutputs = optimised.getOutputList().stream().map(Onnx.ValueInfoProto::getName)
+        .filter(o -> !backwardOutputs.contains(o)).toList();
     Set<String> forward = new HashSet<>();
-    while (!pending.isEmpty()) {
-      Integer i = producer.get(pending.pop());
-      if (i == null || seen[i]) {
-        continue;
-      }
-      seen[i] = true;
-      forward.add(optimised.getNode(i).getName());
-      pending.addAll(optimised.getNode(i).getInputList());
-    }
+    Graphs.computing(optimised.getNodeList(), forwardOutputs).forEach(n -> forward.add(n.getName()));
     return forward;
   }
 

@@ -2,6 +2,7 @@ package dev.lanterne.grad;
 
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.Attributes;
+import dev.lanterne.onnx.Graphs;
 import dev.lanterne.onnx.proto.Onnx;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,11 +62,8 @@ public final class Backprop {
       }
     }
     needed.add(output);
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      Onnx.NodeProto n = nodes.get(i);
-      if (n.getOutputList().stream().anyMatch(needed::contains)) {
-        needed.addAll(n.getInputList());
-      }
+    for (Onnx.NodeProto n : Graphs.computing(nodes, List.of(output))) {
+      needed.addAll(n.getInputList());
     }
     if (!active.contains(output)) {
       throw new NotDifferentiableException(output, "", "the scores '" + output + "' do not depend on the input '"

@@ -594,17 +594,8 @@ public final class GradientCompiler {
    * its smaller source) goes too.
    */
   static List<Onnx.NodeProto> live(List<Onnx.NodeProto> emitted, List<Onnx.ValueInfoProto> outputs) {
-    java.util.Set<String> read = new java.util.HashSet<>();
-    outputs.forEach(o -> read.add(o.getName()));
-    java.util.ArrayDeque<Onnx.NodeProto> kept = new java.util.ArrayDeque<>();
-    for (int i = emitted.size() - 1; i >= 0; i--) {
-      Onnx.NodeProto n = emitted.get(i);
-      if (n.getOutputList().stream().anyMatch(read::contains)) {
-        kept.addFirst(n);
-        read.addAll(n.getInputList());
-      }
-    }
-    return new ArrayList<>(kept);
+    // (the onnx package's Graphs: GradientCompiler.Graphs is the three derived graphs)
+    return dev.lanterne.onnx.Graphs.computing(emitted, outputs.stream().map(Onnx.ValueInfoProto::getName).toList());
   }
 
   /** The constants some node reads (those only dropped nodes read would make ONNX Runtime warn at load). */

@@ -95,6 +95,36 @@ public final class Graphs {
   }
 
   /**
+   * The nodes of the list that the targets depend on (those computing a target, and the nodes those read
+   * from, transitively), in the list's order; reachability in the other direction from {@link
+   * #reachableFrom}. The list needs no particular order.
+   */
+  public static List<Onnx.NodeProto> computing(List<Onnx.NodeProto> nodes, Collection<String> targets) {
+    Map<String, Integer> producer = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      for (String o : nodes.get(i).getOutputList()) {
+        producer.put(o, i);
+      }
+    }
+    boolean[] kept = new boolean[nodes.size()];
+    Deque<String> todo = new ArrayDeque<>(targets);
+    while (!todo.isEmpty()) {
+      Integer i = producer.get(todo.pop());
+      if (i != null && !kept[i]) {
+        kept[i] = true;
+        todo.addAll(nodes.get(i).getInputList());
+      }
+    }
+    List<Onnx.NodeProto> out = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (kept[i]) {
+        out.add(nodes.get(i));
+      }
+    }
+    return out;
+  }
+
+  /**
    * Removes initializers and Constant nodes that nothing reads any more, graph inputs that named
    * removed initializers, and value_info entries for tensors that no node produces.
    */
