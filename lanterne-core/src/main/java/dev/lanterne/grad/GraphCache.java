@@ -1,5 +1,6 @@
 package dev.lanterne.grad;
 
+import com.google.protobuf.ByteString;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
@@ -18,9 +19,20 @@ import java.nio.file.Path;
  *
  * Each kind (saliency, Grad-CAM, inversion step) is its own file, compiled and read only when asked for.
  *
+ * <p>Weights are stored once: every initializer of at least {@link #SHARED_BYTES} bytes goes to
+ * {@code tensors/<sha256>} and the graph file refers to it as ONNX external data. The three graphs of a
+ * model read the same weights (and on a quantized model the same dequantized float copy), and so do graphs
+ * of other options or of an earlier compiler, so each tensor is on disk once however many graphs use it.
+ * A tensor file is checked against its name when read; a missing or damaged one makes the entry rebuilt.
+ *
  * <p>Thread-safe: entries are written atomically; concurrent writers of one entry write the same bytes.
  */
 public final class GraphCache {
+  /** Initializers this large or larger are stored once by content; smaller ones stay in the graph file. */
+  static final int SHARED_BYTES = 1024;
+  private static final String TENSORS = "tensors";
+  private static final java.util.regex.Pattern TENSOR_NAME = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
   private final Path dir;
 
   /** A cache in this folder, created when first written. */
@@ -73,7 +85,7 @@ public final class GraphCache {
   public Onnx.ModelProto getOrCompile(Onnx.ModelProto model, GradientOptions options, GradientCompiler.Kind kind) {
     String key = key(model, options);
     try {
-      Onnx.ModelProto cached = parse(key, kind.fileName());
+      Onnx.ModelProto cached = parse(key, kind.fileName(), new java.util.HashMap<>());
       if (cached != null && (kind != GradientCompiler.Kind.GRADCAM || GradientCompiler.layerOf(cached) != null)) {
         return cached;
       }
@@ -107,7 +119,7 @@ public final class GraphCache {
     } catch (java.io.IOException | RuntimeException e) {
       throw new LanterneException("cannot create it: " + e.getMessage(), e);
     }
-    byte[] bytes = graph.toByteArray();
+    byte[] bytes = withSharedTensors(graph).toByteArray();
     AtomicFiles.write(file(key, kind), bytes);
     AtomicFiles.write(digestFile(key, kind), digest(key, bytes).getBytes(StandardCharsets.UTF_8));
   }
@@ -127,9 +139,11 @@ public final class GraphCache {
 
   private GradientCompiler.Graphs read(String key) {
     try {
-      Onnx.ModelProto sal = parse(key, "saliency");
-      Onnx.ModelProto cam = parse(key, "gradcam");
-      Onnx.ModelProto inv = parse(key, "inversion");
+      // the three graphs hold the same weights: read each tensor file once, and share its bytes
+      java.util.Map<String, ByteString> loaded = new java.util.HashMap<>();
+      Onnx.ModelProto sal = parse(key, "saliency", loaded);
+      Onnx.ModelProto cam = parse(key, "gradcam", loaded);
+      Onnx.ModelProto inv = parse(key, "inversion", loaded);
       if (sal == null || cam == null || inv == null) {
         return null;
       }
@@ -141,8 +155,97 @@ public final class GraphCache {
     }
   }
 
-  /** A cached graph whose digest matches, or null. */
-  private Onnx.ModelProto parse(String key, String kind) throws IOException {
+  /**
+   * The graph with each large initializer written to {@code tensors/<sha256>} (rewritten atomically, so a
+   * damaged copy is replaced) and replaced by an ONNX external-data reference to it.
+   */
+  private Onnx.ModelProto withSharedTensors(Onnx.ModelProto graph) {
+    Onnx.GraphProto.Builder g = graph.getGraph().toBuilder();
+    boolean shared = false;
+    for (int i = 0; i < g.getInitializerCount(); i++) {
+      Onnx.TensorProto t = g.getInitializer(i);
+      if (t.getRawData().size() < SHARED_BYTES || t.hasDataLocation() || t.getExternalDataCount() > 0) {
+        continue;
+      }
+      ByteString data = t.getRawData();
+      String name = sha256(data);
+      AtomicFiles.write(dir.resolve(TENSORS).resolve(name), data::writeTo);
+      g.setInitializer(i, t.toBuilder().clearRawData()
+          .setDataLocation(Onnx.TensorProto.DataLocation.EXTERNAL)
+          .addExternalData(entry("location", TENSORS + "/" + name))
+          .addExternalData(entry("length", Integer.toString(data.size()))).build());
+      shared = true;
+    }
+    return shared ? graph.toBuilder().setGraph(g).build() : graph;
+  }
+
+  /**
+   * The graph with the tensors it refers to read back in (byte for byte the graph that was stored), or null
+   * when one is missing, damaged, or not a reference this cache writes.
+   */
+  private Onnx.ModelProto withTensorsRead(Onnx.ModelProto stored, java.util.Map<String, ByteString> loaded)
+      throws IOException {
+    Onnx.GraphProto.Builder g = null;
+    for (int i = 0; i < stored.getGraph().getInitializerCount(); i++) {
+      Onnx.TensorProto t = stored.getGraph().getInitializer(i);
+      if (t.getExternalDataCount() == 0) {
+        continue;
+      }
+      String location = null;
+      long length = -1;
+      for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
+        if (e.getKey().equals("location")) {
+          location = e.getValue();
+        } else if (e.getKey().equals("length")) {
+          length = Long.parseLong(e.getValue());
+        }
+      }
+      String prefix = TENSORS + "/";
+      if (location == null || !location.startsWith(prefix)
+          || !TENSOR_NAME.matcher(location.substring(prefix.length())).matches()) {
+        return null;
+      }
+      String name = location.substring(prefix.length());
+      ByteString data = loaded.get(name);
+      if (data == null) {
+        Path f = dir.resolve(TENSORS).resolve(name);
+        if (!Files.isRegularFile(f)) {
+          return null;
+        }
+        data = com.google.protobuf.UnsafeByteOperations.unsafeWrap(Files.readAllBytes(f));
+        if (!sha256(data).equals(name)) {
+          return null;
+        }
+        loaded.put(name, data);
+      }
+      if (data.size() != length) {
+        return null;
+      }
+      if (g == null) {
+        g = stored.getGraph().toBuilder();
+      }
+      g.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation().setRawData(data).build());
+    }
+    return g == null ? stored : stored.toBuilder().setGraph(g).build();
+  }
+
+  private static Onnx.StringStringEntryProto entry(String key, String value) {
+    return Onnx.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+  }
+
+  private static String sha256(ByteString data) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(data.asReadOnlyByteBuffer());
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A cached graph whose digest matches and whose shared tensors are intact, or null. */
+  private Onnx.ModelProto parse(String key, String kind, java.util.Map<String, ByteString> loaded)
+      throws IOException {
     Path f = file(key, kind);
     Path d = digestFile(key, kind);
     if (!Files.isRegularFile(f) || !Files.isRegularFile(d)) {
@@ -152,7 +255,10 @@ public final class GraphCache {
     if (!digest(key, bytes).equals(Files.readString(d, StandardCharsets.UTF_8).strip())) {
       return null;
     }
-    Onnx.ModelProto m = Onnx.ModelProto.parseFrom(bytes);
+    Onnx.ModelProto m = withTensorsRead(Onnx.ModelProto.parseFrom(bytes), loaded);
+    if (m == null) {
+      return null;
+    }
     boolean complete = m.hasGraph() && m.getGraph().getNodeCount() > 0 && m.getGraph().getOutputCount() > 1;
     return complete ? m : null;
   }

@@ -105,4 +105,70 @@ class GraphCacheTest {
     assertArrayEquals(cache.getOrCompile(model, GradientOptions.DEFAULT).saliency().toByteArray(), sal.toByteArray(),
         "one kind alone is the same graph as compiled with the others");
   }
+
+  /** Two convolutions whose weights (1152 and 4608 bytes) are large enough to be stored once by content. */
+  private static Onnx.ModelProto modelWithLargeWeights() {
+    TinyModel m = new TinyModel(13, 2, 6, 6);
+    String a = m.node("Conv", new String[] {"x", m.random(16, 2, 3, 3)}, ofInts("pads", 1, 1, 1, 1));
+    String b = m.node("Conv", new String[] {m.node("Relu", a), m.random(8, 16, 3, 3)}, ofInts("pads", 1, 1, 1, 1));
+    return m.build(m.node("GlobalAveragePool", m.node("Relu", b)));
+  }
+
+  private static List<Path> tensorFiles(Path dir) throws java.io.IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("tensors"))) {
+      return files.sorted().toList();
+    }
+  }
+
+  /** Issue 11: the three graphs' weights are on disk once, and each graph reads back byte for byte. */
+  @Test
+  void weightsAreStoredOnceForTheThreeGraphs(@TempDir Path dir) throws Exception {
+    GraphCache cache = new GraphCache(dir);
+    Onnx.ModelProto model = modelWithLargeWeights();
+    GradientCompiler.Graphs compiled = GradientCompiler.compile(model, GradientOptions.DEFAULT);
+    cache.getOrCompile(model, GradientOptions.DEFAULT);
+    // the two weight tensors, whatever the graph: each graph holds them (inline, they would be 3 x 5760 bytes)
+    List<Path> tensors = tensorFiles(dir);
+    assertEquals(2, tensors.size(), tensors.toString());
+    assertEquals(List.of(1152L, 4608L), tensors.stream().map(f -> f.toFile().length()).sorted().toList());
+    String key = GraphCache.key(model, GradientOptions.DEFAULT);
+    List<Onnx.ModelProto> graphs = List.of(compiled.saliency(), compiled.gradcam(), compiled.inversion());
+    List<String> kinds = List.of("saliency", "gradcam", "inversion");
+    for (int i = 0; i < 3; i++) {
+      long inline = graphs.get(i).getSerializedSize();
+      long stored = Files.size(dir.resolve(key + "." + kinds.get(i) + ".onnx"));
+      assertTrue(stored < inline - 5000, kinds.get(i) + ": " + stored + " bytes stored, " + inline + " inline");
+    }
+    GradientCompiler.Graphs read = new GraphCache(dir).getOrCompile(model, GradientOptions.DEFAULT);
+    assertArrayEquals(compiled.saliency().toByteArray(), read.saliency().toByteArray());
+    assertArrayEquals(compiled.gradcam().toByteArray(), read.gradcam().toByteArray());
+    assertArrayEquals(compiled.inversion().toByteArray(), read.inversion().toByteArray());
+    assertArrayEquals(compiled.saliency().toByteArray(), new GraphCache(dir).getOrCompile(model,
+        GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY).toByteArray(), "one kind read alone");
+    // another option set (guided backpropagation) reuses the same tensor files
+    cache.getOrCompile(model, GradientOptions.DEFAULT.withVariant(Variant.GUIDED));
+    assertEquals(tensors, tensorFiles(dir));
+  }
+
+  /** A damaged or missing weight file makes the entry compiled again, never read with wrong weights. */
+  @Test
+  void aDamagedOrMissingWeightFileIsRebuilt(@TempDir Path dir) throws Exception {
+    GraphCache cache = new GraphCache(dir);
+    Onnx.ModelProto model = modelWithLargeWeights();
+    byte[] expected = GradientCompiler.compile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY)
+        .toByteArray();
+    cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY);
+    Path weights = tensorFiles(dir).get(0);
+    byte[] good = Files.readAllBytes(weights);
+    byte[] bad = good.clone();
+    bad[7] ^= 0x01;
+    Files.write(weights, bad);
+    assertArrayEquals(expected, cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY)
+        .toByteArray(), "damaged weights not trusted");
+    assertArrayEquals(good, Files.readAllBytes(weights), "and written again");
+    Files.delete(weights);
+    assertArrayEquals(expected, cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY)
+        .toByteArray(), "missing weights: compiled again");
+    assertArrayEquals(good, Files.readAllBytes(weights));
+  }
 }
