@@ -25,6 +25,10 @@ import java.nio.file.Path;
  * of other options or of an earlier compiler, so each tensor is on disk once however many graphs use it.
  * A tensor file is checked against its name when read; a missing or damaged one makes the entry rebuilt.
  *
+ * <p>Reading an entry marks its files as used (their modification time). The first time a process stores an
+ * entry in a cache folder, it removes the entries and tensor files there that were not used for
+ * {@link #UNUSED_LIMIT}: graphs of models no longer explained, or of an earlier compiler, do not pile up.
+ *
  * <p>Thread-safe: entries are written atomically; concurrent writers of one entry write the same bytes.
  */
 public final class GraphCache {
@@ -32,6 +36,13 @@ public final class GraphCache {
   static final int SHARED_BYTES = 1024;
   private static final String TENSORS = "tensors";
   private static final java.util.regex.Pattern TENSOR_NAME = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+  /** Entries and tensor files unused for this long are removed (see the class comment). */
+  public static final java.time.Duration UNUSED_LIMIT = java.time.Duration.ofDays(30);
+  private static final java.util.regex.Pattern ENTRY_NAME =
+      java.util.regex.Pattern.compile("[0-9a-f]{64}-[0-9a-f]{16}\\.[a-z]+\\.onnx(\\.sha256)?");
+  /** Folders this process has pruned already (once per folder is enough). */
+  private static final java.util.Set<Path> PRUNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final Path dir;
 
@@ -75,6 +86,7 @@ public final class GraphCache {
       store(key, "saliency", graphs.saliency());
       store(key, "gradcam", graphs.gradcam());
       store(key, "inversion", graphs.inversion());
+      pruneOnce();
     } catch (LanterneException e) {
       warnUnwritable(e);
     }
@@ -95,6 +107,7 @@ public final class GraphCache {
     Onnx.ModelProto graph = GradientCompiler.compile(model, options, kind);
     try {
       store(key, kind.fileName(), graph);
+      pruneOnce();
     } catch (LanterneException e) {
       warnUnwritable(e);
     }
@@ -260,6 +273,58 @@ public final class GraphCache {
       return null;
     }
     boolean complete = m.hasGraph() && m.getGraph().getNodeCount() > 0 && m.getGraph().getOutputCount() > 1;
-    return complete ? m : null;
+    if (!complete) {
+      return null;
+    }
+    markUsed(f);
+    markUsed(d);
+    for (String tensor : loaded.keySet()) {
+      markUsed(dir.resolve(TENSORS).resolve(tensor));
+    }
+    return m;
+  }
+
+  /** Sets a file's modification time to now, so pruning keeps it; best effort (a read-only cache is fine). */
+  private static void markUsed(Path file) {
+    try {
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (IOException | RuntimeException e) {
+      // not writable: the entry may be pruned and compiled again, nothing worse
+    }
+  }
+
+  private void pruneOnce() {
+    if (PRUNED.add(dir.toAbsolutePath())) {
+      prune(java.time.Instant.now().minus(UNUSED_LIMIT));
+    }
+  }
+
+  /**
+   * Removes the entries and tensor files last used before the cutoff; files this cache does not name are left
+   * alone. A process reading an entry at the same time finds it incomplete and compiles it again. Best effort.
+   */
+  void prune(java.time.Instant cutoff) {
+    removeUnused(dir, ENTRY_NAME, cutoff);
+    removeUnused(dir.resolve(TENSORS), TENSOR_NAME, cutoff);
+  }
+
+  private static void removeUnused(Path folder, java.util.regex.Pattern names, java.time.Instant cutoff) {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+      for (Path f : files) {
+        try {
+          if (names.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)
+              && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+            Files.deleteIfExists(f);
+          }
+        } catch (IOException | RuntimeException e) {
+          // another process removed it, or it cannot be removed: leave it
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort
+    }
   }
 }

@@ -32,10 +32,12 @@ class GraphCacheTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(6, files.count(), "three graphs and their digests, no temporary files left");
     }
-    long written = Files.getLastModifiedTime(sal).toMillis();
-    Thread.sleep(20);
+    // a rewrite is a new file moved into place (reading only marks the file as used: its time changes)
+    Object written = Files.readAttributes(sal, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    org.junit.jupiter.api.Assertions.assertNotNull(written, "this file system names files by a key");
     GradientCompiler.Graphs second = cache.getOrCompile(model, GradientOptions.DEFAULT);
-    assertEquals(written, Files.getLastModifiedTime(sal).toMillis(), "not rewritten");
+    assertEquals(written, Files.readAttributes(sal, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+        "not rewritten");
     assertEquals(first.layer(), second.layer());
     assertArrayEquals(first.gradcam().toByteArray(), second.gradcam().toByteArray());
 
@@ -170,5 +172,71 @@ class GraphCacheTest {
     assertArrayEquals(expected, cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY)
         .toByteArray(), "missing weights: compiled again");
     assertArrayEquals(good, Files.readAllBytes(weights));
+  }
+
+  private static void age(Path file, int days) throws java.io.IOException {
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(java.time.Duration.ofDays(days))));
+  }
+
+  private static List<String> names(Path folder) throws java.io.IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** Entries and tensors unused for longer than the limit go; a read keeps an entry and its tensors. */
+  @Test
+  void unusedEntriesArePrunedAndReadsKeepThem(@TempDir Path dir) throws Exception {
+    GraphCache cache = new GraphCache(dir);
+    Onnx.ModelProto model = modelWithLargeWeights();
+    cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY);
+    cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.GRADCAM);
+    String key = GraphCache.key(model, GradientOptions.DEFAULT);
+    Files.writeString(dir.resolve("notes.txt"), "not the cache's");
+    try (Stream<Path> all = Stream.concat(Files.list(dir), Files.list(dir.resolve("tensors")))) {
+      for (Path f : all.filter(Files::isRegularFile).toList()) {
+        age(f, 40);
+      }
+    }
+    // the saliency graph is used again now: it and its weights stay, the Grad-CAM graph goes
+    cache.getOrCompile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY);
+    cache.prune(java.time.Instant.now().minus(GraphCache.UNUSED_LIMIT));
+    assertEquals(List.of(key + ".saliency.onnx", key + ".saliency.onnx.sha256", "notes.txt", "tensors"), names(dir));
+    assertEquals(2, names(dir.resolve("tensors")).size());
+    assertArrayEquals(GradientCompiler.compile(model, GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY)
+        .toByteArray(), new GraphCache(dir).getOrCompile(model, GradientOptions.DEFAULT,
+        GradientCompiler.Kind.SALIENCY).toByteArray(), "what stays still reads back whole");
+
+    // nothing used for 40 days: everything of the cache's goes, the foreign file stays
+    try (Stream<Path> all = Stream.concat(Files.list(dir), Files.list(dir.resolve("tensors")))) {
+      for (Path f : all.filter(Files::isRegularFile).toList()) {
+        age(f, 40);
+      }
+    }
+    cache.prune(java.time.Instant.now().minus(GraphCache.UNUSED_LIMIT));
+    assertEquals(List.of("notes.txt", "tensors"), names(dir));
+    assertEquals(List.of(), names(dir.resolve("tensors")));
+  }
+
+  /** The first store of a process in a cache folder prunes it: an old entry of another model goes. */
+  @Test
+  void storingPrunesOldEntries(@TempDir Path dir) throws Exception {
+    GraphCache cache = new GraphCache(dir);
+    Onnx.ModelProto old = modelWithLargeWeights();
+    String oldKey = GraphCache.key(old, GradientOptions.DEFAULT);
+    // an entry written by an earlier process, unused for 40 days
+    new GraphCache(dir.resolve("elsewhere")).getOrCompile(old, GradientOptions.DEFAULT,
+        GradientCompiler.Kind.SALIENCY);
+    try (Stream<Path> files = Files.list(dir.resolve("elsewhere"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.move(f, dir.resolve(f.getFileName()));
+        age(dir.resolve(f.getFileName()), 40);
+      }
+    }
+    cache.getOrCompile(model(), GradientOptions.DEFAULT, GradientCompiler.Kind.SALIENCY);
+    String newKey = GraphCache.key(model(), GradientOptions.DEFAULT);
+    assertEquals(List.of(newKey + ".saliency.onnx", newKey + ".saliency.onnx.sha256", "elsewhere"), names(dir));
+    assertNotEquals(oldKey, newKey);
   }
 }
