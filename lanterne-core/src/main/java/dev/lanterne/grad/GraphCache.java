@@ -1,14 +1,27 @@
 package dev.lanterne.grad;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.lanterne.LanterneException;
 import dev.lanterne.onnx.OnnxModels;
 import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.tensor.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Derived graphs on disk, keyed by the model's SHA-256, the compile options and the compiler's
@@ -35,14 +48,14 @@ public final class GraphCache {
   /** Initializers this large or larger are stored once by content; smaller ones stay in the graph file. */
   static final int SHARED_BYTES = 1024;
   private static final String TENSORS = "tensors";
-  private static final java.util.regex.Pattern TENSOR_NAME = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern TENSOR_NAME = Pattern.compile("[0-9a-f]{64}");
 
   /** Entries and tensor files unused for this long are removed (see the class comment). */
-  public static final java.time.Duration UNUSED_LIMIT = java.time.Duration.ofDays(30);
-  private static final java.util.regex.Pattern ENTRY_NAME =
-      java.util.regex.Pattern.compile("[0-9a-f]{64}-[0-9a-f]{16}\\.[a-z]+\\.onnx(\\.sha256)?");
+  public static final Duration UNUSED_LIMIT = Duration.ofDays(30);
+  private static final Pattern ENTRY_NAME =
+      Pattern.compile("[0-9a-f]{64}-[0-9a-f]{16}\\.[a-z]+\\.onnx(\\.sha256)?");
   /** Folders this process has pruned already (once per folder is enough). */
-  private static final java.util.Set<Path> PRUNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Path> PRUNED = ConcurrentHashMap.newKeySet();
 
   private final Path dir;
 
@@ -97,7 +110,7 @@ public final class GraphCache {
   public Onnx.ModelProto getOrCompile(Onnx.ModelProto model, GradientOptions options, GradientCompiler.Kind kind) {
     String key = key(model, options);
     try {
-      Onnx.ModelProto cached = parse(key, kind.fileName(), new java.util.HashMap<>());
+      Onnx.ModelProto cached = parse(key, kind.fileName(), new HashMap<>());
       if (cached != null && (kind != GradientCompiler.Kind.GRADCAM || GradientCompiler.layerOf(cached) != null)) {
         return cached;
       }
@@ -114,7 +127,7 @@ public final class GraphCache {
     return graph;
   }
 
-  private static final java.util.Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
   /** An unwritable or full cache: say so once per folder, and go on with the graphs compiled in memory. */
   private void warnUnwritable(LanterneException e) {
@@ -129,7 +142,7 @@ public final class GraphCache {
   private void store(String key, String kind, Onnx.ModelProto graph) {
     try {
       Files.createDirectories(dir);
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new LanterneException("cannot create it: " + e.getMessage(), e);
     }
     byte[] bytes = withSharedTensors(graph).toByteArray();
@@ -153,7 +166,7 @@ public final class GraphCache {
   private GradientCompiler.Graphs read(String key) {
     try {
       // the three graphs hold the same weights: read each tensor file once, and share its bytes
-      java.util.Map<String, ByteString> loaded = new java.util.HashMap<>();
+      Map<String, ByteString> loaded = new HashMap<>();
       Onnx.ModelProto sal = parse(key, "saliency", loaded);
       Onnx.ModelProto cam = parse(key, "gradcam", loaded);
       Onnx.ModelProto inv = parse(key, "inversion", loaded);
@@ -196,7 +209,7 @@ public final class GraphCache {
    * The graph with the tensors it refers to read back in (byte for byte the graph that was stored), or null
    * when one is missing, damaged, or not a reference this cache writes.
    */
-  private Onnx.ModelProto withTensorsRead(Onnx.ModelProto stored, java.util.Map<String, ByteString> loaded)
+  private Onnx.ModelProto withTensorsRead(Onnx.ModelProto stored, Map<String, ByteString> loaded)
       throws IOException {
     Onnx.GraphProto.Builder g = null;
     for (int i = 0; i < stored.getGraph().getInitializerCount(); i++) {
@@ -225,7 +238,7 @@ public final class GraphCache {
         if (!Files.isRegularFile(f)) {
           return null;
         }
-        data = com.google.protobuf.UnsafeByteOperations.unsafeWrap(Files.readAllBytes(f));
+        data = UnsafeByteOperations.unsafeWrap(Files.readAllBytes(f));
         if (!sha256(data).equals(name)) {
           return null;
         }
@@ -248,16 +261,16 @@ public final class GraphCache {
 
   private static String sha256(ByteString data) {
     try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(data.asReadOnlyByteBuffer());
-      return java.util.HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** A cached graph whose digest matches and whose shared tensors are intact, or null. */
-  private Onnx.ModelProto parse(String key, String kind, java.util.Map<String, ByteString> loaded)
+  private Onnx.ModelProto parse(String key, String kind, Map<String, ByteString> loaded)
       throws IOException {
     Path f = file(key, kind);
     Path d = digestFile(key, kind);
@@ -287,7 +300,7 @@ public final class GraphCache {
   /** Sets a file's modification time to now, so pruning keeps it; best effort (a read-only cache is fine). */
   private static void markUsed(Path file) {
     try {
-      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
     } catch (IOException | RuntimeException e) {
       // not writable: the entry may be pruned and compiled again, nothing worse
     }
@@ -295,7 +308,7 @@ public final class GraphCache {
 
   private void pruneOnce() {
     if (PRUNED.add(dir.toAbsolutePath())) {
-      prune(java.time.Instant.now().minus(UNUSED_LIMIT));
+      prune(Instant.now().minus(UNUSED_LIMIT));
     }
   }
 
@@ -303,16 +316,16 @@ public final class GraphCache {
    * Removes the entries and tensor files last used before the cutoff; files this cache does not name are left
    * alone. A process reading an entry at the same time finds it incomplete and compiles it again. Best effort.
    */
-  void prune(java.time.Instant cutoff) {
+  void prune(Instant cutoff) {
     removeUnused(dir, ENTRY_NAME, cutoff);
     removeUnused(dir.resolve(TENSORS), TENSOR_NAME, cutoff);
   }
 
-  private static void removeUnused(Path folder, java.util.regex.Pattern names, java.time.Instant cutoff) {
+  private static void removeUnused(Path folder, Pattern names, Instant cutoff) {
     if (!Files.isDirectory(folder)) {
       return;
     }
-    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
       for (Path f : files) {
         try {
           if (names.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)
