@@ -12,12 +12,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,9 +94,11 @@ public final class GraphCache {
     }
     GradientCompiler.Graphs graphs = GradientCompiler.compile(model, options);
     try {
-      store(key, "saliency", graphs.saliency());
-      store(key, "gradcam", graphs.gradcam());
-      store(key, "inversion", graphs.inversion());
+      // the three graphs share their weights: each tensor file is written once
+      Set<String> written = new HashSet<>();
+      store(key, "saliency", graphs.saliency(), written);
+      store(key, "gradcam", graphs.gradcam(), written);
+      store(key, "inversion", graphs.inversion(), written);
       pruneOnce();
     } catch (LanterneException e) {
       warnUnwritable(e);
@@ -119,7 +119,7 @@ public final class GraphCache {
     }
     Onnx.ModelProto graph = GradientCompiler.compile(model, options, kind);
     try {
-      store(key, kind.fileName(), graph);
+      store(key, kind.fileName(), graph, new HashSet<>());
       pruneOnce();
     } catch (LanterneException e) {
       warnUnwritable(e);
@@ -139,13 +139,13 @@ public final class GraphCache {
   }
 
   /** Writes an entry, then its digest (so an entry without a matching digest is never trusted). */
-  private void store(String key, String kind, Onnx.ModelProto graph) {
+  private void store(String key, String kind, Onnx.ModelProto graph, Set<String> written) {
     try {
       Files.createDirectories(dir);
     } catch (IOException | RuntimeException e) {
       throw new LanterneException("cannot create it: " + e.getMessage(), e);
     }
-    byte[] bytes = withSharedTensors(graph).toByteArray();
+    byte[] bytes = withSharedTensors(graph, written).toByteArray();
     AtomicFiles.write(file(key, kind), bytes);
     AtomicFiles.write(digestFile(key, kind), digest(key, bytes).getBytes(StandardCharsets.UTF_8));
   }
@@ -183,9 +183,10 @@ public final class GraphCache {
 
   /**
    * The graph with each large initializer written to {@code tensors/<sha256>} (rewritten atomically, so a
-   * damaged copy is replaced) and replaced by an ONNX external-data reference to it.
+   * damaged copy is replaced; not again when it is in written) and replaced by an ONNX external-data
+   * reference to it.
    */
-  private Onnx.ModelProto withSharedTensors(Onnx.ModelProto graph) {
+  private Onnx.ModelProto withSharedTensors(Onnx.ModelProto graph, Set<String> written) {
     Onnx.GraphProto.Builder g = graph.getGraph().toBuilder();
     boolean shared = false;
     for (int i = 0; i < g.getInitializerCount(); i++) {
@@ -194,8 +195,10 @@ public final class GraphCache {
         continue;
       }
       ByteString data = t.getRawData();
-      String name = sha256(data);
-      AtomicFiles.write(dir.resolve(TENSORS).resolve(name), data::writeTo);
+      String name = OnnxModels.sha256(data);
+      if (written.add(name)) {
+        AtomicFiles.write(dir.resolve(TENSORS).resolve(name), data::writeTo);
+      }
       g.setInitializer(i, t.toBuilder().clearRawData()
           .setDataLocation(Onnx.TensorProto.DataLocation.EXTERNAL)
           .addExternalData(entry("location", TENSORS + "/" + name))
@@ -239,10 +242,11 @@ public final class GraphCache {
           return null;
         }
         data = UnsafeByteOperations.unsafeWrap(Files.readAllBytes(f));
-        if (!sha256(data).equals(name)) {
+        if (!OnnxModels.sha256(data).equals(name)) {
           return null;
         }
         loaded.put(name, data);
+        markUsed(f);
       }
       if (data.size() != length) {
         return null;
@@ -257,16 +261,6 @@ public final class GraphCache {
 
   private static Onnx.StringStringEntryProto entry(String key, String value) {
     return Onnx.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
-  }
-
-  private static String sha256(ByteString data) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(data.asReadOnlyByteBuffer());
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** A cached graph whose digest matches and whose shared tensors are intact, or null. */
@@ -291,9 +285,6 @@ public final class GraphCache {
     }
     markUsed(f);
     markUsed(d);
-    for (String tensor : loaded.keySet()) {
-      markUsed(dir.resolve(TENSORS).resolve(tensor));
-    }
     return m;
   }
 

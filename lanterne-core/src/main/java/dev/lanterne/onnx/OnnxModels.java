@@ -119,6 +119,17 @@ public final class OnnxModels {
     }
   }
 
+  /** SHA-256 of a tensor's raw bytes, in lower-case hex (the same digest as {@link #sha256(byte[])}), uncopied. */
+  public static String sha256(ByteString bytes) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(bytes.asReadOnlyByteBuffer());
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The opset version of the default ONNX domain. */
   public static int opset(Onnx.ModelProto model) {
     for (Onnx.OperatorSetIdProto op : model.getOpsetImportList()) {
