@@ -1,5 +1,7 @@
 package dev.lanterne.bench;
 
+import static dev.lanterne.bench.Timing.WARM_UP_CALLS;
+
 import dev.lanterne.LanterneException;
 import dev.lanterne.batch.BatchConfig;
 import dev.lanterne.batch.BatchInput;
@@ -121,7 +123,7 @@ public final class BatchBenchmark {
           ShardWorker.Options.DEFAULTS.withTimes(batchTimes));
       batchCpu.add((processCpuNanos() - c0) / 1e9);
     };
-    double[][] cam = Timing.alternating(1, rounds, direct, batch);
+    double[][] cam = Timing.alternating(WARM_UP_CALLS, rounds, direct, batch);
     double camRatio = cam[0][0] / cam[1][0];
     out.printf("Grad-CAM over %d images: one gradcam call %.1f img/s, lanterne batch %.1f img/s%n", images,
         images / cam[0][0], images / cam[1][0]);
@@ -145,7 +147,7 @@ public final class BatchBenchmark {
     BatchConfig pngConfig = camConfig.withPng(true);
     Runnable batchPng = () -> BatchRunner.run(model, pngConfig, set, tmp.resolve("png-" + n[0]++),
         ShardWorker.Options.DEFAULTS);
-    double[][] vsCommand = Timing.alternating(1, rounds, command, batch, batchPng);
+    double[][] vsCommand = Timing.alternating(WARM_UP_CALLS, rounds, command, batch, batchPng);
     double commandRatio = vsCommand[0][0] / vsCommand[1][0];
     double pngRatio = vsCommand[0][0] / vsCommand[2][0];
     out.printf("  against the gradcam command's work (the same call, then its outputs written as the command writes"
@@ -177,7 +179,7 @@ public final class BatchBenchmark {
     };
     Runnable rise = () -> BatchRunner.run(model, riseConfig, riseSet, tmp.resolve("rise-" + n[0]++),
         ShardWorker.Options.DEFAULTS);
-    double[][] r = Timing.alternating(1, rounds, forward, rise);
+    double[][] r = Timing.alternating(WARM_UP_CALLS, rounds, forward, rise);
     double riseRatio = r[0][0] / r[1][0];
     out.printf("RISE N=%d over %d images: raw forward %.0f img/s, lanterne batch %.0f masked img/s%n", masks,
         riseImages, calls * 32 / r[0][0], masked / r[1][0]);

@@ -1,5 +1,7 @@
 package dev.lanterne.bench;
 
+import static dev.lanterne.bench.Timing.WARM_UP_CALLS;
+
 import dev.lanterne.grad.DerivedGraphRunner;
 import dev.lanterne.grad.GradientCompiler;
 import dev.lanterne.grad.GradientOptions;
@@ -123,14 +125,14 @@ public final class GradientBenchmark {
         float[] x = input(chw, batch);
         float[] seed = seed(batch, k);
         // alternating order: ONNX Runtime's spinning idle threads slow whichever session runs next
-        double[][] t = Timing.alternating(1, s.repeats(), () -> plain.run(x, batch),
+        double[][] t = Timing.alternating(WARM_UP_CALLS, s.repeats(), () -> plain.run(x, batch),
             () -> grad.gradient(x, batch, seed));
         double fwd = t[0][0] * 1e3;
         double sal = t[1][0] * 1e3;
         String invCols = "";
         double invRatio = Double.NaN;
         if (inv != null) {
-          double[][] ti = Timing.alternating(1, s.repeats(), () -> plain.run(x, batch),
+          double[][] ti = Timing.alternating(WARM_UP_CALLS, s.repeats(), () -> plain.run(x, batch),
               () -> inv.step(x, batch, seed, 0.05f, 0f));
           double invMs = ti[1][0] * 1e3;
           invRatio = invMs / (ti[0][0] * 1e3);
@@ -164,23 +166,25 @@ public final class GradientBenchmark {
       Path trace;
       Path prefix = dir.resolve(name + "-b" + batch);
       try (DerivedGraphRunner runner = new DerivedGraphRunner(saliency, options, "the saliency graph", prefix)) {
-        for (int r = 0; r < s.repeats(); r++) {
+        // warm-up calls more, left out of the totals
+        for (int r = 0; r < s.repeats() + WARM_UP_CALLS; r++) {
           runner.run(x, batch, seed, Map.of(), List.of(runner.scoresName(), GradientCompiler.GRAD_INPUT));
         }
         trace = runner.endProfiling();
       }
-      out.printf(Locale.ROOT, "%s, batch %d: ONNX Runtime profile of the saliency graph over %d calls%n", name, batch,
-          s.repeats());
+      out.printf(Locale.ROOT,
+          "%s, batch %d: ONNX Runtime profile of the saliency graph over %d calls after %d warm-up calls%n", name,
+          batch, s.repeats(), WARM_UP_CALLS);
       Path optimised = dev.lanterne.runtime.OrtSessions.optimisedGraphOf(prefix);
       OrtProfile profile;
       try {
         Set<String> forward = OrtProfile.forwardNodes(Onnx.ModelProto.parseFrom(Files.readAllBytes(optimised))
             .getGraph(), Set.of(GradientCompiler.GRAD_INPUT));
-        profile = OrtProfile.read(trace, forward::contains, s.repeats());
+        profile = OrtProfile.read(trace, forward::contains, s.repeats(), WARM_UP_CALLS);
       } catch (IOException e) {
         // without the optimised graph, the compiler's node names say which part a node is in (ONNX
         // Runtime's own reorders and transposes then count as forward)
-        profile = OrtProfile.read(trace, GradientCompiler.BACKWARD_PREFIX, s.repeats());
+        profile = OrtProfile.read(trace, GradientCompiler.BACKWARD_PREFIX, s.repeats(), WARM_UP_CALLS);
       }
       profile.print(out, s.top());
       try {

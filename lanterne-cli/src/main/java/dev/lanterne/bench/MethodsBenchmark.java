@@ -1,5 +1,7 @@
 package dev.lanterne.bench;
 
+import static dev.lanterne.bench.Timing.WARM_UP_CALLS;
+
 import dev.lanterne.explain.gradient.Scoring;
 import dev.lanterne.explain.gradient.SmoothGrad;
 import dev.lanterne.explain.perturbation.BlackBox;
@@ -59,9 +61,9 @@ public final class MethodsBenchmark {
         for (int i = 0; i < b; i++) {
           seed[i * k + i % k] = 1f;
         }
-        row(out, name, "forward", b, Timing.median(1, s.repeats(), () -> plain.run(x, b)));
-        row(out, name, "gradient", b, Timing.median(1, s.repeats(), () -> saliency.gradient(x, b, seed)));
-        row(out, name, "gradcam", b, Timing.median(1, s.repeats(), () -> cam.run(x, b, seed)));
+        row(out, name, "forward", b, Timing.median(WARM_UP_CALLS, s.repeats(), () -> plain.run(x, b)));
+        row(out, name, "gradient", b, Timing.median(WARM_UP_CALLS, s.repeats(), () -> saliency.gradient(x, b, seed)));
+        row(out, name, "gradcam", b, Timing.median(WARM_UP_CALLS, s.repeats(), () -> cam.run(x, b, seed)));
       }
       float[] image = random(chw[0] * chw[1] * chw[2], 7);
       float[] half = new float[chw[0]];
@@ -70,7 +72,7 @@ public final class MethodsBenchmark {
       SmoothGrad smooth = new SmoothGrad(saliency, Scoring.LOGITS);
       SmoothGrad.Options o = SmoothGrad.Options.defaults(norm).withSamples(s.smoothGradSamples());
       row(out, name, "smoothgrad" + s.smoothGradSamples(), 1,
-          Timing.median(1, s.repeats(), () -> smooth.explain(image, 1, new int[][] {{1}}, o)));
+          Timing.median(WARM_UP_CALLS, s.repeats(), () -> smooth.explain(image, 1, new int[][] {{1}}, o)));
       BlackBox box = new BlackBox(plain, norm, Labels.none(), false);
       float[] pixels = random(chw[0] * chw[1] * chw[2], 11);
       for (int i = 0; i < pixels.length; i++) {

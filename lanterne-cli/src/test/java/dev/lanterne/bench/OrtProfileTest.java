@@ -51,15 +51,34 @@ class OrtProfileTest {
          {"cat":"Node","name":"lanterne/Conv_2_kernel_time","dur":6000,"args":{"op_name":"Conv"}}]
         """);
     Set<String> forward = OrtProfile.forwardNodes(optimisedGraph(), Set.of("grad_input"));
-    OrtProfile byFlow = OrtProfile.read(trace, forward::contains, 2);
+    OrtProfile byFlow = OrtProfile.read(trace, forward::contains, 2, 0);
     // forward: conv 4 + relu 2 ms over 2 calls; backward: 1 + 3 + 1.5 + 6 ms over 2 calls
     assertEquals(3.0, byFlow.partMs("forward"), 1e-9);
     assertEquals(5.75, byFlow.partMs("backward"), 1e-9);
     assertEquals(0.5, byFlow.top("backward", 10).stream().filter(t -> t.op().equals("ReorderOutput"))
         .findFirst().orElseThrow().ms(), 1e-9);
     // by names alone, the runtime's reorder and transpose would count as forward
-    OrtProfile byName = OrtProfile.read(trace, "lanterne/", 2);
+    OrtProfile byName = OrtProfile.read(trace, "lanterne/", 2, 0);
     assertEquals(4.25, byName.partMs("forward"), 1e-9);
     assertEquals(4.5, byName.partMs("backward"), 1e-9);
+  }
+
+  @Test
+  void theWarmUpRunAndItsKernelsAreLeftOut(@TempDir Path dir) throws Exception {
+    Path trace = dir.resolve("trace.json");
+    // two runs listed out of time order: the earlier one (ts 100) is the warm-up
+    Files.writeString(trace, """
+        [{"cat":"Session","name":"model_run","ts":1000,"dur":300},
+         {"cat":"Session","name":"model_run","ts":100,"dur":900},
+         {"cat":"Node","name":"conv_kernel_time","ts":150,"dur":500,"args":{"op_name":"Conv"}},
+         {"cat":"Node","name":"lanterne/Mul_1_kernel_time","ts":700,"dur":250,"args":{"op_name":"Mul"}},
+         {"cat":"Node","name":"conv_kernel_time","ts":1010,"dur":100,"args":{"op_name":"Conv"}},
+         {"cat":"Node","name":"lanterne/Mul_1_kernel_time","ts":1150,"dur":40,"args":{"op_name":"Mul"}}]
+        """);
+    OrtProfile profile = OrtProfile.read(trace, forward -> forward.equals("conv"), 1, 1);
+    assertEquals(0.1, profile.partMs("forward"), 1e-9);
+    assertEquals(0.04, profile.partMs("backward"), 1e-9);
+    OrtProfile all = OrtProfile.read(trace, forward -> forward.equals("conv"), 2, 0);
+    assertEquals(0.3, all.partMs("forward"), 1e-9);
   }
 }
