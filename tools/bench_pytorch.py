@@ -29,7 +29,8 @@ ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
 
 
-def median_ms(fn, repeats, warmup=1):
+# two warm-up calls, as `lanterne bench` makes (both runtimes plan and allocate memory in their first calls)
+def median_ms(fn, repeats, warmup=2):
     for _ in range(warmup):
         fn()
     times = []
