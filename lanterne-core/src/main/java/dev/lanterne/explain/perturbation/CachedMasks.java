@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The first masks of a generator, kept once drawn: a RISE instance that explains many images (a batch
- * run) draws its masks once instead of once per image. A mask is drawn where it is first needed (on
- * the producer thread, while the model scores the previous batch), not all up front, so the first
- * image pays nothing extra. Masks depend only on (seed, index), so a cached mask is bit-for-bit the
+ * run) draws its masks once instead of once per image (it keeps them from its second image on, see
+ * Rise). A mask is drawn where it is first needed (on the producer thread, while the model scores the
+ * previous batch), not all up front. Masks depend only on (seed, index), so a cached mask is bit-for-bit the
  * mask the generator would draw; indices past the cache are drawn as usual. Safe to share between
  * threads: a mask is published by a volatile state write after its values.
  */

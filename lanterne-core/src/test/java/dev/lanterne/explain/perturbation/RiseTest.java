@@ -1,6 +1,8 @@
 package dev.lanterne.explain.perturbation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.explain.Explanation;
@@ -261,6 +263,20 @@ class RiseTest {
     }
     float[] otherSeed = new Rise(o.withSeed(43)).explain(model, x, new int[] {0}).get(0).map().data();
     assertTrue(maxAbsDiff(reference, otherSeed) > 1e-3, "another seed draws other masks");
+  }
+
+  @Test
+  void masksAreKeptFromTheSecondImageOnAndGiveTheSameMaps() {
+    float[] x = RegionModel.image(4);
+    Rise rise = new Rise(RiseOptions.DEFAULTS.withMasks(200).withGrid(6).withSeed(42).withBatch(16));
+    float[] first = rise.explain(model, x, new int[] {0}).get(0).map().data();
+    assertFalse(rise.keepsMasks(H, W), "the first image draws its masks as it goes");
+    float[] second = rise.explain(model, x, new int[] {0}).get(0).map().data();
+    assertTrue(rise.keepsMasks(H, W), "the second image keeps them");
+    float[] third = rise.explain(model, x, new int[] {0}).get(0).map().data();
+    // drawn, drawn and kept, read back: the same masks, so the same maps bit for bit
+    assertArrayEquals(first, second);
+    assertArrayEquals(first, third);
   }
 
   @Test
