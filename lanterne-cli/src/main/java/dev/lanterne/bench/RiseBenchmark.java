@@ -2,9 +2,9 @@ package dev.lanterne.bench;
 
 import dev.lanterne.explain.Explanation;
 import dev.lanterne.explain.perturbation.BlackBox;
-import dev.lanterne.image.Normalization;
 import dev.lanterne.explain.perturbation.Rise;
 import dev.lanterne.explain.perturbation.RiseOptions;
+import dev.lanterne.image.Normalization;
 import dev.lanterne.model.Labels;
 import dev.lanterne.runtime.Classifier;
 import dev.lanterne.runtime.RuntimeOptions;
