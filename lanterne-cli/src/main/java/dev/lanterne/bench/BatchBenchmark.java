@@ -55,7 +55,7 @@ public final class BatchBenchmark {
       }
       modelFile = Path.of(rest.get(at + 1));
       if (!Files.isRegularFile(modelFile)) {
-        throw LanterneException.usage("model file " + modelFile + " does not exist; give an .onnx file to --model");
+        throw new LanterneException("model file " + modelFile + " does not exist; give an .onnx file to --model");
       }
       rest.subList(at, at + 2).clear();
     }

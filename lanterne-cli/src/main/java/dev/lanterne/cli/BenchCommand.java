@@ -256,7 +256,7 @@ public final class BenchCommand implements Command, Main.PassesArguments {
   private static List<Path> existing(List<Path> models) {
     for (Path m : models) {
       if (!Files.isRegularFile(m)) {
-        throw LanterneException.usage("model file " + m + " does not exist; check the --model path");
+        throw new LanterneException("model file " + m + " does not exist; check the --model path");
       }
     }
     return models;

@@ -107,6 +107,13 @@ class CliErrorsTest {
   }
 
   @Test
+  void missingModelFileIsAFailureForBenchAsForEveryOtherCommand() {
+    for (String bench : new String[] {"gradients", "batch"}) {
+      assertOneLineError(run("bench", bench, "--model", dir.resolve("absent.onnx").toString()), 1, "does not exist");
+    }
+  }
+
+  @Test
   void modelWhoseInputIsNotAnImage() throws IOException {
     Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder()
         .addInput(TinyModels.floats("x", -1, 10)).addOutput(TinyModels.floats("y", -1, 10))
