@@ -29,11 +29,14 @@ import java.util.SplittableRandom;
  * puts a gradient near 2-3 forward passes.
  */
 public final class GradientBenchmark {
-  /** The models benchmarked when none is given, relative to ../shared/models. */
+  /**
+   * The models benchmarked when none is given, relative to ../shared/models: every model the issue's
+   * targets name (torchvision, the zoo at both opsets, the QDQ model and MobileNetV1).
+   */
   public static final List<String> DEFAULT_MODELS = List.of("torchvision/resnet18.onnx",
       "torchvision/squeezenet1_1.onnx", "torchvision/mobilenet_v3_small.onnx", "mobilenetv2-1.0-224-qdq.onnx",
-      "mobilenetv1-0.25-128.onnx", "zoo/convnext_small_cfg_op17.onnx", "zoo/swin_tiny_op17.onnx",
-      "zoo/vit_tiny_op17.onnx");
+      "mobilenetv1-0.25-128.onnx", "zoo/convnext_small_cfg_op13.onnx", "zoo/convnext_small_cfg_op17.onnx",
+      "zoo/swin_tiny_op13.onnx", "zoo/swin_tiny_op17.onnx", "zoo/vit_tiny_op13.onnx", "zoo/vit_tiny_op17.onnx");
 
   private GradientBenchmark() {}
 
