@@ -199,10 +199,7 @@ public final class GraphCache {
       if (written.add(name)) {
         AtomicFiles.write(dir.resolve(TENSORS).resolve(name), data::writeTo);
       }
-      g.setInitializer(i, t.toBuilder().clearRawData()
-          .setDataLocation(Onnx.TensorProto.DataLocation.EXTERNAL)
-          .addExternalData(entry("location", TENSORS + "/" + name))
-          .addExternalData(entry("length", Integer.toString(data.size()))).build());
+      g.setInitializer(i, OnnxModels.withExternalData(t, TENSORS + "/" + name, data.size()));
       shared = true;
     }
     return shared ? graph.toBuilder().setGraph(g).build() : graph;
@@ -220,15 +217,8 @@ public final class GraphCache {
       if (t.getExternalDataCount() == 0) {
         continue;
       }
-      String location = null;
-      long length = -1;
-      for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
-        if (e.getKey().equals("location")) {
-          location = e.getValue();
-        } else if (e.getKey().equals("length")) {
-          length = Long.parseLong(e.getValue());
-        }
-      }
+      OnnxModels.ExternalData ref = OnnxModels.externalData(t);
+      String location = ref.location();
       String prefix = TENSORS + "/";
       if (location == null || !location.startsWith(prefix)
           || !TENSOR_NAME.matcher(location.substring(prefix.length())).matches()) {
@@ -248,19 +238,15 @@ public final class GraphCache {
         loaded.put(name, data);
         markUsed(f);
       }
-      if (data.size() != length) {
+      if (data.size() != ref.length()) {
         return null;
       }
       if (g == null) {
         g = stored.getGraph().toBuilder();
       }
-      g.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation().setRawData(data).build());
+      g.setInitializer(i, OnnxModels.withRawData(t, data));
     }
     return g == null ? stored : stored.toBuilder().setGraph(g).build();
-  }
-
-  private static Onnx.StringStringEntryProto entry(String key, String value) {
-    return Onnx.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
   }
 
   /** A cached graph whose digest matches and whose shared tensors are intact, or null. */

@@ -8,6 +8,7 @@ import dev.lanterne.onnx.proto.Onnx;
 import dev.lanterne.tensor.ContainedPaths;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -112,18 +113,18 @@ public final class OnnxModels {
    * SHA-256 of bytes, in lower-case hex (the same digest as {@link #sha256(Path)} of a file holding them).
    */
   public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return sha256(ByteBuffer.wrap(bytes));
   }
 
   /** SHA-256 of a tensor's raw bytes, in lower-case hex (the same digest as {@link #sha256(byte[])}), uncopied. */
   public static String sha256(ByteString bytes) {
+    return sha256(bytes.asReadOnlyByteBuffer());
+  }
+
+  private static String sha256(ByteBuffer bytes) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(bytes.asReadOnlyByteBuffer());
+      md.update(bytes);
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -149,6 +150,41 @@ public final class OnnxModels {
     return false;
   }
 
+  /**
+   * Where a tensor's external data lies (ONNX's external_data entries): location null when it names none,
+   * offset 0 and length -1 (to the end of the file) when not given.
+   */
+  public record ExternalData(String location, long offset, long length) {}
+
+  /** The external-data reference of a tensor; see {@link ExternalData}. */
+  public static ExternalData externalData(Onnx.TensorProto t) {
+    String location = null;
+    long offset = 0;
+    long length = -1;
+    for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
+      switch (e.getKey()) {
+        case "location" -> location = e.getValue();
+        case "offset" -> offset = Long.parseLong(e.getValue());
+        case "length" -> length = Long.parseLong(e.getValue());
+        default -> { }
+      }
+    }
+    return new ExternalData(location, offset, length);
+  }
+
+  /** The tensor with its data stored as an external-data reference to a whole file at location. */
+  public static Onnx.TensorProto withExternalData(Onnx.TensorProto t, String location, long length) {
+    return t.toBuilder().clearRawData().setDataLocation(Onnx.TensorProto.DataLocation.EXTERNAL)
+        .addExternalData(Onnx.StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+        .addExternalData(Onnx.StringStringEntryProto.newBuilder().setKey("length").setValue(Long.toString(length)))
+        .build();
+  }
+
+  /** The tensor with data as its raw data, its external-data reference dropped. */
+  public static Onnx.TensorProto withRawData(Onnx.TensorProto t, ByteString data) {
+    return t.toBuilder().clearExternalData().clearDataLocation().setRawData(data).build();
+  }
+
   private static Onnx.ModelProto inlineExternalData(Onnx.ModelProto model, Path dir) {
     Onnx.GraphProto.Builder g = model.getGraph().toBuilder();
     for (int i = 0; i < g.getInitializerCount(); i++) {
@@ -156,17 +192,10 @@ public final class OnnxModels {
       if (t.getDataLocation() != Onnx.TensorProto.DataLocation.EXTERNAL) {
         continue;
       }
-      String location = null;
-      long offset = 0;
-      long length = -1;
-      for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
-        switch (e.getKey()) {
-          case "location" -> location = e.getValue();
-          case "offset" -> offset = Long.parseLong(e.getValue());
-          case "length" -> length = Long.parseLong(e.getValue());
-          default -> { }
-        }
-      }
+      ExternalData ref = externalData(t);
+      String location = ref.location();
+      long offset = ref.offset();
+      long length = ref.length();
       if (location == null) {
         throw new LanterneException("tensor '" + t.getName() + "' has external data without a location;"
             + " the model is damaged, export it again");
@@ -185,8 +214,7 @@ public final class OnnxModels {
           throw new LanterneException("external data for '" + t.getName() + "' lies beyond the end of " + data
               + "; the data file is truncated, copy it again");
         }
-        g.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation()
-            .setRawData(ByteString.copyFrom(all, (int) offset, (int) len)).build());
+        g.setInitializer(i, withRawData(t, ByteString.copyFrom(all, (int) offset, (int) len)));
       } catch (IOException e) {
         throw new LanterneException("cannot read external data " + data + " for tensor '" + t.getName() + "' ("
             + e.getMessage() + "); keep the data file beside the model", e);
