@@ -6,10 +6,9 @@ import java.util.SplittableRandom;
  * The paper's masks: an s x s grid of cells, each kept with probability p, upsampled bilinearly
  * and cropped at a random shift (see {@link GridUpsampler}).
  */
-public final class BinaryGridMasks implements MaskGenerator {
+public final class BinaryGridMasks extends UpsampledMasks {
   private final int cells;
   private final double p;
-  private final GridUpsampler upsampler;
 
   /**
    * Masks of height x width pixels from a cells x cells grid.
@@ -18,10 +17,10 @@ public final class BinaryGridMasks implements MaskGenerator {
    * @throws IllegalArgumentException when p is outside (0, 1]
    */
   public BinaryGridMasks(int height, int width, int cells, double p) {
+    super(height, width, cells, cells);
     checkProbability(p);
     this.cells = cells;
     this.p = p;
-    this.upsampler = new GridUpsampler(height, width, cells, cells);
   }
 
   static void checkProbability(double p) {
@@ -31,14 +30,15 @@ public final class BinaryGridMasks implements MaskGenerator {
   }
 
   @Override
-  public void fill(long index, SplittableRandom rng, float[] out, int offset) {
+  public int fillLines(long index, SplittableRandom rng, float[][] lines) {
     float[] grid = new float[cells * cells];
     for (int i = 0; i < grid.length; i++) {
       grid[i] = rng.nextDouble() < p ? 1f : 0f;
     }
     int shiftY = rng.nextInt(upsampler.cellHeight());
     int shiftX = rng.nextInt(upsampler.cellWidth());
-    upsampler.upsample(grid, shiftY, shiftX, out, offset);
+    upsampler.lines(grid, shiftX, lines);
+    return shiftY;
   }
 
   /** Bilinear weights sum to one, so every pixel's expected value is p. */

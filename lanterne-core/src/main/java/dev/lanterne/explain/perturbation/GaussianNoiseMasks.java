@@ -9,17 +9,15 @@ import java.util.SplittableRandom;
  * ({@link GridUpsampler}). Clipping happens on the grid, before the (convex) bilinear weights, so
  * every pixel's expected value is E[clip(p + sigma z, 0, 1)] ({@link #meanValue()}).
  *
- * <p>With {@code perPixel} the noise is drawn independently for every pixel instead (no grid):
- * pure white noise, whose RISE map is itself mostly noise at any practical mask count, since a
- * pixel's own value barely moves a classifier's score. Kept for comparison only.
+ * <p>{@link #perPixel} draws the noise independently for every pixel instead (no grid): pure white
+ * noise, whose RISE map is itself mostly noise at any practical mask count, since a pixel's own value
+ * barely moves a classifier's score. Kept for comparison only.
  */
-public final class GaussianNoiseMasks implements MaskGenerator {
-  private final int size;
+public final class GaussianNoiseMasks extends UpsampledMasks {
   private final int cells;
   private final double p;
   private final double sigma;
   private final double mean;
-  private final GridUpsampler upsampler;
 
   /**
    * Grid-scale noise.
@@ -29,45 +27,54 @@ public final class GaussianNoiseMasks implements MaskGenerator {
    * @param sigma standard deviation before clipping
    */
   public GaussianNoiseMasks(int height, int width, int cells, double p, double sigma) {
-    this(height, width, cells, p, sigma, false);
-  }
-
-  private GaussianNoiseMasks(int height, int width, int cells, double p, double sigma, boolean perPixel) {
-    BinaryGridMasks.checkProbability(p);
-    if (!(sigma > 0)) {
-      throw new IllegalArgumentException("noise sigma must be positive, got " + sigma);
-    }
-    this.size = height * width;
+    super(height, width, cells, cells);
+    checkNoise(p, sigma);
     this.cells = cells;
     this.p = p;
     this.sigma = sigma;
     this.mean = clippedNormalMean(p, sigma);
-    this.upsampler = perPixel ? null : new GridUpsampler(height, width, cells, cells);
+  }
+
+  private static void checkNoise(double p, double sigma) {
+    BinaryGridMasks.checkProbability(p);
+    if (!(sigma > 0)) {
+      throw new IllegalArgumentException("noise sigma must be positive, got " + sigma);
+    }
   }
 
   /** Per-pixel white noise: every pixel independently clip(p + sigma z, 0, 1). */
-  public static GaussianNoiseMasks perPixel(int height, int width, double p, double sigma) {
-    return new GaussianNoiseMasks(height, width, 1, p, sigma, true);
+  public static MaskGenerator perPixel(int height, int width, double p, double sigma) {
+    checkNoise(p, sigma);
+    int size = height * width;
+    double mean = clippedNormalMean(p, sigma);
+    return new MaskGenerator() {
+      @Override
+      public void fill(long index, SplittableRandom rng, float[] out, int offset) {
+        for (int i = 0; i < size; i++) {
+          out[offset + i] = draw(rng, p, sigma);
+        }
+      }
+
+      @Override
+      public double meanValue() {
+        return mean;
+      }
+    };
   }
 
   @Override
-  public void fill(long index, SplittableRandom rng, float[] out, int offset) {
-    if (upsampler == null) {
-      for (int i = 0; i < size; i++) {
-        out[offset + i] = draw(rng);
-      }
-      return;
-    }
+  public int fillLines(long index, SplittableRandom rng, float[][] lines) {
     float[] grid = new float[cells * cells];
     for (int i = 0; i < grid.length; i++) {
-      grid[i] = draw(rng);
+      grid[i] = draw(rng, p, sigma);
     }
     int shiftY = rng.nextInt(upsampler.cellHeight());
     int shiftX = rng.nextInt(upsampler.cellWidth());
-    upsampler.upsample(grid, shiftY, shiftX, out, offset);
+    upsampler.lines(grid, shiftX, lines);
+    return shiftY;
   }
 
-  private float draw(SplittableRandom rng) {
+  private static float draw(SplittableRandom rng, double p, double sigma) {
     return (float) Math.min(1.0, Math.max(0.0, p + sigma * rng.nextGaussian()));
   }
 

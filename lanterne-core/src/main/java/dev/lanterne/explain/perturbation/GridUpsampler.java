@@ -88,14 +88,28 @@ final class GridUpsampler {
     return cellWidth;
   }
 
-  /**
-   * Resamples grid [rows*cols] into out[offset, offset + height*width) with the given shifts. The
-   * vertical pass blends two whole grid rows into a line of its own and copies it out: with every
-   * array read and written from index 0, the JIT vectorises the blend (2-3x faster than indexing
-   * out and the rows at running offsets).
-   */
-  void upsample(float[] grid, int shiftY, int shiftX, float[] out, int offset) {
-    float[][] lines = new float[rows][width];
+  /** Grid rows: the lines of a mask. */
+  int rows() {
+    return rows;
+  }
+
+  /** The line row y starts from at vertical shift shiftY. */
+  int lowLine(int shiftY, int y) {
+    return yAxis.lo[shiftY * height + y];
+  }
+
+  /** The line row y blends towards at vertical shift shiftY. */
+  int highLine(int shiftY, int y) {
+    return yAxis.hi[shiftY * height + y];
+  }
+
+  /** Row y's weight of its high line at vertical shift shiftY. */
+  float highWeight(int shiftY, int y) {
+    return yAxis.weightHi[shiftY * height + y];
+  }
+
+  /** The horizontal pass: each grid row resampled to the image's width at shiftX, into lines[r]. */
+  void lines(float[] grid, int shiftX, float[][] lines) {
     int xBase = shiftX * width;
     for (int r = 0; r < rows; r++) {
       int g = r * cols;
@@ -106,20 +120,27 @@ final class GridUpsampler {
         line[x] = a + xAxis.weightHi[k] * (grid[g + xAxis.hi[k]] - a);
       }
     }
+  }
+
+  /**
+   * The vertical pass: blends two of the lines into each row of out[offset, offset + height*width).
+   * Each row is blended into a line of its own and copied out: with every array read and written from
+   * index 0, the JIT vectorises the blend (2-3x faster than indexing out and the rows at running offsets).
+   */
+  void expand(float[][] lines, int shiftY, float[] out, int offset) {
     float[] blended = new float[width];
     int yBase = shiftY * height;
     for (int y = 0; y < height; y++) {
       int k = yBase + y;
-      blend(lines[yAxis.lo[k]], lines[yAxis.hi[k]], yAxis.weightHi[k], blended);
+      SeparableMasks.blend(lines[yAxis.lo[k]], lines[yAxis.hi[k]], yAxis.weightHi[k], blended);
       System.arraycopy(blended, 0, out, offset + y * width, width);
     }
   }
 
-  /** out = lo + w (hi - lo), elementwise. */
-  private static void blend(float[] lo, float[] hi, float w, float[] out) {
-    for (int x = 0; x < out.length; x++) {
-      float a = lo[x];
-      out[x] = a + w * (hi[x] - a);
-    }
+  /** Resamples grid [rows*cols] into out[offset, offset + height*width) with the given shifts. */
+  void upsample(float[] grid, int shiftY, int shiftX, float[] out, int offset) {
+    float[][] lines = new float[rows][width];
+    lines(grid, shiftX, lines);
+    expand(lines, shiftY, out, offset);
   }
 }

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -16,6 +17,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * thread draws the masks of the next batch and composes the normalised inputs while ONNX Runtime
  * runs the current one. A fixed set of batch buffers circulates, so memory does not grow with the
  * number of masks; each mask's scores go to a {@link Sink} in mask order and are then forgotten.
+ * Masks of a {@link SeparableMasks} family go to a {@link LineSink} as their lines, not whole: the
+ * sink's work per mask then runs on a few rows, on the model's thread between two batches.
  */
 final class MaskedBatchRunner {
   /** Batch buffers in circulation: one being drawn, one waiting, one being scored. */
@@ -31,6 +34,16 @@ final class MaskedBatchRunner {
     boolean accept(long index, float[] masks, int maskOffset, float[] scores, int scoreOffset);
   }
 
+  /** A sink that takes the masks of a {@link SeparableMasks} family as their lines and phase. */
+  interface LineSink extends Sink {
+    /**
+     * @param lines the batch's lines; this mask's lineCount lines of width values start at lineOffset
+     * @param phase this mask's vertical phase
+     * @return false to stop: no later mask is passed on
+     */
+    boolean acceptLines(long index, float[] lines, int lineOffset, int phase, float[] scores, int scoreOffset);
+  }
+
   /**
    * @param used masks passed to the sink
    * @param seconds wall time of the whole run
@@ -44,6 +57,8 @@ final class MaskedBatchRunner {
 
   private final BlackBox model;
   private final MaskGenerator masks;
+  /** The masks as lines, when their family allows it; null otherwise. */
+  private final SeparableMasks separable;
   private final long seed;
   private final int batch;
   private final ScoreKind scoreKind;
@@ -66,6 +81,7 @@ final class MaskedBatchRunner {
     }
     this.model = model;
     this.masks = masks;
+    this.separable = masks instanceof SeparableMasks s ? s : null;
     this.seed = seed;
     this.batch = batch;
     this.scoreKind = scoreKind;
@@ -85,9 +101,19 @@ final class MaskedBatchRunner {
     }
   }
 
-  /** Bytes held by the batch buffers of this runner. */
-  long bufferBytes() {
-    return (long) BUFFERS * batch * plane * (1L + channels) * Float.BYTES;
+  /** Bytes held by the batch buffers of this runner, when it passes masks to this sink. */
+  private long bufferBytes(Sink sink) {
+    return (long) BUFFERS * batch * (maskFloats(sink) + (long) plane * channels) * Float.BYTES;
+  }
+
+  /** Whether masks go to this sink as lines. */
+  private boolean asLines(Sink sink) {
+    return separable != null && sink instanceof LineSink;
+  }
+
+  /** Floats a batch keeps per mask for the sink: its lines, or the whole mask. */
+  private int maskFloats(Sink sink) {
+    return asLines(sink) ? separable.lineCount() * separable.width() : plane;
   }
 
   /**
@@ -99,26 +125,30 @@ final class MaskedBatchRunner {
     private static final ConcurrentLinkedDeque<Batch> IDLE = new ConcurrentLinkedDeque<>();
     private static final int IDLE_MAX = 2 * BUFFERS;
 
+    /** Per mask: its lines, or the whole mask. */
     final float[] masks;
+    /** Per mask: its vertical phase, when masks are kept as lines. */
+    final int[] phases;
     final FloatBuffer input;
     long start;
     int n;
     Throwable error;
 
-    Batch(int batch, int plane, int channels) {
-      masks = new float[batch * plane];
+    Batch(int batch, int maskFloats, int plane, int channels) {
+      masks = new float[batch * maskFloats];
+      phases = new int[batch];
       input = ByteBuffer.allocateDirect(batch * plane * channels * Float.BYTES).order(ByteOrder.nativeOrder())
           .asFloatBuffer();
     }
 
-    static Batch take(int batch, int plane, int channels) {
+    static Batch take(int batch, int maskFloats, int plane, int channels) {
       for (Batch b : IDLE) {
-        if (b.masks.length == batch * plane && b.input.capacity() == batch * plane * channels
-            && IDLE.removeFirstOccurrence(b)) {
+        if (b.masks.length == batch * maskFloats && b.phases.length == batch
+            && b.input.capacity() == batch * plane * channels && IDLE.removeFirstOccurrence(b)) {
           return b;
         }
       }
-      return new Batch(batch, plane, channels);
+      return new Batch(batch, maskFloats, plane, channels);
     }
 
     void give() {
@@ -135,13 +165,15 @@ final class MaskedBatchRunner {
     BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BUFFERS);
     BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
     List<Batch> mine = new ArrayList<>();
+    boolean asLines = asLines(sink);
+    int maskFloats = maskFloats(sink);
     for (int i = 0; i < BUFFERS; i++) {
-      Batch b = Batch.take(batch, plane, channels);
+      Batch b = Batch.take(batch, maskFloats, plane, channels);
       mine.add(b);
       free.add(b);
     }
-    Batch end = new Batch(0, 0, 0);
-    Thread producer = new Thread(() -> produce(count, free, filled, end), "lanterne-masks");
+    Batch end = new Batch(0, 0, 0, 0);
+    Thread producer = new Thread(() -> produce(count, free, filled, end, asLines), "lanterne-masks");
     producer.setDaemon(true);
     producer.start();
     long used = 0;
@@ -165,7 +197,9 @@ final class MaskedBatchRunner {
         boolean go = true;
         long s0 = System.nanoTime();
         for (int i = 0; i < b.n && go; i++) {
-          go = sink.accept(b.start + i, b.masks, i * plane, scores, i * k);
+          go = asLines
+              ? ((LineSink) sink).acceptLines(b.start + i, b.masks, i * maskFloats, b.phases[i], scores, i * k)
+              : sink.accept(b.start + i, b.masks, i * plane, scores, i * k);
           used++;
         }
         sinkNanos += System.nanoTime() - s0;
@@ -189,12 +223,14 @@ final class MaskedBatchRunner {
       }
     }
     return new Result(used, (System.nanoTime() - t0) / 1e9, modelNanos / 1e9, drawNanos / 1e9, sinkNanos / 1e9,
-        bufferBytes());
+        bufferBytes(sink));
   }
 
-  private void produce(long count, BlockingQueue<Batch> free, BlockingQueue<Batch> filled, Batch end) {
+  private void produce(long count, BlockingQueue<Batch> free, BlockingQueue<Batch> filled, Batch end,
+      boolean asLines) {
     float[] mask = new float[plane];
     float[] row = new float[plane];
+    float[][] lines = asLines ? new float[separable.lineCount()][separable.width()] : null;
     try {
       for (long start = 0; start < count; start += batch) {
         Batch b = free.take();
@@ -202,7 +238,7 @@ final class MaskedBatchRunner {
         b.n = (int) Math.min(batch, count - start);
         long d0 = System.nanoTime();
         try {
-          draw(b, mask, row);
+          draw(b, mask, row, lines);
         } catch (RuntimeException | Error e) {
           b.error = e;
           filled.put(b);
@@ -219,15 +255,26 @@ final class MaskedBatchRunner {
 
   /**
    * Draws the batch's masks and composes its normalised inputs, one plane at a time: each mask is drawn
-   * into a scratch array of its own and copied to the batch, each plane composed into a scratch row
-   * and copied to the direct buffer.
+   * into a scratch array of its own and copied to the batch (whole, or its lines when lines is given),
+   * each plane composed into a scratch row and copied to the direct buffer.
    */
-  private void draw(Batch b, float[] mask, float[] row) {
+  private void draw(Batch b, float[] mask, float[] row, float[][] lines) {
     int per = plane * channels;
     for (int i = 0; i < b.n; i++) {
       long index = b.start + i;
-      masks.fill(index, MaskSeeds.forMask(seed, index), mask, 0);
-      System.arraycopy(mask, 0, b.masks, i * plane, plane);
+      SplittableRandom rng = MaskSeeds.forMask(seed, index);
+      if (lines == null) {
+        masks.fill(index, rng, mask, 0);
+        System.arraycopy(mask, 0, b.masks, i * plane, plane);
+      } else {
+        int phase = separable.fillLines(index, rng, lines);
+        separable.expand(lines, phase, mask, 0);
+        b.phases[i] = phase;
+        int width = separable.width();
+        for (int l = 0; l < lines.length; l++) {
+          System.arraycopy(lines[l], 0, b.masks, (i * lines.length + l) * width, width);
+        }
+      }
       for (int c = 0; c < channels; c++) {
         compose(row, mask, scale[c], offset[c]);
         b.input.put(i * per + c * plane, row, 0, plane);

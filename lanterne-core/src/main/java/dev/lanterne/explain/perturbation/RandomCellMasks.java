@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * E[M] = p: averaging over masks leaves no periodic pattern (a fixed checkerboard would keep
  * every second cell correlated with the first, and its RISE map would repeat every two cells).
  */
-public final class RandomCellMasks implements MaskGenerator {
+public final class RandomCellMasks implements SeparableMasks {
   private final int height;
   private final int width;
   private final int cellHeight;
@@ -41,19 +41,64 @@ public final class RandomCellMasks implements MaskGenerator {
   }
 
   @Override
-  public void fill(long index, SplittableRandom rng, float[] out, int offset) {
+  public int height() {
+    return height;
+  }
+
+  @Override
+  public int width() {
+    return width;
+  }
+
+  /** One line per row of cells. */
+  @Override
+  public int lineCount() {
+    return rows;
+  }
+
+  /** The vertical phase oy. */
+  @Override
+  public int phaseCount() {
+    return cellHeight;
+  }
+
+  @Override
+  public int fillLines(long index, SplittableRandom rng, float[][] lines) {
     int oy = rng.nextInt(cellHeight);
     int ox = rng.nextInt(cellWidth);
     boolean[] keep = new boolean[rows * cols];
     for (int i = 0; i < keep.length; i++) {
       keep[i] = rng.nextDouble() < p;
     }
-    for (int y = 0; y < height; y++) {
-      int r = (y + oy) / cellHeight;
-      int o = offset + y * width;
+    for (int r = 0; r < rows; r++) {
+      float[] line = lines[r];
       for (int x = 0; x < width; x++) {
-        out[o + x] = keep[r * cols + (x + ox) / cellWidth] ? 1f : 0f;
+        line[x] = keep[r * cols + (x + ox) / cellWidth] ? 1f : 0f;
       }
+    }
+    return oy;
+  }
+
+  /** Row y lies in cell row (y + oy) / cell, with nothing to blend. */
+  @Override
+  public int lowLine(int phase, int y) {
+    return (y + phase) / cellHeight;
+  }
+
+  @Override
+  public int highLine(int phase, int y) {
+    return lowLine(phase, y);
+  }
+
+  @Override
+  public float highWeight(int phase, int y) {
+    return 0f;
+  }
+
+  @Override
+  public void expand(float[][] lines, int phase, float[] out, int offset) {
+    for (int y = 0; y < height; y++) {
+      System.arraycopy(lines[lowLine(phase, y)], 0, out, offset + y * width, width);
     }
   }
 

@@ -6,11 +6,10 @@ import java.util.SplittableRandom;
  * Stripes: s bands, each kept with probability p, smoothed and shifted along one axis exactly
  * as the paper's grids are in two (vertical stripes are columns, horizontal stripes are rows).
  */
-public final class StripeMasks implements MaskGenerator {
+public final class StripeMasks extends UpsampledMasks {
   private final boolean vertical;
   private final int stripes;
   private final double p;
-  private final GridUpsampler upsampler;
 
   /**
    * Masks of height x width pixels from s stripes.
@@ -20,23 +19,23 @@ public final class StripeMasks implements MaskGenerator {
    * @throws IllegalArgumentException when p is outside (0, 1]
    */
   public StripeMasks(int height, int width, int stripes, double p, boolean vertical) {
+    super(height, width, vertical ? 1 : stripes, vertical ? stripes : 1);
     BinaryGridMasks.checkProbability(p);
     this.vertical = vertical;
     this.stripes = stripes;
     this.p = p;
-    this.upsampler = vertical ? new GridUpsampler(height, width, 1, stripes)
-        : new GridUpsampler(height, width, stripes, 1);
   }
 
   @Override
-  public void fill(long index, SplittableRandom rng, float[] out, int offset) {
+  public int fillLines(long index, SplittableRandom rng, float[][] lines) {
     float[] bands = new float[stripes];
     for (int i = 0; i < stripes; i++) {
       bands[i] = rng.nextDouble() < p ? 1f : 0f;
     }
     int shift = rng.nextInt(vertical ? upsampler.cellWidth() : upsampler.cellHeight());
     // a one-cell axis mirrors onto that cell, so the other axis is constant exactly
-    upsampler.upsample(bands, vertical ? 0 : shift, vertical ? shift : 0, out, offset);
+    upsampler.lines(bands, vertical ? shift : 0, lines);
+    return vertical ? 0 : shift;
   }
 
   @Override

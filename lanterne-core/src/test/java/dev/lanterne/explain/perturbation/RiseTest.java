@@ -209,7 +209,37 @@ class RiseTest {
         .withSeed(5);
     float[] x = RegionModel.image(3);
     List<Explanation> ex = new Rise(o).explain(model, x, new int[] {1, 0});
+    double[][] expected = handAccumulation(new BinaryGridMasks(H, W, 5, 0.4), 0.4, 90, 5, x);
+    assertEquals(1, ex.get(0).classIndex());
+    assertEquals(0, ex.get(1).classIndex());
+    assertClose(expected[1], ex.get(0).map().data(), 1e-5);
+    assertClose(expected[0], ex.get(1).map().data(), 1e-5);
+    double[] s = RegionModel.scores(x);
+    assertEquals(s[1], ex.get(0).score(), 1e-5);
+    assertEquals(Math.exp(s[1]) / (Math.exp(s[0]) + Math.exp(s[1])), ex.get(0).probability(), 1e-5);
+    assertEquals(90L, ex.get(0).details().get("masks"));
+  }
 
+  /**
+   * Every mask family, those whose sums are kept over lines (binary, grid, stripes, noise) and the one
+   * kept over whole masks (pixel noise), gives the hand-accumulated map of its whole masks.
+   */
+  @Test
+  void everyMaskFamilyGivesTheHandAccumulatedMap() {
+    float[] x = RegionModel.image(7);
+    for (MaskType t : MaskType.values()) {
+      RiseOptions o = RiseOptions.DEFAULTS.withMasks(60).withGrid(3).withP(0.5).withFill(Fill.MEAN).withBatch(8)
+          .withSeed(11).withMaskType(t);
+      MaskGenerator g = t.create(H, W, 3, 0.5);
+      List<Explanation> ex = new Rise(o).explain(model, x, new int[] {0, 1});
+      double[][] expected = handAccumulation(g, g.meanValue(), 60, 11, x);
+      assertClose(expected[0], ex.get(0).map().data(), 1e-5);
+      assertClose(expected[1], ex.get(1).map().data(), 1e-5);
+    }
+  }
+
+  /** sum_i softmax(S(x masked by M_i))_k M_i / (n p) for both classes, the image masked towards its mean colour. */
+  private static double[][] handAccumulation(MaskGenerator gen, double p, int n, long seed, float[] x) {
     float[] meanColour = new float[3];
     for (int c = 0; c < 3; c++) {
       double sum = 0;
@@ -218,12 +248,11 @@ class RiseTest {
       }
       meanColour[c] = (float) (sum / (H * W));
     }
-    MaskGenerator gen = new BinaryGridMasks(H, W, 5, 0.4);
     double[][] expected = new double[2][H * W];
     float[] m = new float[H * W];
     float[] masked = new float[3 * H * W];
-    for (int i = 0; i < 90; i++) {
-      gen.fill(i, MaskSeeds.forMask(5, i), m, 0);
+    for (int i = 0; i < n; i++) {
+      gen.fill(i, MaskSeeds.forMask(seed, i), m, 0);
       for (int c = 0; c < 3; c++) {
         for (int v = 0; v < H * W; v++) {
           masked[c * H * W + v] = m[v] * x[c * H * W + v] + (1 - m[v]) * meanColour[c];
@@ -233,18 +262,11 @@ class RiseTest {
       double z = Math.exp(s[0]) + Math.exp(s[1]);
       for (int k = 0; k < 2; k++) {
         for (int v = 0; v < H * W; v++) {
-          expected[k][v] += Math.exp(s[k]) / z * m[v] / (90 * 0.4);
+          expected[k][v] += Math.exp(s[k]) / z * m[v] / (n * p);
         }
       }
     }
-    assertEquals(1, ex.get(0).classIndex());
-    assertEquals(0, ex.get(1).classIndex());
-    assertClose(expected[1], ex.get(0).map().data(), 1e-5);
-    assertClose(expected[0], ex.get(1).map().data(), 1e-5);
-    double[] s = RegionModel.scores(x);
-    assertEquals(s[1], ex.get(0).score(), 1e-5);
-    assertEquals(Math.exp(s[1]) / (Math.exp(s[0]) + Math.exp(s[1])), ex.get(0).probability(), 1e-5);
-    assertEquals(90L, ex.get(0).details().get("masks"));
+    return expected;
   }
 
   @Test
@@ -268,7 +290,9 @@ class RiseTest {
   @Test
   void masksAreKeptFromTheSecondImageOnAndGiveTheSameMaps() {
     float[] x = RegionModel.image(4);
-    Rise rise = new Rise(RiseOptions.DEFAULTS.withMasks(200).withGrid(6).withSeed(42).withBatch(16));
+    // pixel noise: the one built-in family whose sums take whole masks
+    Rise rise = new Rise(RiseOptions.DEFAULTS.withMasks(200).withGrid(6).withSeed(42).withBatch(16)
+        .withMaskType(MaskType.PIXEL_NOISE));
     float[] first = rise.explain(model, x, new int[] {0}).get(0).map().data();
     assertFalse(rise.keepsMasks(H, W), "the first image draws its masks as it goes");
     float[] second = rise.explain(model, x, new int[] {0}).get(0).map().data();
@@ -280,6 +304,16 @@ class RiseTest {
   }
 
   @Test
+  void gridMasksAreDrawnAgainForEveryImageAndGiveTheSameMaps() {
+    float[] x = RegionModel.image(4);
+    Rise rise = new Rise(RiseOptions.DEFAULTS.withMasks(200).withGrid(6).withSeed(42).withBatch(16));
+    float[] first = rise.explain(model, x, new int[] {0}).get(0).map().data();
+    float[] second = rise.explain(model, x, new int[] {0}).get(0).map().data();
+    assertFalse(rise.keepsMasks(H, W), "binary grids are drawn from their lines each time");
+    assertArrayEquals(first, second);
+  }
+
+  @Test
   void workingMemoryDoesNotGrowWithTheNumberOfMasks() {
     float[] x = RegionModel.image(5);
     RiseOptions o = RiseOptions.DEFAULTS.withGrid(4).withBatch(16);
@@ -287,8 +321,9 @@ class RiseTest {
     Object large = new Rise(o.withMasks(4096)).explain(model, x, new int[] {0, 1}).get(0).details()
         .get("workingBytes");
     assertEquals(small, large);
-    // the batch buffers and the [K,H,W] sums, nothing per mask
-    long expected = 3L * 16 * H * W * 4 * 4 + 2L * H * W * 8;
+    // three batch buffers of 16 inputs [3,H,W] and 16 masks' 4 lines of W values; the sums of two
+    // classes over 4 lines for each of the ceil(H/4) vertical shifts: nothing per mask
+    long expected = 3L * 16 * (3L * H * W + 4L * W) * 4 + 2L * ((H + 3) / 4) * 4 * W * 8;
     assertEquals(expected, ((Number) large).longValue());
   }
 

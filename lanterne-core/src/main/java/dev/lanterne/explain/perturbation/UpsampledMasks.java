@@ -1,0 +1,58 @@
+package dev.lanterne.explain.perturbation;
+
+/**
+ * The families drawn on a grid and upsampled by a {@link GridUpsampler} (binary grids, grid-scale
+ * noise, stripes): a mask's lines are its grid rows after the horizontal pass, its phase the vertical
+ * shift. A family only says how it draws its grid and shifts ({@link #fillLines}).
+ */
+abstract class UpsampledMasks implements SeparableMasks {
+  final GridUpsampler upsampler;
+  private final int height;
+  private final int width;
+
+  UpsampledMasks(int height, int width, int rows, int cols) {
+    this.upsampler = new GridUpsampler(height, width, rows, cols);
+    this.height = height;
+    this.width = width;
+  }
+
+  @Override
+  public int height() {
+    return height;
+  }
+
+  @Override
+  public int width() {
+    return width;
+  }
+
+  @Override
+  public int lineCount() {
+    return upsampler.rows();
+  }
+
+  @Override
+  public int phaseCount() {
+    return upsampler.cellHeight();
+  }
+
+  @Override
+  public int lowLine(int phase, int y) {
+    return upsampler.lowLine(phase, y);
+  }
+
+  @Override
+  public int highLine(int phase, int y) {
+    return upsampler.highLine(phase, y);
+  }
+
+  @Override
+  public float highWeight(int phase, int y) {
+    return upsampler.highWeight(phase, y);
+  }
+
+  @Override
+  public void expand(float[][] lines, int phase, float[] out, int offset) {
+    upsampler.expand(lines, phase, out, offset);
+  }
+}
