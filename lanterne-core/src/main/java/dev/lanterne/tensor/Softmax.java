@@ -24,19 +24,29 @@ public final class Softmax {
 
   /** Replaces each of the n rows of k scores by its softmax. */
   public static void rowsInPlace(float[] x, int n, int k) {
+    double[] exps = new double[k];
     for (int r = 0; r < n; r++) {
-      inPlace(x, r * k, k);
+      inPlace(x, r * k, k, exps);
     }
   }
 
   private static void inPlace(float[] x, int offset, int count) {
+    inPlace(x, offset, count, new double[count]);
+  }
+
+  /**
+   * Each exponential is taken once and kept in exps: taken twice, they were 2% of a RISE run (1000
+   * classes per mask).
+   */
+  private static void inPlace(float[] x, int offset, int count, double[] exps) {
     double max = max(x, offset, count);
     double sum = 0;
     for (int j = 0; j < count; j++) {
-      sum += Math.exp(x[offset + j] - max);
+      exps[j] = Math.exp(x[offset + j] - max);
+      sum += exps[j];
     }
     for (int j = 0; j < count; j++) {
-      x[offset + j] = (float) (Math.exp(x[offset + j] - max) / sum);
+      x[offset + j] = (float) (exps[j] / sum);
     }
   }
 
