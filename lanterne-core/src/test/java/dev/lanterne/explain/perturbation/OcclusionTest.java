@@ -38,13 +38,15 @@ class OcclusionTest {
     float[] x = RegionModel.image(8);
     OcclusionOptions o = OcclusionOptions.DEFAULTS.withWindow(5, 4).withBatch(5).withScore(ScoreKind.LOGIT);
     List<Explanation> ex = new Occlusion(o).explain(model, x, new int[] {0, 1});
-    int[] starts = {0, 4, 8, 11};
+    // H = 20 rows and W = 16 columns, windows of 5 every 4 pixels, the last one flush with the edge
+    int[] rowStarts = {0, 4, 8, 12, 15};
+    int[] colStarts = {0, 4, 8, 11};
     double[] base = RegionModel.scores(x);
     for (int k = 0; k < 2; k++) {
       double[] sum = new double[H * W];
       int[] n = new int[H * W];
-      for (int y0 : starts) {
-        for (int x0 : starts) {
+      for (int y0 : rowStarts) {
+        for (int x0 : colStarts) {
           float[] occluded = x.clone();
           for (int c = 0; c < 3; c++) {
             for (int y = y0; y < y0 + 5; y++) {
@@ -67,7 +69,7 @@ class OcclusionTest {
         assertTrue(n[u] > 0, "the flush last window leaves no pixel uncovered");
         assertEquals(sum[u] / n[u], got[u], 1e-5, "class " + k + " pixel " + u);
       }
-      assertEquals(16L, ex.get(k).details().get("windows"));
+      assertEquals(20L, ex.get(k).details().get("windows"));
     }
   }
 }

@@ -16,13 +16,14 @@ import java.util.List;
  * with one full-image Conv. Its scores are hand-computable.
  */
 final class RegionModel {
-  static final int H = 16;
+  /** Not square: rows and columns must not be swapped anywhere. */
+  static final int H = 20;
   static final int W = 16;
   static final float[] MEAN = {0.5f, 0.4f, 0.3f};
   static final float[] STD = {0.25f, 0.5f, 0.2f};
 
   /** Rectangles {top, left, height, width} scored by class 0 and class 1. */
-  static final int[][] REGIONS = {{3, 8, 5, 6}, {10, 1, 4, 4}};
+  static final int[][] REGIONS = {{3, 8, 5, 6}, {13, 1, 5, 4}};
 
   private RegionModel() {}
 
