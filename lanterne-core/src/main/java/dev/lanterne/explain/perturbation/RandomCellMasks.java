@@ -10,9 +10,7 @@ import java.util.SplittableRandom;
  * E[M] = p: averaging over masks leaves no periodic pattern (a fixed checkerboard would keep
  * every second cell correlated with the first, and its RISE map would repeat every two cells).
  */
-public final class RandomCellMasks implements SeparableMasks {
-  private final int height;
-  private final int width;
+public final class RandomCellMasks extends SeparableMasks {
   private final int cellHeight;
   private final int cellWidth;
   private final int rows;
@@ -26,28 +24,17 @@ public final class RandomCellMasks implements SeparableMasks {
    * @param p keep probability of a cell
    */
   public RandomCellMasks(int height, int width, int cells, double p) {
+    super(height, width);
     BinaryGridMasks.checkProbability(p);
     if (cells < 1 || cells > Math.min(height, width)) {
       throw new IllegalArgumentException("grid of " + cells + " cells does not fit " + height + "x" + width);
     }
-    this.height = height;
-    this.width = width;
     this.p = p;
     this.cellHeight = (height + cells - 1) / cells;
     this.cellWidth = (width + cells - 1) / cells;
     // one more cell per axis so that any phase still covers the image
     this.rows = (height + cellHeight - 1) / cellHeight + 1;
     this.cols = (width + cellWidth - 1) / cellWidth + 1;
-  }
-
-  @Override
-  public int height() {
-    return height;
-  }
-
-  @Override
-  public int width() {
-    return width;
   }
 
   /** One line per row of cells. */
@@ -72,7 +59,7 @@ public final class RandomCellMasks implements SeparableMasks {
     }
     for (int r = 0; r < rows; r++) {
       float[] line = lines[r];
-      for (int x = 0; x < width; x++) {
+      for (int x = 0; x < width(); x++) {
         line[x] = keep[r * cols + (x + ox) / cellWidth] ? 1f : 0f;
       }
     }
@@ -97,8 +84,8 @@ public final class RandomCellMasks implements SeparableMasks {
 
   @Override
   public void expand(float[][] lines, int phase, float[] out, int offset) {
-    for (int y = 0; y < height; y++) {
-      System.arraycopy(lines[lowLine(phase, y)], 0, out, offset + y * width, width);
+    for (int y = 0; y < height(); y++) {
+      System.arraycopy(lines[lowLine(phase, y)], 0, out, offset + y * width(), width());
     }
   }
 

@@ -12,42 +12,54 @@ import java.util.SplittableRandom;
  * mask, and expands the sums once at the end, instead of adding every full mask to a map; and a
  * mask's lines are so cheap to draw again that no image keeps them for the next.
  */
-interface SeparableMasks extends MaskGenerator {
+abstract class SeparableMasks implements MaskGenerator {
+  private final int height;
+  private final int width;
+
+  SeparableMasks(int height, int width) {
+    this.height = height;
+    this.width = width;
+  }
+
   /** Mask height in pixels. */
-  int height();
+  public final int height() {
+    return height;
+  }
 
   /** Mask width in pixels: the length of a line. */
-  int width();
+  public final int width() {
+    return width;
+  }
 
   /** Lines per mask. */
-  int lineCount();
+  public abstract int lineCount();
 
   /** Vertical phases: a mask's phase is in [0, phaseCount). */
-  int phaseCount();
+  public abstract int phaseCount();
 
   /**
    * Draws the lines of mask {@code index} into lines[0, lineCount) (each of width values), drawing
    * exactly what {@link #fill} draws from rng, and returns the mask's phase.
    */
-  int fillLines(long index, SplittableRandom rng, float[][] lines);
+  public abstract int fillLines(long index, SplittableRandom rng, float[][] lines);
 
   /** The line row y of a mask of this phase starts from. */
-  int lowLine(int phase, int y);
+  public abstract int lowLine(int phase, int y);
 
   /** The line row y of a mask of this phase blends towards. */
-  int highLine(int phase, int y);
+  public abstract int highLine(int phase, int y);
 
   /** Row y's weight of the high line in a mask of this phase. */
-  float highWeight(int phase, int y);
+  public abstract float highWeight(int phase, int y);
 
   /**
    * Writes the mask of these lines and phase into out[offset, offset + height*width): row y is
    * lines[lowLine] + highWeight (lines[highLine] - lines[lowLine]), in float, as {@link #blend} computes it.
    */
-  void expand(float[][] lines, int phase, float[] out, int offset);
+  public abstract void expand(float[][] lines, int phase, float[] out, int offset);
 
   @Override
-  default void fill(long index, SplittableRandom rng, float[] out, int offset) {
+  public void fill(long index, SplittableRandom rng, float[] out, int offset) {
     float[][] lines = new float[lineCount()][width()];
     expand(lines, fillLines(index, rng, lines), out, offset);
   }

@@ -5,25 +5,12 @@ package dev.lanterne.explain.perturbation;
  * noise, stripes): a mask's lines are its grid rows after the horizontal pass, its phase the vertical
  * shift. A family only says how it draws its grid and shifts ({@link #fillLines}).
  */
-abstract class UpsampledMasks implements SeparableMasks {
+abstract class UpsampledMasks extends SeparableMasks {
   final GridUpsampler upsampler;
-  private final int height;
-  private final int width;
 
   UpsampledMasks(int height, int width, int rows, int cols) {
+    super(height, width);
     this.upsampler = new GridUpsampler(height, width, rows, cols);
-    this.height = height;
-    this.width = width;
-  }
-
-  @Override
-  public int height() {
-    return height;
-  }
-
-  @Override
-  public int width() {
-    return width;
   }
 
   @Override
