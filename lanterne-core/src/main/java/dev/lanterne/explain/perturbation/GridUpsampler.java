@@ -121,26 +121,4 @@ final class GridUpsampler {
       }
     }
   }
-
-  /**
-   * The vertical pass: blends two of the lines into each row of out[offset, offset + height*width).
-   * Each row is blended into a line of its own and copied out: with every array read and written from
-   * index 0, the JIT vectorises the blend (2-3x faster than indexing out and the rows at running offsets).
-   */
-  void expand(float[][] lines, int shiftY, float[] out, int offset) {
-    float[] blended = new float[width];
-    int yBase = shiftY * height;
-    for (int y = 0; y < height; y++) {
-      int k = yBase + y;
-      SeparableMasks.blend(lines[yAxis.lo[k]], lines[yAxis.hi[k]], yAxis.weightHi[k], blended);
-      System.arraycopy(blended, 0, out, offset + y * width, width);
-    }
-  }
-
-  /** Resamples grid [rows*cols] into out[offset, offset + height*width) with the given shifts. */
-  void upsample(float[] grid, int shiftY, int shiftX, float[] out, int offset) {
-    float[][] lines = new float[rows][width];
-    lines(grid, shiftX, lines);
-    expand(lines, shiftY, out, offset);
-  }
 }

@@ -83,13 +83,6 @@ public final class RandomCellMasks extends SeparableMasks {
   }
 
   @Override
-  public void expand(float[][] lines, int phase, float[] out, int offset) {
-    for (int y = 0; y < height(); y++) {
-      System.arraycopy(lines[lowLine(phase, y)], 0, out, offset + y * width(), width());
-    }
-  }
-
-  @Override
   public double meanValue() {
     return p;
   }

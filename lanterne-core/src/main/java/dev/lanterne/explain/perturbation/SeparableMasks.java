@@ -54,24 +54,29 @@ abstract class SeparableMasks implements MaskGenerator {
 
   /**
    * Writes the mask of these lines and phase into out[offset, offset + height*width): row y is
-   * lines[lowLine] + highWeight (lines[highLine] - lines[lowLine]), in float, as {@link #blend} computes it.
+   * lines[lowLine] + highWeight (lines[highLine] - lines[lowLine]), in float. Each row is blended into a
+   * line of its own and copied out: with every array read and written from index 0, the JIT vectorises
+   * the blend (2-3x faster than indexing out and the lines at running offsets, measured).
    */
-  public abstract void expand(float[][] lines, int phase, float[] out, int offset);
+  public void expand(float[][] lines, int phase, float[] out, int offset) {
+    float[] row = new float[width];
+    for (int y = 0; y < height; y++) {
+      blend(lines[lowLine(phase, y)], lines[highLine(phase, y)], highWeight(phase, y), row);
+      System.arraycopy(row, 0, out, offset + y * width, width);
+    }
+  }
+
+  /** out = lo + w (hi - lo), elementwise. */
+  private static void blend(float[] lo, float[] hi, float w, float[] out) {
+    for (int x = 0; x < out.length; x++) {
+      float a = lo[x];
+      out[x] = a + w * (hi[x] - a);
+    }
+  }
 
   @Override
   public void fill(long index, SplittableRandom rng, float[] out, int offset) {
     float[][] lines = new float[lineCount()][width()];
     expand(lines, fillLines(index, rng, lines), out, offset);
-  }
-
-  /**
-   * out = lo + w (hi - lo), elementwise. Every array is read and written from index 0: the JIT
-   * vectorises this loop (2-3x faster than indexing a mask at running offsets, measured).
-   */
-  static void blend(float[] lo, float[] hi, float w, float[] out) {
-    for (int x = 0; x < out.length; x++) {
-      float a = lo[x];
-      out[x] = a + w * (hi[x] - a);
-    }
   }
 }

@@ -37,9 +37,4 @@ abstract class UpsampledMasks extends SeparableMasks {
   public float highWeight(int phase, int y) {
     return upsampler.highWeight(phase, y);
   }
-
-  @Override
-  public void expand(float[][] lines, int phase, float[] out, int offset) {
-    upsampler.expand(lines, phase, out, offset);
-  }
 }

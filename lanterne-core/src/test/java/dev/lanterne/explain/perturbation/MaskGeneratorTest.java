@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MaskGeneratorTest {
@@ -29,9 +30,16 @@ class MaskGeneratorTest {
   @Test
   void upsamplingMatchesScipyZoomOfTheAuthorsCode() {
     float[] grid = {1, 0, 1, 0, 1, 1, 0, 0, 1};
-    GridUpsampler up = new GridUpsampler(10, 10, 3, 3);
+    // the grid above at shift 1 down and 3 right, through the horizontal pass and the masks' expansion
+    MaskGenerator fixed = new UpsampledMasks(10, 10, 3, 3) {
+      @Override
+      public int fillLines(long index, SplittableRandom rng, float[][] lines) {
+        upsampler.lines(grid, 3, lines);
+        return 1;
+      }
+    };
     float[] out = new float[100];
-    up.upsample(grid, 1, 3, out, 0);
+    fixed.fill(0, new SplittableRandom(0), out, 0);
     assertArrayEquals(SCIPY, out, 1e-5f);
   }
 
