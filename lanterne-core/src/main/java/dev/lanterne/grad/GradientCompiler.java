@@ -307,8 +307,17 @@ public final class GradientCompiler {
   private static Prepared prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
       ProbedShapes shapes) {
     Onnx.ModelProto folded = needsShapeFolding(model) ? ShapeFolding.fold(model, shapes, input, batched) : model;
-    return new Prepared(folded, input, output, chw, batched, shapes,
-        new Backprop(folded.getGraph(), shapes, input, output));
+    Onnx.ModelProto differentiated = ChannelLastNorms.rewrite(folded, shapes);
+    if (differentiated == folded) {
+      return new Prepared(folded, input, output, chw, batched, shapes,
+          new Backprop(folded.getGraph(), shapes, input, output));
+    }
+    // the derived graphs' forward part stays ONNX Runtime's optimisation of the model as given
+    ProbedShapes rewritten = ShapeProbe.probe(differentiated, input, chw, batched);
+    Survivors survivors = new Survivors(folded);
+    survivors.describe(input, chw, batched, rewritten);
+    return new Prepared(differentiated, input, output, chw, batched, rewritten,
+        new Backprop(differentiated.getGraph(), rewritten, input, output), survivors);
   }
 
   /** Operators whose inputs after the first are shapes, indices or sizes that a gradient rule reads as constants. */

@@ -168,6 +168,11 @@ class RuleGradientTest {
         ofFloat("epsilon", 1e-3f))));
     l.add(c("LayerNormalization axes 1.., no bias", 17, m -> m.node("LayerNormalization", in("x", m.random(2, 4, 4)),
         ofInt("axis", 1))));
+    // ConvNeXt's LayerNorm2d: rewritten to a normalisation over the channel axis before differentiating
+    l.add(c("LayerNorm2d between permutes, decomposed (opset 13)", 13, new long[] {4, 3, 3},
+        m -> ChannelLastNormsTest.layerNorm2d(m, false)));
+    l.add(c("LayerNorm2d between permutes, LayerNormalization (opset 17)", 17, new long[] {4, 3, 3},
+        m -> ChannelLastNormsTest.layerNorm2d(m, true)));
     l.add(c("Slice whose start comes from a Shape chain (channel split)", 13, new long[] {4, 3, 3}, m -> {
       String half = m.node("Div", in(m.node("Gather", in(m.node("Shape", "x"), scalarIndex(m, 1))), scalarLong(m, 2)));
       return m.node("Slice", in("x", m.node("Unsqueeze", in(half, m.ints(0))), m.ints(100), m.ints(1)));
