@@ -17,7 +17,7 @@ import java.util.Set;
  * LayerNorm over the last axis, Transpose back) as the same normalisation over the channel axis of the NCHW
  * tensor, in the graph the compiler differentiates. The backward then needs no transposes there: node by node, it
  * transposed the gradient twice and recomputed the permuted input, and ONNX Runtime's transpose optimiser, pushing
- * those transposes through the backward's own arithmetic, added more (on ConvNeXt at batch 16, a tenth of the
+ * those transposes through the backward's own arithmetic, added more (on ConvNeXt at batch 16, a fifth of the
  * saliency call). The derived graphs' forward part is still ONNX Runtime's optimisation of the model as given
  * (see {@link FusionSafeView}), so scores do not change; only the backward's recomputed statistics are reduced
  * in another order.
@@ -40,6 +40,9 @@ final class ChannelLastNorms {
   /** The model with every qualifying region rewritten, or the model itself when there is none. */
   static Onnx.ModelProto rewrite(Onnx.ModelProto model, ProbedShapes shapes) {
     Onnx.GraphProto g = model.getGraph();
+    if (Graphs.names(g).stream().anyMatch(n -> n.startsWith(PREFIX))) {
+      return model;
+    }
     int opset = dev.lanterne.onnx.OnnxModels.opset(model);
     Map<String, Onnx.TensorProto> constants = constants(g);
     Map<String, List<Integer>> consumers = Graphs.consumers(g);
