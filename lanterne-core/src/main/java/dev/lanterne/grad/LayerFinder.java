@@ -69,7 +69,8 @@ public final class LayerFinder {
     List<Layer> out = new ArrayList<>();
     for (Onnx.NodeProto n : TopologicalOrder.sort(graph)) {
       for (String o : n.getOutputList()) {
-        if (paths.onPath(o) && shapes.isFloat(o)) {
+        // the compiler's own rewrite of a channels-last LayerNorm is not a layer of the model
+        if (paths.onPath(o) && shapes.isFloat(o) && !o.startsWith(ChannelLastNorms.PREFIX)) {
           layout(shapes, o, chw).ifPresent(l -> out.add(new Layer(o, n.getOpType(), shapes.dims(o), l)));
         }
       }

@@ -54,6 +54,11 @@ class ChannelLastNormsTest {
     Onnx.ModelProto model = m.build(layerNorm2d(m, operator));
     GradientCompiler.Prepared p = GradientCompiler.prepare(model);
     assertEquals(0, count(p.model().getGraph(), "Transpose"));
+    // its nodes are the compiler's, not layers of the model that `lanterne layers` lists
+    assertTrue(p.layers().stream().noneMatch(l -> l.tensor().startsWith(ChannelLastNorms.PREFIX)), "layers: "
+        + p.layers());
+    assertTrue(p.layers().stream().anyMatch(l -> l.tensor().equals("x") || l.op().equals("Identity")),
+        "layers: " + p.layers());
     Onnx.ModelProto saliency = GradientCompiler.compileSaliency(model, GradientOptions.DEFAULT);
     long backwardTransposes = saliency.getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Transpose") && n.getName().startsWith(GradientCompiler.BACKWARD_PREFIX))
