@@ -53,7 +53,9 @@ final class ChannelLastNorms {
     int[] counter = {0};
     for (int i = 0; i < g.getNodeCount(); i++) {
       Onnx.NodeProto t1 = g.getNode(i);
-      if (!isTranspose(t1, TO_NHWC) || !shapes.has(t1.getOutput(0)) || removed.contains(i)) {
+      // float32 only: the written-out LayerNormalization's epsilon is a float32 constant
+      if (!isTranspose(t1, TO_NHWC) || !shapes.has(t1.getOutput(0)) || !shapes.isFloat(t1.getOutput(0))
+          || removed.contains(i)) {
         continue;
       }
       long[] nhwc = shapes.dims(t1.getOutput(0));
