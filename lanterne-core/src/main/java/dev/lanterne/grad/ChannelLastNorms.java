@@ -54,8 +54,7 @@ final class ChannelLastNorms {
     for (int i = 0; i < g.getNodeCount(); i++) {
       Onnx.NodeProto t1 = g.getNode(i);
       // float32 only: the written-out LayerNormalization's epsilon is a float32 constant
-      if (!isTranspose(t1, TO_NHWC) || !shapes.has(t1.getOutput(0)) || !shapes.isFloat(t1.getOutput(0))
-          || removed.contains(i)) {
+      if (!isTranspose(t1, TO_NHWC) || !shapes.has(t1.getOutput(0)) || !shapes.isFloat(t1.getOutput(0))) {
         continue;
       }
       long[] nhwc = shapes.dims(t1.getOutput(0));
@@ -228,8 +227,10 @@ final class ChannelLastNorms {
   private static List<Onnx.NodeProto> nchw(Onnx.NodeProto n, Map<String, String> renamed,
       Map<String, Onnx.TensorProto> constants, long channels, int opset, List<Onnx.TensorProto> added,
       int[] counter) {
+    // a ReduceMean's axes (an input from opset 18) are replaced, not copied
+    int operands = n.getOpType().equals("ReduceMean") ? 1 : n.getInputCount();
     List<String> in = new ArrayList<>();
-    for (String i : n.getInputList()) {
+    for (String i : n.getInputList().subList(0, operands)) {
       if (i.isEmpty() || renamed.containsKey(i)) {
         in.add(i.isEmpty() ? i : renamed.get(i));
       } else {
@@ -245,49 +246,31 @@ final class ChannelLastNorms {
       }
     }
     String out = renamed.get(n.getOutput(0));
-    String name = PREFIX + n.getName();
-    switch (n.getOpType()) {
-      case "ReduceMean" -> {
-        Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType("ReduceMean").setName(name)
-            .addInput(in.get(0)).addOutput(out).addAttribute(Attributes.ofInt("keepdims", 1));
-        if (opset >= 18) {
-          String axes = PREFIX + "axes_" + counter[0]++;
-          added.add(TensorProtos.vector(axes, 1));
-          b.addInput(axes);
-        } else {
-          b.addAttribute(Attributes.ofInts("axes", 1));
-        }
-        return List.of(b.build());
-      }
-      case "LayerNormalization" -> {
-        return layerNorm(n, in, out, name, opset, added, counter);
-      }
-      default -> {
-        return List.of(n.toBuilder().clearInput().addAllInput(in).clearOutput().addOutput(out).setName(name)
-            .build());
-      }
-    }
+    return switch (n.getOpType()) {
+      case "ReduceMean" -> List.of(reduceMean(in.get(0), out, channelAxis(opset, added, counter)));
+      case "LayerNormalization" -> layerNorm(n, in, out, opset, added, counter);
+      default -> List.of(n.toBuilder().clearInput().addAllInput(in).clearOutput().addOutput(out)
+          .setName(PREFIX + n.getName()).build());
+    };
   }
 
-  /** LayerNormalization over the channel axis, written out: (x - mean) / sqrt(var + epsilon) * scale + bias. */
-  private static List<Onnx.NodeProto> layerNorm(Onnx.NodeProto n, List<String> in, String out, String name,
-      int opset, List<Onnx.TensorProto> added, int[] counter) {
-    float epsilon = Attributes.getFloat(n, "epsilon", 1e-5f);
-    List<Onnx.NodeProto> nodes = new ArrayList<>();
-    String axes = null;
-    if (opset >= 18) {
-      axes = PREFIX + "axes_" + counter[0]++;
-      added.add(TensorProtos.vector(axes, 1));
-    }
+  /**
+   * LayerNormalization over the channel axis, written out: (x - mean) / sqrt(var + epsilon) * scale + bias. Its
+   * tensors are named after its output, which is unique (exported nodes may have no name).
+   */
+  private static List<Onnx.NodeProto> layerNorm(Onnx.NodeProto n, List<String> in, String out, int opset,
+      List<Onnx.TensorProto> added, int[] counter) {
+    String axes = channelAxis(opset, added, counter);
     String eps = PREFIX + "epsilon_" + counter[0]++;
-    added.add(TensorProtos.scalar(eps, epsilon));
-    String mean = name + "/mean";
-    String centred = name + "/centred";
-    String square = name + "/square";
-    String variance = name + "/variance";
-    String shifted = name + "/shifted";
-    String std = name + "/std";
-    String normalised = name + "/normalised";
+    added.add(TensorProtos.scalar(eps, Attributes.getFloat(n, "epsilon", 1e-5f)));
+    String mean = out + "/mean";
+    String centred = out + "/centred";
+    String square = out + "/square";
+    String variance = out + "/variance";
+    String shifted = out + "/shifted";
+    String std = out + "/std";
+    String normalised = out + "/normalised";
+    List<Onnx.NodeProto> nodes = new ArrayList<>();
     nodes.add(reduceMean(in.get(0), mean, axes));
     nodes.add(node("Sub", List.of(in.get(0), mean), centred));
     nodes.add(node("Mul", List.of(centred, centred), square));
@@ -296,12 +279,22 @@ final class ChannelLastNorms {
     nodes.add(node("Sqrt", List.of(shifted), std));
     nodes.add(node("Div", List.of(centred, std), normalised));
     boolean bias = in.size() > 2 && !in.get(2).isEmpty();
-    String scaled = bias ? name + "/scaled" : out;
+    String scaled = bias ? out + "/scaled" : out;
     nodes.add(node("Mul", List.of(normalised, in.get(1)), scaled));
     if (bias) {
       nodes.add(node("Add", List.of(scaled, in.get(2)), out));
     }
     return nodes;
+  }
+
+  /** ReduceMean's axes input [1] from opset 18 (a new constant), or null when axes is an attribute. */
+  private static String channelAxis(int opset, List<Onnx.TensorProto> added, int[] counter) {
+    if (opset < 18) {
+      return null;
+    }
+    String axes = PREFIX + "axes_" + counter[0]++;
+    added.add(TensorProtos.vector(axes, 1));
+    return axes;
   }
 
   private static Onnx.NodeProto reduceMean(String x, String out, String axes) {

@@ -85,11 +85,6 @@ public final class GradientCompiler {
    */
   public record Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched,
       ProbedShapes shapes, Backprop paths, Survivors survivors) {
-    Prepared(Onnx.ModelProto model, String input, String output, long[] chw, boolean batched, ProbedShapes shapes,
-        Backprop paths) {
-      this(model, input, output, chw, batched, shapes, paths, new Survivors(model));
-      survivors.describe(input, chw, batched, shapes);
-    }
 
     /** A fresh view of the forward part for one derived graph's backward. */
     GraphEmitter.ForwardView view() {
@@ -308,16 +303,12 @@ public final class GradientCompiler {
       ProbedShapes shapes) {
     Onnx.ModelProto folded = needsShapeFolding(model) ? ShapeFolding.fold(model, shapes, input, batched) : model;
     Onnx.ModelProto differentiated = ChannelLastNorms.rewrite(folded, shapes);
-    if (differentiated == folded) {
-      return new Prepared(folded, input, output, chw, batched, shapes,
-          new Backprop(folded.getGraph(), shapes, input, output));
-    }
+    ProbedShapes probed = differentiated == folded ? shapes : ShapeProbe.probe(differentiated, input, chw, batched);
     // the derived graphs' forward part stays ONNX Runtime's optimisation of the model as given
-    ProbedShapes rewritten = ShapeProbe.probe(differentiated, input, chw, batched);
     Survivors survivors = new Survivors(folded);
-    survivors.describe(input, chw, batched, rewritten);
-    return new Prepared(differentiated, input, output, chw, batched, rewritten,
-        new Backprop(differentiated.getGraph(), rewritten, input, output), survivors);
+    survivors.describe(input, chw, batched, probed);
+    return new Prepared(differentiated, input, output, chw, batched, probed,
+        new Backprop(differentiated.getGraph(), probed, input, output), survivors);
   }
 
   /** Operators whose inputs after the first are shapes, indices or sizes that a gradient rule reads as constants. */
