@@ -136,7 +136,7 @@ public final class GradientBenchmark {
         double invRatio = Double.NaN;
         if (inv != null) {
           double[][] ti = Timing.alternating(WARM_UP_CALLS, s.repeats(), () -> plain.run(x, batch),
-              () -> inv.step(x, batch, seed, 0.05f, 0f));
+              () -> inv.update(x, batch, seed, 0.05f, 0f));
           double invMs = ti[1][0] * 1e3;
           invRatio = invMs / (ti[0][0] * 1e3);
           invCols = String.format(Locale.ROOT, " %13.1f %6.2f", invMs, invRatio);

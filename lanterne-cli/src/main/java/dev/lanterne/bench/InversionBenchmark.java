@@ -125,7 +125,7 @@ public final class InversionBenchmark {
         seed[i * 1000 + COURSE_CLASSES[i]] = 1;
       }
       double f = Timing.median(2, repeats, () -> plain.run(x, n));
-      double s = Timing.median(2, repeats, () -> inv.step(x, n, seed, 0.05f, 0f));
+      double s = Timing.median(2, repeats, () -> inv.update(x, n, seed, 0.05f, 0f));
       System.out.printf(Locale.ROOT, "%5d %12.1f %16.1f %7.2f%n", n, f * 1e3, s * 1e3, s / f);
     }
   }

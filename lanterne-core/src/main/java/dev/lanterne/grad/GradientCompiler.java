@@ -409,16 +409,20 @@ public final class GradientCompiler {
     GraphEmitter e = b.emitter;
     String x = p.input();
     String g = b.backprop(x).get(x);
-    String step = g;
-    if (o.normalizeInversion()) {
-      // per-image mean |g|; the floor only guards an all-zero gradient (0 / tiny = 0)
-      String scale = e.op("Max", e.reduceMean(e.op("Abs", g), new long[] {1, 2, 3}, true), e.scalar(1e-30f));
-      step = e.div(g, scale);
-    }
     b.scalarInput(LR);
     b.scalarInput(L2);
-    String delta = e.mul(e.sub(step, e.mul(x, L2)), LR);
-    b.output(NEXT, e.add(x, delta), x);
+    // x + lr * (g / mean|g| - l2 * x) as x * (1 - lr * l2) + g * (lr / mean|g|): the per-image and scalar
+    // factors are computed on their own, so the image is read and written in three passes, not six
+    String gain = LR;
+    if (o.normalizeInversion()) {
+      // per-image mean |g|; the floor only guards an all-zero gradient (0 / tiny = 0)
+      long count = p.chw()[0] * p.chw()[1] * p.chw()[2];
+      String meanAbs = e.op("Max", e.mul(e.reduceL1(g, new long[] {1, 2, 3}, true), e.scalar(1f / count)),
+          e.scalar(1e-30f));
+      gain = e.div(LR, meanAbs);
+    }
+    String keep = e.sub(e.scalar(1f), e.mul(LR, L2));
+    b.output(NEXT, e.add(e.mul(x, keep), e.mul(g, gain)), x);
     b.output(GRAD_INPUT, g, x);
     return b.build();
   }

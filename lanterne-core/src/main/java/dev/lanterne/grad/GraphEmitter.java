@@ -504,6 +504,11 @@ public final class GraphEmitter {
     return reduce("ReduceMean", 18, x, axes, keepDims);
   }
 
+  /** Sum of |x| over the axes, in one pass. */
+  public String reduceL1(String x, long[] axes, boolean keepDims) {
+    return reduce("ReduceL1", 18, x, axes, keepDims);
+  }
+
   private String reduce(String type, int axesInputFrom, String x, long[] axes, boolean keepDims) {
     Onnx.AttributeProto keep = Attributes.ofInt("keepdims", keepDims ? 1 : 0);
     if (opset >= axesInputFrom) {

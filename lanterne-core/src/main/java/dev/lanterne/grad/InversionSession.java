@@ -37,8 +37,32 @@ public final class InversionSession implements InversionModel {
 
   @Override
   public Result step(float[] x, int n, float[] seed, float lr, float l2) {
+    return run(x, n, seed, lr, l2, true, true);
+  }
+
+  @Override
+  public Result update(float[] x, int n, float[] seed, float lr, float l2) {
+    return run(x, n, seed, lr, l2, true, false);
+  }
+
+  @Override
+  public Result gradient(float[] x, int n, float[] seed) {
+    return run(x, n, seed, 0f, 0f, false, true);
+  }
+
+  // ONNX Runtime computes the whole graph either way; an output not fetched is one image-sized copy
+  // into the Java heap less
+  private Result run(float[] x, int n, float[] seed, float lr, float l2, boolean next, boolean gradient) {
+    List<String> names = new java.util.ArrayList<>(3);
+    if (next) {
+      names.add(GradientCompiler.NEXT);
+    }
+    if (gradient) {
+      names.add(GradientCompiler.GRAD_INPUT);
+    }
+    names.add(runner.scoresName());
     Map<String, float[]> out = runner.run(x, n, seed, Map.of(GradientCompiler.LR, lr, GradientCompiler.L2, l2),
-        List.of(GradientCompiler.NEXT, GradientCompiler.GRAD_INPUT, runner.scoresName()));
+        names);
     return new Result(out.get(GradientCompiler.NEXT), out.get(GradientCompiler.GRAD_INPUT),
         out.get(runner.scoresName()));
   }

@@ -11,7 +11,8 @@ public interface AscentObjective {
   /**
    * One evaluation at x [n,C,H,W].
    *
-   * @param lr learning rate for the graph's own update (ignored where {@link Step#next} is null)
+   * @param lr learning rate for the graph's own update (ignored where {@link Step#next} is null); with
+   *     lr = l2 = 0 the step is the gradient alone
    * @param l2 L2 decay for the graph's own update
    */
   Step step(float[] x, int n, float lr, float l2);
@@ -24,7 +25,7 @@ public interface AscentObjective {
 
   /**
    * @param next x + lr * g - lr * l2 * x computed by the graph, or null where the caller updates
-   * @param gradient d objective / dx [n,C,H,W], not normalised
+   * @param gradient d objective / dx [n,C,H,W], not normalised; may be null where next is given
    * @param scores the scores at x, [n,K]
    */
   record Step(float[] next, float[] gradient, float[] scores) {}

@@ -66,6 +66,12 @@ public final class GradientInversionModel implements InversionModel {
   }
 
   @Override
+  public Result gradient(float[] x, int n, float[] seed) {
+    GradientModel.Result r = gradients.gradient(x, n, seed);
+    return new Result(null, r.inputGradient(), r.scores());
+  }
+
+  @Override
   public void close() {
     if (borrowed) {
       return;

@@ -82,7 +82,8 @@ public final class ModelObjective implements AscentObjective {
         s[j] += extra[j];
       }
     }
-    InversionModel.Result r = model.step(x, n, s, lr, l2);
+    // the ascent loop reads the graph's updated image, or (lr = l2 = 0) the gradient, never both
+    InversionModel.Result r = lr == 0f && l2 == 0f ? model.gradient(x, n, s) : model.update(x, n, s, lr, l2);
     if (logProbability) {
       reseed(r.scores());
     }
