@@ -4,6 +4,7 @@ import static dev.lanterne.onnx.Attributes.ofInts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanterne.LanterneException;
@@ -145,6 +146,14 @@ class GraphSemanticsTest {
       try (InversionModel inv = new InversionSession(graphs.inversion(), OPTS)) {
         InversionModel.Result r = inv.step(x, n, seed, lr, l2);
         assertTrue(Errors.relL2(r.gradient(), g) < 1e-6);
+        // the ascent loop's two calls fetch one image-sized output each, with the same values as step's
+        InversionModel.Result u = inv.update(x, n, seed, lr, l2);
+        assertArrayEquals(r.next(), u.next());
+        assertArrayEquals(r.scores(), u.scores());
+        assertNull(u.gradient());
+        InversionModel.Result d = inv.gradient(x, n, seed);
+        assertArrayEquals(r.gradient(), d.gradient());
+        assertNull(d.next());
         for (int i = 0; i < n; i++) {
           double meanAbs = 0;
           for (int j = 0; j < per; j++) {
