@@ -11,11 +11,58 @@ public final class Timing {
    */
   public static final int WARM_UP_CALLS = 2;
 
-  /** Median seconds of one call of task, after warmup calls. */
-  public static double median(int warmup, int repeats, Runnable task) {
-    for (int i = 0; i < warmup; i++) {
-      task.run();
+  /**
+   * Most warm-up rounds made while the process still touches new memory (see {@link #warmUp}): the
+   * fresh JVM heap of mobilenet_v3_small's batch-16 saliency calls settles after about 7 calls.
+   */
+  static final int MAX_WARM_UP_ROUNDS = 30;
+
+  /** A warm-up round that faults in fewer pages than this (1 MiB) counts as settled. */
+  static final long SETTLED_PAGE_FAULTS = 256;
+
+  /**
+   * Runs every task at least min times, then more rounds while the last one still faulted in new pages
+   * (Linux; elsewhere min rounds only). A fresh JVM hands each large result array memory it has not
+   * touched before until its heap has grown and been reused once: on this project's 2-core machine
+   * about 12 us per 4 KiB page, so a 9.6 MB gradient cost 25-30 ms more per call (mobilenet_v3_small,
+   * batch 16: 94-102 ms for the first calls, 67-70 ms from the eighth on). A timing that stops there
+   * measures the JVM's start, not the method.
+   *
+   * @return the rounds made
+   */
+  static int warmUp(int min, Runnable... tasks) {
+    int rounds = 0;
+    long faults = minorPageFaults();
+    while (rounds < MAX_WARM_UP_ROUNDS) {
+      for (Runnable t : tasks) {
+        t.run();
+      }
+      rounds++;
+      long now = minorPageFaults();
+      boolean settled = faults < 0 || now - faults < SETTLED_PAGE_FAULTS;
+      faults = now;
+      if (rounds >= min && settled) {
+        break;
+      }
     }
+    return rounds;
+  }
+
+  /** The process's minor page faults so far (field 10 of /proc/self/stat), or -1 where unknown. */
+  static long minorPageFaults() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+      // the command name (field 2) is in brackets and may hold spaces: count fields after it
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[7]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Median seconds of one call of task, after at least warmup calls (see {@link #warmUp}). */
+  public static double median(int warmup, int repeats, Runnable task) {
+    warmUp(warmup, task);
     double[] t = new double[repeats];
     for (int i = 0; i < repeats; i++) {
       t[i] = time(task);
@@ -24,18 +71,14 @@ public final class Timing {
   }
 
   /**
-   * Median seconds of each task, timed in alternating order: every round runs them all, forwards in even
-   * rounds and backwards in odd ones (a then b, then b then a, ...), so that none always runs right after
-   * another.
+   * Median seconds of each task after at least warmup rounds (see {@link #warmUp}), timed in alternating
+   * order: every round runs them all, forwards in even rounds and backwards in odd ones (a then b, then b
+   * then a, ...), so that none always runs right after another.
    *
    * @return {{median of the first}, {median of the second}, ...}
    */
   public static double[][] alternating(int warmup, int rounds, Runnable... tasks) {
-    for (int i = 0; i < warmup; i++) {
-      for (Runnable t : tasks) {
-        t.run();
-      }
-    }
+    warmUp(warmup, tasks);
     double[][] times = new double[tasks.length][rounds];
     for (int r = 0; r < rounds; r++) {
       for (int j = 0; j < tasks.length; j++) {
