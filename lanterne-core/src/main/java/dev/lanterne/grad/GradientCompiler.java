@@ -412,7 +412,8 @@ public final class GradientCompiler {
     b.scalarInput(LR);
     b.scalarInput(L2);
     // x + lr * (g / mean|g| - l2 * x) as x * (1 - lr * l2) + g * (lr / mean|g|): the per-image and scalar
-    // factors are computed on their own, so the image is read and written in three passes, not six
+    // factors are computed on their own, so four operators run over the image instead of seven (the floor
+    // of mean|g| keeps lr / mean|g| finite)
     String gain = LR;
     if (o.normalizeInversion()) {
       // per-image mean |g|; the floor only guards an all-zero gradient (0 / tiny = 0)
