@@ -4,12 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TimingTest {
+  @TempDir
+  Path dir;
+
   @Test
   void warmUpStopsAtTheMinimumOnceNothingNewIsTouched() {
     int[] calls = {0};
@@ -19,17 +29,13 @@ class TimingTest {
 
   @Test
   void warmUpGoesOnWhileCallsTouchNewMemory() {
-    assumeTrue(Timing.minorPageFaults() >= 0 && !hugePagesAlways(), "needs /proc/self/stat (Linux), 4 KiB pages");
+    assumeTrue(Timing.minorPageFaults() >= 0, "needs /proc/self/stat (Linux)");
     // the first six calls each write 8 MiB of memory never touched before (kept, so never reused)
-    List<ByteBuffer> kept = new ArrayList<>();
+    List<MappedByteBuffer> kept = new ArrayList<>();
     int[] calls = {0};
     Runnable task = () -> {
       if (calls[0]++ < 6) {
-        ByteBuffer b = ByteBuffer.allocateDirect(8 << 20);
-        for (int i = 0; i < b.capacity(); i += 4096) {
-          b.put(i, (byte) 1);
-        }
-        kept.add(b);
+        kept.add(touchFresh(8 << 20));
       }
     };
     int rounds = Timing.warmUp(2, task);
@@ -41,22 +47,28 @@ class TimingTest {
   @Test
   void minorPageFaultsCountTouchedPages() {
     long before = Timing.minorPageFaults();
-    assumeTrue(before >= 0 && !hugePagesAlways(), "needs /proc/self/stat (Linux), 4 KiB pages");
-    ByteBuffer b = ByteBuffer.allocateDirect(16 << 20);
-    for (int i = 0; i < b.capacity(); i += 4096) {
-      b.put(i, (byte) 1);
-    }
+    assumeTrue(before >= 0, "needs /proc/self/stat (Linux)");
+    touchFresh(16 << 20);
     // 4096 pages of 4 KiB
     assertTrue(Timing.minorPageFaults() - before >= Timing.SETTLED_PAGE_FAULTS, "faults");
   }
 
-  /** Transparent huge pages for every allocation: then 8 MiB may be four faults, not 2048. */
-  private static boolean hugePagesAlways() {
+  /**
+   * Memory no one touched before: a new file mapped into memory, one byte written per 4 KiB page (each
+   * first write faults a page in). Freed native memory could be handed out again already touched.
+   */
+  private MappedByteBuffer touchFresh(int bytes) {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"))
-          .contains("[always]");
-    } catch (java.io.IOException e) {
-      return false;
+      Path file = Files.createTempFile(dir, "fresh", ".bin");
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+        for (int i = 0; i < bytes; i += 4096) {
+          b.put(i, (byte) 1);
+        }
+        return b;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
