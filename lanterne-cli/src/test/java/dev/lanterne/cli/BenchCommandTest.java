@@ -53,4 +53,15 @@ class BenchCommandTest {
     assertTrue(m.find(), o.out());
     assertTrue(Double.parseDouble(m.group(1)) > 0 && Double.parseDouble(m.group(2)) > 0, o.out());
   }
+
+  @Test
+  void eachBenchmarksHelpListsOnlyTheOptionsItTakes() {
+    CliErrorsTest.Outcome inversion = CliErrorsTest.run("bench", "inversion", "--help");
+    assertEquals(0, inversion.code(), inversion.err());
+    assertTrue(inversion.out().contains("--steps") && !inversion.out().contains("--model"), inversion.out());
+    CliErrorsTest.Outcome refused = CliErrorsTest.run("bench", "inversion", "--model", "m.onnx");
+    assertEquals(2, refused.code(), refused.err());
+    CliErrorsTest.Outcome gradients = CliErrorsTest.run("bench", "gradients", "--help");
+    assertTrue(gradients.out().contains("--model") && !gradients.out().contains("--steps"), gradients.out());
+  }
 }
