@@ -28,6 +28,13 @@ class TimingTest {
   }
 
   @Test
+  void noWarmUpAskedMeansNone() {
+    int[] calls = {0};
+    assertEquals(0, Timing.warmUp(0, () -> calls[0]++));
+    assertEquals(0, calls[0]);
+  }
+
+  @Test
   void warmUpGoesOnWhileCallsTouchNewMemory() {
     assumeTrue(Timing.minorPageFaults() >= 0, "needs /proc/self/stat (Linux)");
     // the first six calls each write 8 MiB of memory never touched before (kept, so never reused)
