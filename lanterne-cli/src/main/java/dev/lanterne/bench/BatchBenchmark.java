@@ -36,61 +36,29 @@ public final class BatchBenchmark {
   private BatchBenchmark() {}
 
   /** Usage: bench batch [--model M] [IMAGES=200] [RISE_IMAGES=8] [MEMORY_IMAGES=2000] [ROUNDS=3]. */
-  public static void main(String[] argv) {
-    if (java.util.Arrays.asList(argv).contains("--help") || java.util.Arrays.asList(argv).contains("-h")) {
-      System.out.println("usage: lanterne bench batch [--model M] [IMAGES [RISE_IMAGES [MEMORY_IMAGES [ROUNDS]]]]"
-          + " (defaults 200 8 2000 3): lanterne batch with Grad-CAM against one library Grad-CAM call that writes"
-          + " nothing, and against the same call with its maps written as the gradcam command writes them (batch with and"
-          + " without --png overlays), over the"
-          + " same generated images, RISE N=1000 against raw forward throughput, heap and RSS after IMAGES and MEMORY_IMAGES;"
-          + " the model is the demo model unless --model names another (its card next to it, if any, is used)");
-      return;
-    }
-    List<String> rest = new java.util.ArrayList<>(List.of(argv));
-    Path modelFile = LanternModel.demoModelFile();
-    int at = rest.indexOf("--model");
-    if (at >= 0) {
-      if (at + 1 >= rest.size()) {
-        throw LanterneException.usage("--model needs a file; see lanterne bench batch --help");
-      }
-      modelFile = Path.of(rest.get(at + 1));
-      if (!Files.isRegularFile(modelFile)) {
-        throw new LanterneException("model file " + modelFile + " does not exist; give an .onnx file to --model");
-      }
-      rest.subList(at, at + 2).clear();
-    }
-    String[] args = rest.toArray(new String[0]);
-    int images = count(args, 0, 200);
-    int riseImages = count(args, 1, 8);
-    int memoryImages = count(args, 2, 2000);
-    int rounds = count(args, 3, 3);
+  /**
+   * Runs the benchmark on a model (the demo model's generated images; its card next to it, if any, is
+   * used), printing to out.
+   *
+   * @param images images of the Grad-CAM comparison
+   * @param riseImages images of the RISE comparison
+   * @param memoryImages images of the second heap and RSS reading (the first is after 200, or after these
+   *     if fewer)
+   * @param rounds timed rounds of each comparison
+   */
+  public static void run(Path modelFile, dev.lanterne.runtime.RuntimeOptions runtime, int images, int riseImages,
+      int memoryImages, int rounds, PrintStream out) {
     Path tmp;
     try {
       tmp = Files.createTempDirectory("lanterne-bench-batch");
     } catch (IOException e) {
       throw new LanterneException("cannot create a temporary folder (" + e.getMessage() + ")", e);
     }
-    try (LanternModel model = LanternModel.builder(modelFile).batch(32).open()) {
-      System.out.println("model " + modelFile.getFileName() + ", " + images + " generated images");
-      run(model, tmp, images, riseImages, memoryImages, rounds, System.out);
+    try (LanternModel model = LanternModel.builder(modelFile).runtime(runtime).batch(32).open()) {
+      out.println("model " + modelFile.getFileName() + ", " + images + " generated images");
+      run(model, tmp, images, riseImages, memoryImages, rounds, out);
     } finally {
       delete(tmp);
-    }
-  }
-
-  private static int count(String[] args, int i, int dflt) {
-    if (args.length <= i) {
-      return dflt;
-    }
-    try {
-      int v = Integer.parseInt(args[i].strip());
-      if (v < 1 || v > 1_000_000) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw LanterneException.usage("bench batch takes whole numbers from 1 to 1000000, got '" + args[i]
-          + "'; see lanterne bench batch --help");
     }
   }
 

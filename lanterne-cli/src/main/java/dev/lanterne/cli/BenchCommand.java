@@ -36,8 +36,9 @@ public final class BenchCommand implements Command, Main.PassesArguments {
       "smoothgrad", "SmoothGrad with n samples on one image against one saliency call on a batch of n",
       "rise", "RISE throughput against plain forward passes, and peak heap against the number of masks",
       "inversion", "class-model inversion on the QDQ MobileNetV2: step time, then the course's full run",
-      "batch", "lanterne batch against one explanation call over the same images, and against raw forward"
-          + " throughput for RISE; heap and RSS after 200 and 2000 images");
+      "batch", "lanterne batch with Grad-CAM against one library Grad-CAM call that writes nothing and against the"
+          + " same call writing its maps as the gradcam command does, over the same generated images; RISE against"
+          + " raw forward throughput; heap and RSS after 200 images and after --memory-images images");
 
   @Override
   public String name() {
@@ -57,7 +58,10 @@ public final class BenchCommand implements Command, Main.PassesArguments {
   /** The options of one benchmark. */
   static Options options(String what) {
     Options o = new Options();
-    if (!what.equals("inversion")) {
+    if (what.equals("batch")) {
+      o.addOption(Option.builder().longOpt(CommonOptions.MODEL).hasArg().argName("FILE")
+          .desc("ONNX model (default: the built-in demo model; its card next to it, if any, is used)").build());
+    } else if (!what.equals("inversion")) {
       // bench inversion runs the course's models from --shared only
       o.addOption(Option.builder().longOpt(CommonOptions.MODEL).hasArgs().argName("FILE...")
           .desc("ONNX model(s) to benchmark (default: the shared models in ../shared/models)").build());
@@ -68,8 +72,11 @@ public final class BenchCommand implements Command, Main.PassesArguments {
         .desc("cpu (default) or cuda (needs the cuda build)").build());
     o.addOption(Option.builder().longOpt(CommonOptions.VERBOSE).desc("print stack traces and details").build());
     o.addOption(Option.builder("h").longOpt(CommonOptions.HELP).desc("show this help").build());
-    o.addOption(Option.builder().longOpt("shared").hasArg().argName("DIR")
-        .desc("the shared data folder (default ../shared)").build());
+    if (!what.equals("batch")) {
+      // bench batch runs on generated images with the demo model (or --model)
+      o.addOption(Option.builder().longOpt("shared").hasArg().argName("DIR")
+          .desc("the shared data folder (default ../shared)").build());
+    }
     switch (what) {
       case "forward" -> o.addOption(batches("1,16"));
       case "gradients" -> {
@@ -112,6 +119,13 @@ public final class BenchCommand implements Command, Main.PassesArguments {
         o.addOption(Option.builder().longOpt(CommonOptions.OUT).hasArg().argName("DIR")
             .desc("write the inverted images here").build());
       }
+      case "batch" -> {
+        o.addOption(count("images", "generated images of the Grad-CAM comparison", 200));
+        o.addOption(count("rise-images", "images of the RISE comparison", 8));
+        o.addOption(count("memory-images", "images of the second memory reading (the first is after 200, or"
+            + " after these if fewer)", 2000));
+        o.addOption(count("rounds", "timed rounds of each comparison", 3));
+      }
       default -> { }
     }
     return o;
@@ -120,6 +134,10 @@ public final class BenchCommand implements Command, Main.PassesArguments {
   private static Option batches(String dflt) {
     return Option.builder().longOpt("batches").hasArg().argName("B,B").desc("batch sizes (default " + dflt + ")")
         .build();
+  }
+
+  private static Option count(String name, String what, int dflt) {
+    return Option.builder().longOpt(name).hasArg().argName("N").desc(what + " (default " + dflt + ")").build();
   }
 
   private static Option repeats(int dflt) {
@@ -136,11 +154,6 @@ public final class BenchCommand implements Command, Main.PassesArguments {
     }
     String what = args.get(0);
     String[] rest = args.subList(1, args.size()).toArray(new String[0]);
-    if (what.equals("batch")) {
-      // the batch benchmark parses its own arguments (see its --help)
-      dev.lanterne.bench.BatchBenchmark.main(rest);
-      return 0;
-    }
     Options options = options(what);
     if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
       printHelp(what, options);
@@ -220,6 +233,13 @@ public final class BenchCommand implements Command, Main.PassesArguments {
         } catch (Exception e) {
           throw new LanterneException("inversion benchmark failed: " + e.getMessage(), e);
         }
+      }
+      case "batch" -> {
+        Path model = cl.hasOption(CommonOptions.MODEL) ? models(cl).get(0) : CliSupport.demoModel();
+        dev.lanterne.bench.BatchBenchmark.run(model, runtime, CliSupport.intOption(cl, "images", 200, 1,
+            1_000_000), CliSupport.intOption(cl, "rise-images", 8, 1, 1_000_000),
+            CliSupport.intOption(cl, "memory-images", 2000, 1, 1_000_000), CliSupport.intOption(cl, "rounds", 3, 1, 1000),
+            System.out);
       }
       default -> {
         List<Path> models = cl.hasOption(CommonOptions.MODEL) ? models(cl) : defaultForwardModels(shared);

@@ -64,4 +64,19 @@ class BenchCommandTest {
     CliErrorsTest.Outcome gradients = CliErrorsTest.run("bench", "gradients", "--help");
     assertTrue(gradients.out().contains("--model") && !gradients.out().contains("--steps"), gradients.out());
   }
+
+  @Test
+  void batchBenchmarkTakesTheSharedVocabulary() {
+    CliErrorsTest.Outcome help = CliErrorsTest.run("bench", "batch", "--help");
+    assertTrue(help.out().contains("--images") && help.out().contains("--threads")
+        && !help.out().contains("--shared"), help.out());
+    // the positional counts it took before are refused with a pointer to the options
+    CliErrorsTest.Outcome positional = CliErrorsTest.run("bench", "batch", "5");
+    assertEquals(2, positional.code(), positional.err());
+    CliErrorsTest.Outcome o = CliErrorsTest.run("bench", "batch", "--images", "4", "--rise-images", "1",
+        "--memory-images", "8", "--rounds", "1", "--threads", "1");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("Grad-CAM over 4 images") && o.out().contains("RISE N=1000 over 1 images")
+        && o.out().contains("after 8 images"), o.out());
+  }
 }
