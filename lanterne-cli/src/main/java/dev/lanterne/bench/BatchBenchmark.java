@@ -14,6 +14,7 @@ import dev.lanterne.explain.LanternModel;
 import dev.lanterne.explain.Settings;
 import dev.lanterne.explain.Target;
 import dev.lanterne.explain.gradient.GradCam;
+import dev.lanterne.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -35,10 +36,9 @@ import java.util.stream.Stream;
 public final class BatchBenchmark {
   private BatchBenchmark() {}
 
-  /** Usage: bench batch [--model M] [IMAGES=200] [RISE_IMAGES=8] [MEMORY_IMAGES=2000] [ROUNDS=3]. */
   /**
-   * Runs the benchmark on a model (the demo model's generated images; its card next to it, if any, is
-   * used), printing to out.
+   * Runs the benchmark with a model (its card next to it, if any, is used) on generated images, printing
+   * to out.
    *
    * @param images images of the Grad-CAM comparison
    * @param riseImages images of the RISE comparison
@@ -46,7 +46,7 @@ public final class BatchBenchmark {
    *     if fewer)
    * @param rounds timed rounds of each comparison
    */
-  public static void run(Path modelFile, dev.lanterne.runtime.RuntimeOptions runtime, int images, int riseImages,
+  public static void run(Path modelFile, RuntimeOptions runtime, int images, int riseImages,
       int memoryImages, int rounds, PrintStream out) {
     Path tmp;
     try {
